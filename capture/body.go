@@ -1,0 +1,169 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message/charset"
+)
+
+// readBounded reads a body stream, keeping at most max content bytes and
+// counting and draining the rest, so memory stays flat however large the
+// body is. A gzip or deflate Content-Encoding is decoded; the returned
+// error is the read error that cut the body short, if any.
+func readBounded(r io.Reader, encoding, ctype string, max int64) (Body, error) {
+	b := Body{ContentType: ctype, Charset: charsetOf(ctype)}
+	wire := &countingReader{r: r}
+	src, enc, decErr := decoder(wire, encoding)
+	b.Encoding = enc
+
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(src, max))
+	if err == nil {
+		var rest int64
+		rest, err = io.Copy(io.Discard, src)
+		n += rest
+	}
+	b.Data = buf.Bytes()
+	b.Size = n
+	b.Truncated = n > int64(len(b.Data))
+	b.WireSize = wire.n
+	if err != nil {
+		b.Broken = fmt.Sprintf("the body stopped after %s on the wire: %v", byteCount(wire.n), err)
+	}
+	if decErr != "" {
+		b.Broken = decErr
+	}
+	b.Binary = isBinary(ctype, b.Data)
+	if !b.Binary {
+		b.UTF8 = toUTF8(b.Charset, b.Data)
+	}
+	return b, err
+}
+
+// decoder wraps r to remove a gzip or deflate Content-Encoding. When the
+// stream does not start like the declared encoding, it is read as is and
+// the problem is described.
+func decoder(r io.Reader, encoding string) (io.Reader, string, string) {
+	enc := strings.ToLower(strings.TrimSpace(encoding))
+	br := bufio.NewReader(r)
+	switch enc {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return br, "", fmt.Sprintf("Content-Encoding says gzip but the body is not gzip (%v); shown as received", err)
+		}
+		return zr, "gzip", ""
+	case "deflate":
+		// Servers send either zlib-wrapped (RFC 1950, correct) or raw
+		// deflate (RFC 1951, common); the zlib header tells them apart.
+		head, _ := br.Peek(2)
+		if len(head) == 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+			zr, err := zlib.NewReader(br)
+			if err == nil {
+				return zr, "deflate", ""
+			}
+		}
+		return flate.NewReader(br), "deflate", ""
+	}
+	return br, "", ""
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func charsetOf(ctype string) string {
+	_, params, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(params["charset"], `"' `))
+}
+
+// toUTF8 converts text in a declared charset to UTF-8. It returns nil when
+// no conversion is needed or possible.
+func toUTF8(cs string, data []byte) []byte {
+	switch cs {
+	case "", "utf-8", "utf8", "us-ascii", "ascii":
+		return nil
+	}
+	rd, err := charset.Reader(cs, bytes.NewReader(data))
+	if err != nil {
+		return nil
+	}
+	out, err := io.ReadAll(rd)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// isBinary decides whether a body must not be shown inline. The declared
+// media type decides when it is clear; otherwise the bytes are sniffed.
+func isBinary(ctype string, data []byte) bool {
+	mt, params, _ := mime.ParseMediaType(ctype)
+	mt = strings.ToLower(mt)
+	switch {
+	case strings.HasPrefix(mt, "image/") && mt != "image/svg+xml",
+		strings.HasPrefix(mt, "audio/"), strings.HasPrefix(mt, "video/"), strings.HasPrefix(mt, "font/"),
+		mt == "application/octet-stream", mt == "application/pdf", mt == "application/zip",
+		mt == "application/gzip", mt == "application/x-protobuf", mt == "application/protobuf":
+		return true
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return true
+	}
+	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
+		// Another declared charset: its bytes need not be valid UTF-8.
+		return false
+	}
+	return !validUTF8Prefix(data)
+}
+
+// validUTF8Prefix is utf8.Valid that tolerates a rune cut by truncation.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		r, _ := utf8.DecodeLastRune(b)
+		if r != utf8.RuneError {
+			return false
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+// byteCount formats n bytes for people: "512 B", "3.2 KiB", "812.3 MiB".
+func byteCount(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// ByteCount formats n bytes the way the ticket states sizes.
+func ByteCount(n int64) string { return byteCount(n) }

@@ -1,0 +1,294 @@
+// Package capture owns the first stage of a ticket: it turns a Request into an
+// Exchange, a faithful record of what went over the wire and what came back.
+//
+// Replay sends the request with resty and records the request as the
+// transport wrote it (headers the transport added included), the response,
+// the phase timings, the connection, TLS and every redirect hop. A transport
+// failure is not an error of Replay: it is recorded in Exchange.Fault together
+// with whatever was captured before it, because a failing call is exactly when
+// the user needs a ticket.
+//
+// Bodies are held in bounded memory: at most Options.MaxBody bytes of each
+// body are kept and the rest is counted and drained.
+//
+// The types here are plain data. Later stages (redact, report) take an
+// Exchange as it is and never reach back into the network.
+package capture
+
+import (
+	"strings"
+	"time"
+)
+
+// Origin says who put a request header on the wire.
+type Origin string
+
+const (
+	// FromUser marks a header the user gave (-H, a pasted curl command, a HAR).
+	FromUser Origin = "user"
+	// FromTool marks a header altegio-ticket added because curl would have
+	// sent it too (User-Agent, Accept: */*, the form Content-Type of -d).
+	FromTool Origin = "tool"
+	// FromTransport marks a header Go's HTTP transport wrote on its own
+	// (Host, Content-Length, Transfer-Encoding, Accept-Encoding).
+	FromTransport Origin = "transport"
+)
+
+// Header is one header field. Name keeps the spelling it had on the wire.
+type Header struct {
+	Name  string
+	Value string
+	// Origin is set on request headers only.
+	Origin Origin `json:",omitempty"`
+}
+
+// Headers is an ordered header list; a name may repeat.
+type Headers []Header
+
+// Get returns the first value of the named header (case-insensitive), or "".
+func (h Headers) Get(name string) string {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Values returns every value of the named header (case-insensitive), in order.
+func (h Headers) Values(name string) []string {
+	var vs []string
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			vs = append(vs, f.Value)
+		}
+	}
+	return vs
+}
+
+// Has reports whether the named header is present (case-insensitive).
+func (h Headers) Has(name string) bool {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Clone returns a copy that shares no memory with h.
+func (h Headers) Clone() Headers {
+	if h == nil {
+		return nil
+	}
+	return append(Headers(nil), h...)
+}
+
+// Request is the call to replay, as the user described it.
+type Request struct {
+	Method string
+	URL    string
+	// Header holds the headers in the order given. Origin is FromUser, or
+	// FromTool for the curl defaults the command line adds.
+	Header Headers
+	// Body is sent byte for byte; nil means no body.
+	Body []byte
+}
+
+// Exchange is the record of one call: every HTTP request it took (more than
+// one when redirects were followed) and what came back.
+type Exchange struct {
+	// Source says how the exchange was obtained.
+	Source Source
+	// Started is when the first request began, in UTC.
+	Started time.Time
+	// Hops holds one entry per HTTP request made, in order. It is never
+	// empty: a call that failed before anything was written still has the
+	// request it tried to send.
+	Hops []Hop
+	// Fault says why the exchange did not complete; nil when a final
+	// response arrived in full.
+	Fault *Fault
+	// Insecure is true when TLS certificate verification was skipped (-k).
+	Insecure bool
+	// Proxy is the proxy the call went through, "" for a direct connection.
+	// A proxy URL may carry credentials; redact treats them as secrets.
+	Proxy string
+	// Total is the wall time of the whole exchange, redirects and body
+	// download included.
+	Total time.Duration
+}
+
+// First returns the first hop: the request as the user made it.
+func (e *Exchange) First() *Hop { return &e.Hops[0] }
+
+// Last returns the final hop: the one whose response is the answer.
+func (e *Exchange) Last() *Hop { return &e.Hops[len(e.Hops)-1] }
+
+// Response returns the final response, or nil when none arrived.
+func (e *Exchange) Response() *Response { return e.Last().Response }
+
+// Source says where an exchange came from.
+type Source struct {
+	// Replayed is true when the call was sent over the network by this run.
+	Replayed bool
+	// From describes the input in plain words, e.g. "command line" or
+	// "HAR file session.har, entry 4".
+	From string
+}
+
+// Hop is one HTTP request and its response.
+type Hop struct {
+	Request Sent
+	// Response is nil when no response arrived for this hop.
+	Response *Response
+	Timings  Timings
+	Conn     Conn
+	// TLS is nil for plain HTTP, or when the handshake never started.
+	TLS *TLS
+	// Dropped lists the headers of the previous hop that were not sent on
+	// this one, e.g. Authorization on a redirect to another host.
+	Dropped []string
+}
+
+// Sent is a request as it was written on the wire.
+type Sent struct {
+	Method string
+	URL    string
+	// Proto is the protocol the request went out on, e.g. "HTTP/1.1".
+	Proto string
+	// Header lists the header fields in wire order, each marked with its
+	// Origin. Before anything was written (a failed dial), it lists the
+	// headers that were about to be sent.
+	Header Headers
+	Body   Body
+}
+
+// Response is a response status line, headers and body.
+type Response struct {
+	// Proto is e.g. "HTTP/1.1" or "HTTP/2.0".
+	Proto      string
+	Status     int
+	StatusText string
+	Header     Headers
+	Body       Body
+}
+
+// Body is a request or response body held in bounded memory.
+type Body struct {
+	// Data is the content with any Content-Encoding removed, in its
+	// original charset, cut to the kept limit.
+	Data []byte
+	// Size is the total number of content bytes seen, Data included.
+	Size int64
+	// Truncated is true when Size > len(Data).
+	Truncated bool
+	// ContentType is the declared media type with parameters, "" if none.
+	ContentType string
+	// Encoding is the Content-Encoding that was decoded ("gzip",
+	// "deflate"), "" when the body was not encoded.
+	Encoding string
+	// WireSize is the number of bytes on the wire before decoding, or -1
+	// when it is not known.
+	WireSize int64
+	// Charset is the declared charset, lower-cased; "" when none.
+	Charset string
+	// UTF8 is Data converted to UTF-8 when Charset names another charset;
+	// nil otherwise.
+	UTF8 []byte
+	// Binary is true when the content is not text and must not be shown
+	// inline.
+	Binary bool
+	// Broken describes where a body read stopped early, e.g. a reset
+	// mid-body; "" when the body was read to its end.
+	Broken string
+}
+
+// Text returns the body as UTF-8 text: UTF8 when a conversion was made,
+// Data otherwise.
+func (b Body) Text() []byte {
+	if b.UTF8 != nil {
+		return b.UTF8
+	}
+	return b.Data
+}
+
+// Skipped marks a timing phase that did not happen, e.g. DNS for an IP
+// literal or TLS for plain HTTP. It is never a real duration.
+const Skipped time.Duration = -1
+
+// Timings holds the phases of one hop. A phase that did not happen is
+// Skipped. Download is inside Total.
+type Timings struct {
+	DNS      time.Duration
+	Connect  time.Duration
+	TLS      time.Duration
+	Wait     time.Duration // request written to first response byte
+	Download time.Duration // first response byte to end of body
+	Total    time.Duration
+}
+
+// NoTimings returns Timings with every phase Skipped.
+func NoTimings() Timings {
+	return Timings{DNS: Skipped, Connect: Skipped, TLS: Skipped, Wait: Skipped, Download: Skipped, Total: Skipped}
+}
+
+// Conn describes the connection a hop used.
+type Conn struct {
+	// RemoteAddr is "ip:port" of the peer that answered, "" if none.
+	RemoteAddr string
+	LocalAddr  string
+	// Reused is true when an idle keep-alive connection was reused.
+	Reused bool
+}
+
+// TLS describes the TLS session of a hop.
+type TLS struct {
+	Version     string // e.g. "TLS 1.3"
+	CipherSuite string
+	ALPN        string // negotiated protocol, e.g. "h2"
+	ServerName  string
+	// Chain is the certificate chain the server presented, leaf first.
+	Chain []Cert
+	// VerifyError says in plain words why verification failed, e.g.
+	// "certificate signed by unknown authority"; "" when it passed or was
+	// skipped.
+	VerifyError string
+}
+
+// Cert is the part of a certificate that helps support.
+type Cert struct {
+	Subject   string
+	Issuer    string
+	NotBefore time.Time
+	NotAfter  time.Time
+	// Names lists the subject alternative names (DNS names and IPs).
+	Names []string
+	// SHA256 is the hex fingerprint of the DER certificate.
+	SHA256 string
+}
+
+// FaultKind classifies a transport failure.
+type FaultKind string
+
+const (
+	FaultDNS              FaultKind = "dns"
+	FaultRefused          FaultKind = "connection-refused"
+	FaultConnectTimeout   FaultKind = "connect-timeout"
+	FaultResponseTimeout  FaultKind = "response-timeout"
+	FaultTLS              FaultKind = "tls"
+	FaultReset            FaultKind = "connection-reset"
+	FaultTooManyRedirects FaultKind = "too-many-redirects"
+	FaultMalformed        FaultKind = "malformed-response"
+	FaultOther            FaultKind = "other"
+)
+
+// Fault is a transport failure in plain words.
+type Fault struct {
+	Kind FaultKind
+	// Message is one plain sentence for the ticket, e.g. "the server at
+	// 1.2.3.4:443 refused the connection".
+	Message string
+	// Detail is the underlying error text, for support.
+	Detail string
+}

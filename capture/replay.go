@@ -1,0 +1,531 @@
+package capture
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http/httpproxy"
+)
+
+// DefaultMaxBody is how many bytes of each body are kept when
+// Options.MaxBody is zero.
+const DefaultMaxBody = 5 << 20
+
+// DefaultMaxRedirects is how many redirects are followed when
+// Options.MaxRedirects is zero.
+const DefaultMaxRedirects = 10
+
+// Options tunes Replay. The zero value is usable.
+type Options struct {
+	// Timeout bounds the whole exchange, redirects and body included.
+	// Zero means no limit.
+	Timeout time.Duration
+	// Insecure skips TLS certificate verification (curl -k). The chain is
+	// still recorded.
+	Insecure bool
+	// MaxBody is how many bytes of each body are kept; the rest is counted
+	// and drained. Zero means DefaultMaxBody.
+	MaxBody int64
+	// MaxRedirects is how many redirects are followed. Zero means
+	// DefaultMaxRedirects; a negative value follows none.
+	MaxRedirects int
+	// RootCAs replaces the system roots when set. Tests use it to trust an
+	// httptest TLS server.
+	RootCAs *x509.CertPool
+	// Resolver replaces the system resolver when set, so that DNS failures
+	// can be tested without a network.
+	Resolver *net.Resolver
+	// Getenv looks up HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their
+	// lower-case forms). Nil means no proxy.
+	Getenv func(string) string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// From is recorded as Exchange.Source.From.
+	From string
+}
+
+func (o Options) maxBody() int64 {
+	if o.MaxBody <= 0 {
+		return DefaultMaxBody
+	}
+	return o.MaxBody
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// Replay sends req once and records the exchange. It never returns a nil
+// Exchange and never returns an error for a transport failure: the failure
+// is classified in Exchange.Fault. ctx cancels the call.
+//
+// The request goes out exactly as given: the method, the URL, the headers
+// (names in canonical form, values byte for byte) and the body. resty's own
+// User-Agent, Accept and Content-Type defaults are not added; the
+// transport's additions (Host, Content-Length, ...) are recorded with
+// Origin FromTransport. No cookie jar is used, and compression is not
+// requested unless the request asks for it, as with curl.
+func Replay(ctx context.Context, req Request, opt Options) *Exchange {
+	rec := &recorder{opt: opt, user: req.Header, body: req.Body}
+	start := opt.now()
+	ex := &Exchange{
+		Source:   Source{Replayed: true, From: opt.From},
+		Started:  start.UTC(),
+		Insecure: opt.Insecure,
+	}
+	rec.newHop(req.Method, req.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
+
+	target, err := url.Parse(req.URL)
+	if err != nil || target.Host == "" {
+		// main validates URLs first; this guards other callers.
+		ex.Hops = rec.hops()
+		ex.Fault = &Fault{Kind: FaultOther, Message: "the URL could not be parsed", Detail: errText(err)}
+		return ex
+	}
+
+	client := rec.client()
+	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
+	if req.Body != nil {
+		rreq.SetBody(req.Body) // prepare sets it again on the raw request
+	}
+	resp, err := rreq.Execute(req.Method, req.URL)
+
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.RawResponse
+	}
+	if raw != nil {
+		rec.response(raw)
+		if err == nil {
+			rec.readBody(raw.Body)
+			raw.Body.Close()
+		}
+	}
+	ex.Hops = rec.hops()
+	ex.Proxy = rec.proxyUsed
+	ex.Total = opt.now().Sub(start)
+	if err != nil {
+		ex.Fault = rec.classify(err, opt.Timeout)
+	} else if b := rec.bodyErr; b != nil {
+		ex.Fault = rec.classify(b, opt.Timeout)
+	}
+	return ex
+}
+
+// recorder collects the hops of one Replay. httptrace callbacks can arrive
+// from transport goroutines, so its state is guarded by mu.
+type recorder struct {
+	opt  Options
+	user Headers
+	body []byte // the full request body; nil for none
+
+	mu        sync.Mutex
+	recs      []*hopRec
+	proxyUsed string
+	bodyErr   error
+}
+
+// hopRec is a hop being recorded, with the phase timestamps it needs.
+type hopRec struct {
+	hop Hop
+
+	start, dnsStart, connStart, tlsStart time.Time
+	wrote, firstByte, done               time.Time
+	dialAddr                             string
+	dialErr                              error
+	connected, wroteAll                  bool
+}
+
+func (r *recorder) cur() *hopRec { return r.recs[len(r.recs)-1] }
+
+func (r *recorder) newHop(method, rawURL string, body Body) {
+	r.recs = append(r.recs, &hopRec{hop: Hop{
+		Request: Sent{Method: method, URL: rawURL, Body: body},
+		Timings: NoTimings(),
+	}})
+}
+
+// hops finalises the timings and returns the recorded hops.
+func (r *recorder) hops() []Hop {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Hop, len(r.recs))
+	for i, h := range r.recs {
+		if h.hop.Request.Header == nil {
+			// Nothing reached the wire: show what was about to be sent.
+			h.hop.Request.Header = r.intended(i)
+		}
+		h.finishTimings(r.opt.now())
+		out[i] = h.hop
+	}
+	return out
+}
+
+// intended returns the headers hop i would have sent, for hops that failed
+// before the transport wrote anything.
+func (r *recorder) intended(i int) Headers {
+	if i == 0 {
+		return r.user.Clone()
+	}
+	return r.recs[i-1].hop.Request.Header.Clone()
+}
+
+func (h *hopRec) finishTimings(now time.Time) {
+	t := &h.hop.Timings
+	if h.start.IsZero() {
+		return
+	}
+	end := h.done
+	if end.IsZero() {
+		end = now
+	}
+	t.Total = end.Sub(h.start)
+	if !h.wrote.IsZero() && !h.firstByte.IsZero() {
+		t.Wait = h.firstByte.Sub(h.wrote)
+	}
+	if !h.firstByte.IsZero() && !h.done.IsZero() {
+		t.Download = h.done.Sub(h.firstByte)
+	}
+}
+
+// client builds the resty client for one replay.
+func (r *recorder) client() *resty.Client {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Resolver: r.opt.Resolver}
+	tr := &http.Transport{
+		Proxy:               r.proxy,
+		DialContext:         dialer.DialContext,
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: r.opt.Insecure, RootCAs: r.opt.RootCAs},
+		ForceAttemptHTTP2:   true,
+		TLSHandshakeTimeout: 10 * time.Second,
+		// curl does not ask for compression unless told to (--compressed);
+		// neither do we, so the wire matches the user's call.
+		DisableCompression: true,
+	}
+	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
+	c := resty.NewWithClient(hc).
+		SetTimeout(r.opt.Timeout).
+		SetDoNotParseResponse(true).
+		SetAllowGetMethodPayload(true).
+		SetDisableWarn(true).
+		SetLogger(quietLogger{}).
+		SetPreRequestHook(r.prepare)
+	return c
+}
+
+// prepare runs right before the first request is sent. resty has built the
+// request by then and may have added its defaults or rewritten the query;
+// this puts back exactly what the user asked for.
+func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
+	h := make(http.Header, len(r.user))
+	for _, f := range r.user {
+		k := http.CanonicalHeaderKey(f.Name)
+		if strings.EqualFold(k, "Host") {
+			hr.Host = f.Value
+			continue
+		}
+		h[k] = append(h[k], f.Value)
+	}
+	if _, ok := h["User-Agent"]; !ok {
+		// An empty value stops Go's transport from adding its own.
+		h["User-Agent"] = []string{""}
+	}
+	hr.Header = h
+	first := r.recs[0].hop.Request
+	if u, err := url.Parse(first.URL); err == nil {
+		hr.URL = u
+	}
+	if r.body != nil {
+		// resty drops bodies on HEAD and OPTIONS; set it for every method.
+		full := r.body
+		hr.Body = io.NopCloser(bytes.NewReader(full))
+		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
+		hr.ContentLength = int64(len(full))
+	} else {
+		hr.Body, hr.GetBody, hr.ContentLength = nil, nil, 0
+	}
+	return nil
+}
+
+func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
+	if r.opt.Getenv == nil {
+		return nil, nil
+	}
+	get := func(k string) string {
+		if v := r.opt.Getenv(k); v != "" {
+			return v
+		}
+		return r.opt.Getenv(strings.ToLower(k))
+	}
+	cfg := httpproxy.Config{HTTPProxy: get("HTTP_PROXY"), HTTPSProxy: get("HTTPS_PROXY"), NoProxy: get("NO_PROXY")}
+	u, err := cfg.ProxyFunc()(req.URL)
+	if u != nil {
+		r.mu.Lock()
+		r.proxyUsed = u.String()
+		r.mu.Unlock()
+	}
+	return u, err
+}
+
+// checkRedirect records the 3xx hop, strips credentials on a redirect to
+// another host, and stops after MaxRedirects.
+func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error {
+	max := r.opt.MaxRedirects
+	if max == 0 {
+		max = DefaultMaxRedirects
+	}
+	if len(via) > max || max < 0 {
+		return errTooManyRedirects
+	}
+	if next.Response != nil {
+		r.response(next.Response)
+		r.readBody(next.Response.Body)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var dropped []string
+	if !sameOrigin(via[0].URL, next.URL) {
+		for _, k := range []string{"Authorization", "Cookie"} {
+			if next.Header.Get(k) != "" || via[len(via)-1].Header.Get(k) != "" {
+				dropped = append(dropped, k)
+			}
+			next.Header.Del(k)
+		}
+	}
+	var body Body
+	if next.GetBody != nil && next.ContentLength != 0 {
+		body = r.recs[0].hop.Request.Body
+	}
+	r.newHop(next.Method, next.URL.String(), body)
+	r.cur().hop.Dropped = dropped
+	return nil
+}
+
+var errTooManyRedirects = errors.New("too many redirects")
+
+// sameOrigin reports whether credentials may follow a redirect from a to b:
+// the same scheme, host and port, as curl decides without
+// --location-trusted.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+}
+
+// trace returns the httptrace hooks that time each phase and record the
+// header fields as the transport writes them.
+func (r *recorder) trace() *httptrace.ClientTrace {
+	at := func(f func(h *hopRec, now time.Time)) {
+		now := r.opt.now()
+		r.mu.Lock()
+		f(r.cur(), now)
+		r.mu.Unlock()
+	}
+	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			at(func(h *hopRec, now time.Time) {
+				// A retry on a fresh connection starts the hop over.
+				h.start = now
+				h.hop.Request.Header = nil
+				h.hop.Timings = NoTimings()
+			})
+		},
+		DNSStart: func(httptrace.DNSStartInfo) { at(func(h *hopRec, now time.Time) { h.dnsStart = now }) },
+		DNSDone: func(httptrace.DNSDoneInfo) {
+			at(func(h *hopRec, now time.Time) { h.hop.Timings.DNS = now.Sub(h.dnsStart) })
+		},
+		ConnectStart: func(_, addr string) {
+			at(func(h *hopRec, now time.Time) {
+				if h.connStart.IsZero() {
+					h.connStart = now
+				}
+				h.dialAddr = addr
+			})
+		},
+		ConnectDone: func(_, addr string, err error) {
+			at(func(h *hopRec, now time.Time) {
+				h.dialAddr, h.dialErr = addr, err
+				if err == nil {
+					h.connected = true
+					h.hop.Timings.Connect = now.Sub(h.connStart)
+				}
+			})
+		},
+		TLSHandshakeStart: func() { at(func(h *hopRec, now time.Time) { h.tlsStart = now }) },
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			at(func(h *hopRec, now time.Time) {
+				h.hop.Timings.TLS = now.Sub(h.tlsStart)
+				h.hop.TLS = tlsInfo(cs, err)
+			})
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			at(func(h *hopRec, _ time.Time) {
+				h.connected = true
+				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: addrString(info.Conn.LocalAddr()), Reused: info.Reused}
+			})
+		},
+		WroteHeaderField: func(key string, values []string) {
+			at(func(h *hopRec, _ time.Time) {
+				for _, v := range values {
+					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: r.origin(key)})
+				}
+			})
+		},
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			at(func(h *hopRec, now time.Time) {
+				h.wrote = now
+				h.wroteAll = info.Err == nil
+			})
+		},
+		GotFirstResponseByte: func() { at(func(h *hopRec, now time.Time) { h.firstByte = now }) },
+	}
+}
+
+// origin says who put a header with this name on the wire: the user or the
+// tool when the request carried it, the transport otherwise.
+func (r *recorder) origin(name string) Origin {
+	for _, f := range r.user {
+		if strings.EqualFold(f.Name, name) {
+			return f.Origin
+		}
+	}
+	return FromTransport
+}
+
+// response records the status line and headers of raw on the current hop.
+func (r *recorder) response(raw *http.Response) {
+	resp := &Response{
+		Proto:      raw.Proto,
+		Status:     raw.StatusCode,
+		StatusText: strings.TrimSpace(strings.TrimPrefix(raw.Status, strconv.Itoa(raw.StatusCode))),
+		Header:     fromHTTPHeader(raw.Header),
+	}
+	resp.Body.ContentType = raw.Header.Get("Content-Type")
+	r.mu.Lock()
+	h := r.cur()
+	h.hop.Response = resp
+	h.hop.Request.Proto = raw.Proto
+	if raw.TLS != nil && h.hop.TLS == nil {
+		h.hop.TLS = tlsInfo(*raw.TLS, nil)
+	}
+	r.mu.Unlock()
+}
+
+// readBody reads the current hop's response body into bounded memory and
+// marks the end of the download.
+func (r *recorder) readBody(rc io.Reader) {
+	r.mu.Lock()
+	h := r.cur()
+	resp := h.hop.Response
+	r.mu.Unlock()
+	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody())
+	now := r.opt.now()
+	r.mu.Lock()
+	resp.Body = b
+	h.done = now
+	if err != nil && r.bodyErr == nil {
+		r.bodyErr = &bodyError{err: err, read: b.WireSize}
+	}
+	r.mu.Unlock()
+}
+
+// fromHTTPHeader flattens a header map. Go's map has lost the wire order,
+// so names are sorted to keep the output stable.
+func fromHTTPHeader(h http.Header) Headers {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out Headers
+	for _, k := range keys {
+		for _, v := range h[k] {
+			out = append(out, Header{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+// sentBody records a request body as it is sent, cut to max bytes.
+func sentBody(b []byte, ctype string, max int64) Body {
+	if b == nil {
+		return Body{}
+	}
+	keep := b
+	if int64(len(keep)) > max {
+		keep = keep[:max]
+	}
+	out := Body{
+		Data:        append([]byte(nil), keep...),
+		Size:        int64(len(b)),
+		Truncated:   int64(len(b)) > max,
+		ContentType: ctype,
+		Charset:     charsetOf(ctype),
+		WireSize:    int64(len(b)),
+	}
+	out.Binary = isBinary(ctype, out.Data)
+	if !out.Binary {
+		out.UTF8 = toUTF8(out.Charset, out.Data)
+	}
+	return out
+}
+
+func tlsInfo(cs tls.ConnectionState, err error) *TLS {
+	t := &TLS{
+		Version:     tls.VersionName(cs.Version),
+		CipherSuite: tls.CipherSuiteName(cs.CipherSuite),
+		ALPN:        cs.NegotiatedProtocol,
+		ServerName:  cs.ServerName,
+	}
+	if cs.Version == 0 {
+		t.Version, t.CipherSuite = "", ""
+	}
+	certs := cs.PeerCertificates
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &verr) {
+		certs = verr.UnverifiedCertificates
+	}
+	for _, c := range certs {
+		t.Chain = append(t.Chain, certInfo(c))
+	}
+	if err != nil {
+		t.VerifyError = verifyReason(err)
+	}
+	return t
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// quietLogger keeps resty silent: its warnings would go to the user's
+// terminal, and its debug output prints Authorization in clear text.
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...interface{}) {}
+func (quietLogger) Warnf(string, ...interface{})  {}
+func (quietLogger) Debugf(string, ...interface{}) {}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,13 @@
+module github.com/altegio/altegio-ticket
+
+go 1.26
+
+require (
+	github.com/emersion/go-message v0.18.2
+	github.com/go-resty/resty/v2 v2.17.2
+	github.com/google/go-cmp v0.7.0
+	github.com/spf13/pflag v1.1.0
+	golang.org/x/net v0.43.0
+)
+
+require golang.org/x/text v0.28.0 // indirect
