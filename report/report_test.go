@@ -1,0 +1,240 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/redact"
+	"github.com/emersion/go-message/mail"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const (
+	partner = "pt-7f3a9c1e5b2d4f60"
+	user    = "ut-0c4b8e2a6d1f3b57"
+)
+
+// sampleExchange is a redacted-looking 401 on a business-data call, built by
+// hand so that the golden output does not depend on a network.
+func sampleExchange() *capture.Exchange {
+	return &capture.Exchange{
+		Source:  capture.Source{Replayed: true, From: "command line"},
+		Started: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC),
+		Total:   42 * time.Millisecond,
+		Hops: []capture.Hop{{
+			Request: capture.Sent{
+				Method: "POST",
+				URL:    "https://api.alteg.io/api/v1/records/123?x=<b>",
+				Proto:  "HTTP/1.1",
+				Header: capture.Headers{
+					{Name: "Host", Value: "api.alteg.io", Origin: capture.FromTransport},
+					{Name: "Accept", Value: "application/vnd.api.v2+json", Origin: capture.FromUser},
+					{Name: "Authorization", Value: "Bearer " + partner + ", User " + user, Origin: capture.FromUser},
+					{Name: "Content-Type", Value: "application/json", Origin: capture.FromUser},
+					{Name: "User-Agent", Value: "altegio-ticket/dev", Origin: capture.FromTool},
+				},
+				Body: capture.Body{Data: []byte(`{"staff_id":1,"comment":"</td><script>alert(1)</script>"}`), Size: 57, ContentType: "application/json"},
+			},
+			Response: &capture.Response{
+				Proto: "HTTP/1.1", Status: 401, StatusText: "Unauthorized",
+				Header: capture.Headers{{Name: "Content-Type", Value: "application/json"}},
+				Body:   capture.Body{Data: []byte(`{"success":false,"data":null,"meta":{"message":"Authentication needed.","echo":"` + user + `"}}`), Size: 96, ContentType: "application/json"},
+			},
+			Timings: capture.Timings{DNS: 2 * time.Millisecond, Connect: 5 * time.Millisecond, TLS: 9 * time.Millisecond, Wait: 20 * time.Millisecond, Download: time.Millisecond, Total: 37 * time.Millisecond},
+			Conn:    capture.Conn{RemoteAddr: "203.0.113.10:443"},
+		}},
+	}
+}
+
+func sampleTicket(t *testing.T) Ticket {
+	t.Helper()
+	res := redact.Scrub(sampleExchange(), redact.Policy{})
+	return Ticket{
+		Exchange:  res.Exchange,
+		Secrets:   res.Secrets,
+		Redact:    res.Bytes,
+		Date:      time.Date(2026, 11, 29, 10, 0, 1, 0, time.UTC),
+		MessageID: "golden@altegio-ticket",
+		Boundary:  "GOLDEN",
+		Version:   "v0.0.0-test",
+	}
+}
+
+func TestWriteGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, sampleTicket(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("..", "testdata", "golden", "ticket.eml")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), buf.String()); d != "" {
+		t.Errorf("ticket differs from %s (-want +got):\n%s", golden, d)
+	}
+}
+
+// part is a decoded MIME part of a written ticket.
+type part struct {
+	ContentType string
+	Filename    string
+	Body        string
+}
+
+// readParts parses a ticket back with go-message's reader.
+func readParts(t *testing.T, eml []byte) (mail.Header, []part) {
+	t.Helper()
+	mr, err := mail.CreateReader(bytes.NewReader(eml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pp part
+		switch h := p.Header.(type) {
+		case *mail.InlineHeader:
+			pp.ContentType, _, _ = h.ContentType()
+		case *mail.AttachmentHeader:
+			pp.ContentType, _, _ = h.ContentType()
+			pp.Filename, _ = h.Filename()
+		}
+		pp.Body = string(b)
+		parts = append(parts, pp)
+	}
+	return mr.Header, parts
+}
+
+func TestWriteParts(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, sampleTicket(t)); err != nil {
+		t.Fatal(err)
+	}
+	h, parts := readParts(t, buf.Bytes())
+
+	to, _ := h.AddressList("To")
+	subj, _ := h.Subject()
+	gotHeader := map[string]string{"To": to[0].Address, "Subject": subj, "X-Unsent": h.Get("X-Unsent"), "From": h.Get("From")}
+	wantHeader := map[string]string{"To": "api@alteg.io", "Subject": "Alteg.io API: 401 Unauthorized on POST /api/v1/records/123", "X-Unsent": "1", "From": ""}
+	if d := cmp.Diff(wantHeader, gotHeader); d != "" {
+		t.Errorf("headers (-want +got):\n%s", d)
+	}
+
+	var got []string
+	for _, p := range parts {
+		got = append(got, p.ContentType+" "+p.Filename)
+	}
+	want := []string{"text/plain ", "text/html ", "application/json request-body.json", "application/json response-body.json"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("parts (-want +got):\n%s", d)
+	}
+
+	// Each token value appears once in each body part, inside its Tokens
+	// section, and nowhere else.
+	for _, p := range parts {
+		for _, tok := range []string{partner, user} {
+			n := strings.Count(p.Body, tok)
+			switch p.ContentType {
+			case "text/plain", "text/html":
+				if n != 1 {
+					t.Errorf("%s: token %s appears %d times, want 1", p.ContentType, tok[:3], n)
+				}
+				if i := strings.Index(p.Body, tok); i >= 0 && i < strings.LastIndex(p.Body, "Tokens") {
+					t.Errorf("%s: token %s appears before the Tokens section", p.ContentType, tok[:3])
+				}
+			default:
+				if n != 0 {
+					t.Errorf("%s: token %s appears %d times, want 0", p.Filename, tok[:3], n)
+				}
+			}
+		}
+	}
+	if strings.Contains(subj, partner) || strings.Contains(subj, user) {
+		t.Error("a token is in the subject")
+	}
+}
+
+func TestHTMLEscapesContent(t *testing.T) {
+	tk := sampleTicket(t)
+	v := newView(&tk, nil)
+	html, err := renderHTML(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<script>", "</td><script>", "x=<b>"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML contains unescaped %q", bad)
+		}
+	}
+	if !strings.Contains(html, "&lt;script&gt;") {
+		t.Error("escaped script tag not found; the body is missing from the HTML")
+	}
+}
+
+func TestAttachmentName(t *testing.T) {
+	tests := map[string]struct {
+		body capture.Body
+		want string
+	}{
+		"json":      {capture.Body{ContentType: "application/json; charset=utf-8"}, "response-body.json"},
+		"problem":   {capture.Body{ContentType: "application/problem+json"}, "response-body.json"},
+		"html":      {capture.Body{ContentType: "text/html"}, "response-body.html"},
+		"xml":       {capture.Body{ContentType: "application/xml"}, "response-body.xml"},
+		"plain":     {capture.Body{ContentType: "text/plain"}, "response-body.txt"},
+		"none":      {capture.Body{}, "response-body.txt"},
+		"binary":    {capture.Body{ContentType: "image/png", Binary: true}, "response-body.bin"},
+		"form text": {capture.Body{ContentType: "application/x-www-form-urlencoded"}, "response-body.txt"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := attachmentName("response", tc.body); got != tc.want {
+				t.Errorf("attachmentName = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWaterfall(t *testing.T) {
+	ms := time.Millisecond
+	tests := map[string]struct {
+		in    capture.Timings
+		total time.Duration
+		want  string
+	}{
+		"all phases":   {capture.Timings{DNS: 2 * ms, Connect: 31 * ms, TLS: 45 * ms, Wait: 210 * ms, Download: 3 * ms, Total: 291 * ms}, 291 * ms, "dns 2ms | connect 31ms | tls 45ms | wait 210ms | download 3ms = 291ms total"},
+		"plain http":   {capture.Timings{DNS: capture.Skipped, Connect: 1 * ms, TLS: capture.Skipped, Wait: 2 * ms, Download: 1 * ms}, 4 * ms, "connect 1ms | wait 2ms | download 1ms = 4ms total"},
+		"nothing done": {capture.NoTimings(), 0, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := waterfall(tc.in, tc.total); got != tc.want {
+				t.Errorf("waterfall = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
