@@ -1,0 +1,116 @@
+// Command altegio-ticket replays a failing Alteg.io API call and writes an
+// email-ready .eml ticket for the support desk at api@alteg.io.
+//
+// It takes the same arguments as curl, so a failing curl command converts
+// by changing its first word:
+//
+//	altegio-ticket -H 'Accept: application/vnd.api.v2+json' \
+//	  -H 'Authorization: Bearer <partner>, User <user>' \
+//	  https://api.alteg.io/api/v1/records/123
+//
+// The data flows one way: the command line becomes a capture.Request,
+// capture.Replay records the Exchange, redact.Scrub removes the secrets,
+// and report.Write turns the result into the .eml.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0 // a ticket was written, whatever the API answered
+	exitFail  = 1 // no ticket could be written
+	exitUsage = 2 // the command line is wrong
+)
+
+// run is the whole program behind main, with its environment passed in so
+// that tests can drive it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := parseArgs(args, stdin)
+	switch {
+	case errors.Is(err, errHelp):
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+		return exitUsage
+	case cfg.version:
+		fmt.Fprintf(stdout, "altegio-ticket %s\n", versionString())
+		return exitOK
+	}
+
+	if cfg.demo {
+		demo, err := startDemo()
+		if err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: starting the demo server: %v\n", err)
+			return exitFail
+		}
+		defer demo.Close()
+		if cfg.request, err = demoRequest(demo.URL); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(stderr, "demo: an Alteg.io-like server is listening on %s; replaying a call that carries only the partner token\n", demo.URL)
+	}
+
+	now := time.Now()
+	path, err := outputPath(cfg, now)
+	if err != nil {
+		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+		return exitUsage
+	}
+	if err := confirmReplay(cfg, stdin, stderr); err != nil {
+		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+		if errors.Is(err, errDeclined) {
+			return exitFail
+		}
+		return exitUsage
+	}
+
+	ex := capture.Replay(ctx, cfg.request, capture.Options{
+		Timeout:  cfg.timeout,
+		Insecure: cfg.insecure,
+		Getenv:   getenv,
+		From:     "command line",
+	})
+	res := redact.Scrub(ex, redact.Policy{})
+
+	var buf bytes.Buffer
+	err = report.Write(&buf, report.Ticket{
+		Exchange: res.Exchange,
+		Secrets:  res.Secrets,
+		Redact:   res.Bytes,
+		To:       cfg.to,
+		From:     cfg.from,
+		Date:     now,
+		Version:  versionString(),
+	})
+	if err == nil {
+		err = writeFile(path, buf.Bytes(), cfg.force)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", err)
+		return exitFail
+	}
+	printSummary(stderr, &res.Exchange, res.Secrets, path, buf.Len())
+	return exitOK
+}

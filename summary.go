@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/redact"
+)
+
+// printSummary tells the user what happened and what to do next. It reads
+// the redacted exchange only and prints no secret value.
+func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, path string, size int) {
+	first := ex.First()
+	outcome := "no response"
+	if r := ex.Response(); r != nil {
+		outcome = strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, r.StatusText))
+	}
+	if ex.Fault != nil {
+		outcome = ex.Fault.Message
+	}
+	fmt.Fprintf(w, "%s %s -> %s (%s)\n", first.Request.Method, first.Request.URL, outcome, durationText(ex))
+
+	var roles []string
+	for _, s := range secrets {
+		roles = append(roles, strings.ReplaceAll(s.Role, "_", " "))
+	}
+	switch len(roles) {
+	case 0:
+		fmt.Fprintln(w, "redacted: no secrets found")
+	case 1:
+		fmt.Fprintf(w, "redacted: 1 secret (%s)\n", roles[0])
+	default:
+		fmt.Fprintf(w, "redacted: %d secrets (%s)\n", len(roles), strings.Join(roles, ", "))
+	}
+	fmt.Fprintf(w, "ticket:   %s (%s)\n", path, capture.ByteCount(int64(size)))
+	fmt.Fprintln(w, "next:     open it in your mail client and press Send")
+}
+
+func durationText(ex *capture.Exchange) string {
+	d := ex.Total
+	if d < 1e6 {
+		return fmt.Sprintf("%.1fms", float64(d)/1e6)
+	}
+	return d.Round(1e6).String()
+}
