@@ -1,22 +1,39 @@
 package report
 
 import (
-	_ "embed"
+	"embed"
 	"html/template"
 	"strings"
 )
 
-//go:embed ticket.html.tmpl
-var htmlSource string
+//go:embed templates/*.html.tmpl
+var templateFiles embed.FS
 
-// htmlTemplate renders the text/html body. html/template escapes every
+// htmlTemplate renders the text/html body from templates/page.html.tmpl and
+// one "section-<name>" template per section. html/template escapes every
 // value for its context, so markup in a response body shows as text.
 // Styles are inline because mail clients strip <style> and external CSS.
-var htmlTemplate = template.Must(template.New("ticket").Funcs(template.FuncMap{
-	"join":        strings.Join,
-	"methodColor": methodColor,
-	"statusColor": statusColor,
-}).Parse(htmlSource))
+var htmlTemplate = func() *template.Template {
+	t := template.New("page.html.tmpl")
+	t.Funcs(template.FuncMap{
+		"join":        strings.Join,
+		"methodColor": methodColor,
+		"statusColor": statusColor,
+		"sections":    func() []string { return sections },
+		// section renders the named section's template, or nothing when
+		// the section has no HTML form. Its output was escaped by
+		// html/template already.
+		"section": func(name string, v *view) (template.HTML, error) {
+			if t.Lookup("section-"+name) == nil {
+				return "", nil
+			}
+			var b strings.Builder
+			err := t.ExecuteTemplate(&b, "section-"+name, v)
+			return template.HTML(b.String()), err
+		},
+	})
+	return template.Must(t.ParseFS(templateFiles, "templates/*.html.tmpl"))
+}()
 
 func renderHTML(v *view) (string, error) {
 	var b strings.Builder

@@ -5,84 +5,117 @@ import (
 	"strings"
 )
 
+// textWriter builds the text/plain body.
+type textWriter struct{ strings.Builder }
+
+// p writes one formatted line.
+func (w *textWriter) p(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
+
+// heading starts a section.
+func (w *textWriter) heading(title string) { w.p("\n## %s", title) }
+
+// textSections renders each section of the text part; see sections.
+var textSections = map[string]func(*textWriter, *view){
+	"fault":      textFault,
+	"summary":    textSummary,
+	"request":    textRequest,
+	"response":   textResponse,
+	"connection": textConnection,
+	"tokens":     textTokens,
+}
+
 // renderText writes the text/plain body: the same content as the HTML
 // part, readable at 80 columns in any mail client.
 func renderText(v *view) string {
-	var b strings.Builder
-	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
-	section := func(title string) { p("\n## %s", title) }
-
-	p("Hello Alteg.io API support,")
-	p("")
-	p("A call to the Alteg.io API does not work as expected. The details below were")
-	p("recorded by altegio-ticket. Secrets are replaced by {{placeholders}}; the")
-	p("partner token and the user token are listed separately at the end.")
-	if v.Fault != "" {
-		p("")
-		p("The call failed: %s.", v.Fault)
-	}
-
-	section("Summary")
-	p("%s %s", v.Method, v.URL)
-	if v.HasResponse {
-		p("Response: %s (%s)", v.Status, v.Proto)
-	} else {
-		p("Response: none")
-	}
-	p("Recorded: %s, %s", v.Started, v.Source)
-	for _, n := range v.Notes {
-		p("Note: %s", n)
-	}
-
-	section("Request")
-	p("Method: %s", v.Method)
-	p("URL:    %s", v.URL)
-	p("Headers:")
-	writeHeaders(&b, v.ReqHdrs)
-	writeBody(&b, "Body", v.Request)
-
-	section("Response")
-	if !v.HasResponse {
-		p("No response arrived.")
-	} else {
-		p("Status: %s (%s)", v.Status, v.Proto)
-		p("Headers:")
-		writeHeaders(&b, v.RespHdrs)
-		writeBody(&b, "Body", v.Response)
-	}
-
-	section("Connection")
-	if v.Remote != "" {
-		p("Remote address: %s", v.Remote)
-	}
-	if v.Timings != "" {
-		p("Timings: %s", v.Timings)
-	}
-
-	section("Tokens")
-	p("Support asks for both tokens separately; they appear nowhere else in this")
-	p("message.")
-	for _, t := range v.Tokens {
-		if t.Marker == "" {
-			p("%s: %s", t.Label, t.Missing)
-			continue
+	w := &textWriter{}
+	w.p("Hello Alteg.io API support,")
+	w.p("")
+	w.p("A call to the Alteg.io API does not work as expected. The details below were")
+	w.p("recorded by altegio-ticket. Secrets are replaced by {{placeholders}}; the")
+	w.p("partner token and the user token are listed separately at the end.")
+	for _, name := range sections {
+		if f := textSections[name]; f != nil {
+			f(w, v)
 		}
-		p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
-		p("  %s", t.Marker)
 	}
-
-	p("")
-	p("-- ")
-	p("Written by altegio-ticket %s.", v.Version)
+	w.p("")
+	w.p("-- ")
+	w.p("Written by altegio-ticket %s.", v.Version)
 	if len(v.Attached) > 0 {
-		p("Attached: %s", strings.Join(v.Attached, ", "))
+		w.p("Attached: %s", strings.Join(v.Attached, ", "))
 	}
-	return b.String()
+	return w.String()
 }
 
-func writeHeaders(b *strings.Builder, rows []headerRow) {
+func textFault(w *textWriter, v *view) {
+	if v.Fault != "" {
+		w.p("")
+		w.p("The call failed: %s.", v.Fault)
+	}
+}
+
+func textSummary(w *textWriter, v *view) {
+	w.heading("Summary")
+	w.p("%s %s", v.Method, v.URL)
+	if v.HasResponse {
+		w.p("Response: %s (%s)", v.Status, v.Proto)
+	} else {
+		w.p("Response: none")
+	}
+	w.p("Recorded: %s, %s", v.Started, v.Source)
+	for _, n := range v.Notes {
+		w.p("Note: %s", n)
+	}
+}
+
+func textRequest(w *textWriter, v *view) {
+	w.heading("Request")
+	w.p("Method: %s", v.Method)
+	w.p("URL:    %s", v.URL)
+	w.p("Headers:")
+	w.headers(v.ReqHdrs)
+	w.body("Body", v.Request)
+}
+
+func textResponse(w *textWriter, v *view) {
+	w.heading("Response")
+	if !v.HasResponse {
+		w.p("No response arrived.")
+		return
+	}
+	w.p("Status: %s (%s)", v.Status, v.Proto)
+	w.p("Headers:")
+	w.headers(v.RespHdrs)
+	w.body("Body", v.Response)
+}
+
+func textConnection(w *textWriter, v *view) {
+	w.heading("Connection")
+	if v.Remote != "" {
+		w.p("Remote address: %s", v.Remote)
+	}
+	if v.Timings != "" {
+		w.p("Timings: %s", v.Timings)
+	}
+}
+
+func textTokens(w *textWriter, v *view) {
+	w.heading("Tokens")
+	w.p("Support asks for both tokens separately; they appear nowhere else in this")
+	w.p("message.")
+	for _, t := range v.Tokens {
+		if t.Marker == "" {
+			w.p("%s: %s", t.Label, t.Missing)
+			continue
+		}
+		w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
+		w.p("  %s", t.Marker)
+	}
+}
+
+func (w *textWriter) headers(rows []headerRow) {
 	if len(rows) == 0 {
-		b.WriteString("  (none)\n")
+		w.p("  (none)")
 		return
 	}
 	for _, r := range rows {
@@ -90,23 +123,23 @@ func writeHeaders(b *strings.Builder, rows []headerRow) {
 		if r.Note != "" {
 			line += "   [" + r.Note + "]"
 		}
-		b.WriteString(line + "\n")
+		w.p("%s", line)
 	}
 }
 
-func writeBody(b *strings.Builder, label string, bv bodyView) {
+func (w *textWriter) body(label string, bv bodyView) {
 	if !bv.Present {
-		fmt.Fprintf(b, "%s: (none)\n", label)
+		w.p("%s: (none)", label)
 		return
 	}
-	fmt.Fprintf(b, "%s (%s):\n", label, bv.Summary)
+	w.p("%s (%s):", label, bv.Summary)
 	if bv.Note != "" {
-		fmt.Fprintf(b, "  [%s]\n", bv.Note)
+		w.p("  [%s]", bv.Note)
 	}
 	if bv.Text == "" {
 		return
 	}
 	for _, line := range strings.Split(strings.TrimRight(bv.Text, "\n"), "\n") {
-		b.WriteString("  " + line + "\n")
+		w.p("  %s", line)
 	}
 }

@@ -1,0 +1,17 @@
+package report
+
+// sections lists the parts of the ticket body in the order they appear.
+// Both renderers follow it: a section is rendered in the text part by
+// textSections[name] and in the HTML part by the template
+// "section-<name>" in templates/; a section may exist in only one of them.
+//
+// To add a section, add its name here, a text function, and a template
+// file; give it the data it needs as fields of view.
+var sections = []string{
+	"fault",
+	"summary",
+	"request",
+	"response",
+	"connection",
+	"tokens",
+}
