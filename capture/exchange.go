@@ -254,7 +254,21 @@ type TLS struct {
 	// "certificate signed by unknown authority"; "" when it passed or was
 	// skipped.
 	VerifyError string
+	// VerifyKind classifies VerifyError for checks that branch on it;
+	// "" when verification passed or was skipped.
+	VerifyKind VerifyKind
 }
+
+// VerifyKind classifies a certificate verification failure.
+type VerifyKind string
+
+const (
+	VerifyUnknownAuthority VerifyKind = "unknown-authority" // self-signed, or a TLS-inspecting proxy
+	VerifyExpired          VerifyKind = "expired"
+	VerifyNotYetValid      VerifyKind = "not-yet-valid" // often the local clock is wrong
+	VerifyHostname         VerifyKind = "hostname"      // the certificate is for another name
+	VerifyOther            VerifyKind = "other"
+)
 
 // Cert is the part of a certificate that helps support.
 type Cert struct {

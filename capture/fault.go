@@ -141,23 +141,30 @@ func isMalformed(err error) bool {
 // verifyReason says in plain words why a TLS handshake or certificate
 // verification failed.
 func verifyReason(err error) string {
+	r, _ := verifyKind(err)
+	return r
+}
+
+// verifyKind classifies a TLS verification error and says it in plain
+// words.
+func verifyKind(err error) (string, VerifyKind) {
 	var ua x509.UnknownAuthorityError
 	var inv x509.CertificateInvalidError
 	var host x509.HostnameError
 	switch {
 	case errors.As(err, &ua):
-		return "the certificate is signed by an unknown authority (a TLS-inspecting proxy or a self-signed certificate?)"
+		return "the certificate is signed by an unknown authority (a TLS-inspecting proxy or a self-signed certificate?)", VerifyUnknownAuthority
 	case errors.As(err, &host):
-		return "the certificate is not valid for this host name: " + host.Error()
-	case errors.As(err, &inv):
-		switch inv.Reason {
-		case x509.Expired:
-			return "the certificate has expired or is not yet valid (check the computer's clock): " + inv.Detail
-		default:
-			return "the certificate is invalid: " + inv.Error()
+		return "the certificate is not valid for this host name: " + host.Error(), VerifyHostname
+	case errors.As(err, &inv) && inv.Reason == x509.Expired:
+		if strings.Contains(inv.Detail, "before") {
+			return "the certificate is not yet valid (is this computer's clock right?): " + inv.Detail, VerifyNotYetValid
 		}
+		return "the certificate has expired: " + inv.Detail, VerifyExpired
+	case errors.As(err, &inv):
+		return "the certificate is invalid: " + inv.Error(), VerifyOther
 	}
-	return plainError(err)
+	return plainError(err), VerifyOther
 }
 
 // plainError strips Go's "Get \"url\":" wrapping from an error message.

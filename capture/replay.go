@@ -503,7 +503,7 @@ func tlsInfo(cs tls.ConnectionState, err error) *TLS {
 		t.Chain = append(t.Chain, certInfo(c))
 	}
 	if err != nil {
-		t.VerifyError = verifyReason(err)
+		t.VerifyError, t.VerifyKind = verifyKind(err)
 	}
 	return t
 }
