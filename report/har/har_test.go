@@ -305,16 +305,20 @@ func TestEncodeFollowsTheSpec(t *testing.T) {
 func TestCheckerCatchesMistakes(t *testing.T) {
 	good := string(Encode(exchanges()["POST over TLS"], "v1"))
 	breakers := map[string]func(string) string{
-		"missing cache":     func(s string) string { return strings.Replace(s, `"cache": {},`, "", 1) },
-		"negative wait":     func(s string) string { return strings.Replace(s, `"wait": 20,`, `"wait": -1,`, 1) },
-		"time off":          func(s string) string { return strings.Replace(s, `"time": 40,`, `"time": 41,`, 1) },
-		"bad date":          func(s string) string { return strings.Replace(s, `2026-11-29T10:00:00.000Z`, `29/11/2026`, 1) },
-		"unknown field":     func(s string) string { return strings.Replace(s, `"cache": {},`, `"cache": {}, "tls": 1,`, 1) },
-		"string status":     func(s string) string { return strings.Replace(s, `"status": 422,`, `"status": "422",`, 1) },
-		"ip with port":      func(s string) string { return strings.Replace(s, `"serverIPAddress": "2001:db8::1"`, `"serverIPAddress": "[2001:db8::1]:443"`, 1) },
-		"ssl outside conn":  func(s string) string { return strings.Replace(s, `"connect": 14,`, `"connect": 5,`, 1) },
-		"no header value":   func(s string) string { return strings.Replace(s, `"value": "Bearer {{partner_token}}",`, ``, 1) },
-		"no content type":   func(s string) string { return strings.Replace(s, `"mimeType": "application/json; charset=utf-8",`, ``, 1) },
+		"missing cache": func(s string) string { return strings.Replace(s, `"cache": {},`, "", 1) },
+		"negative wait": func(s string) string { return strings.Replace(s, `"wait": 20,`, `"wait": -1,`, 1) },
+		"time off":      func(s string) string { return strings.Replace(s, `"time": 40,`, `"time": 41,`, 1) },
+		"bad date":      func(s string) string { return strings.Replace(s, `2026-11-29T10:00:00.000Z`, `29/11/2026`, 1) },
+		"unknown field": func(s string) string { return strings.Replace(s, `"cache": {},`, `"cache": {}, "tls": 1,`, 1) },
+		"string status": func(s string) string { return strings.Replace(s, `"status": 422,`, `"status": "422",`, 1) },
+		"ip with port": func(s string) string {
+			return strings.Replace(s, `"serverIPAddress": "2001:db8::1"`, `"serverIPAddress": "[2001:db8::1]:443"`, 1)
+		},
+		"ssl outside conn": func(s string) string { return strings.Replace(s, `"connect": 14,`, `"connect": 5,`, 1) },
+		"no header value":  func(s string) string { return strings.Replace(s, `"value": "Bearer {{partner_token}}",`, ``, 1) },
+		"no content type": func(s string) string {
+			return strings.Replace(s, `"mimeType": "application/json; charset=utf-8",`, ``, 1)
+		},
 		"missing headersSz": func(s string) string { return strings.Replace(s, `"headersSize": -1,`, ``, 1) },
 	}
 	for name, breakIt := range breakers {
