@@ -1,11 +1,16 @@
 package har
 
 import (
+	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -433,5 +438,46 @@ func TestBuildEntries(t *testing.T) {
 	}
 	if pd := refused.Request.PostData; pd == nil || pd.Encoding != "base64" || pd.Text != "AP4=" {
 		t.Errorf("binary postData = %+v", pd)
+	}
+}
+
+// TestEncodeRealCapture validates the HAR of a real replay: a TLS server
+// that redirects once, so that there are two entries with measured
+// timings, a TLS session and a certificate chain.
+func TestEncodeRealCapture(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/new?x=1", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Set-Cookie", "sid=abc; Path=/; HttpOnly")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"success":false,"meta":{"message":"Authentication needed."}}`)
+	}))
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	ex := capture.Replay(context.Background(), capture.Request{Method: "GET", URL: srv.URL + "/old",
+		Header: capture.Headers{{Name: "Accept", Value: "application/vnd.api.v2+json", Origin: capture.FromUser}}},
+		capture.Options{RootCAs: pool, Timeout: 10 * time.Second})
+	if ex.Fault != nil {
+		t.Fatalf("fault: %+v", ex.Fault)
+	}
+	data := Encode(ex, "test")
+	validate(t, data)
+	h := Build(ex, "test")
+	if len(h.Log.Entries) != 2 {
+		t.Fatalf("%d entries, want 2", len(h.Log.Entries))
+	}
+	first, last := h.Log.Entries[0], h.Log.Entries[1]
+	if first.Response.Status != 302 || first.Response.RedirectURL != "/new?x=1" || last.Response.Status != 401 {
+		t.Errorf("statuses %d (to %q), %d", first.Response.Status, first.Response.RedirectURL, last.Response.Status)
+	}
+	if first.TLS == nil || first.TLS.Version == "" || len(first.TLS.Certificates) == 0 || first.Timings.SSL < 0 {
+		t.Errorf("first entry TLS %+v, ssl %v", first.TLS, first.Timings.SSL)
+	}
+	if first.ServerIPAddress != "127.0.0.1" || len(last.Response.Cookies) != 1 {
+		t.Errorf("server %q, cookies %+v", first.ServerIPAddress, last.Response.Cookies)
 	}
 }
