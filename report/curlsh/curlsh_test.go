@@ -370,3 +370,37 @@ func TestEnvName(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptOptions checks the curl options that follow from the exchange
+// rather than from the request.
+func TestScriptOptions(t *testing.T) {
+	hop := func(method, url, proto string) capture.Hop {
+		return capture.Hop{Request: capture.Sent{Method: method, URL: url, Proto: proto}}
+	}
+	tests := map[string]struct {
+		ex        capture.Exchange
+		want, not []string
+	}{
+		"https on HTTP/1.1": {capture.Exchange{Hops: []capture.Hop{hop("GET", "https://h/x", "HTTP/1.1")}}, []string{"--http1.1"}, []string{"--request", "--location", "--insecure"}},
+		"https on HTTP/2":   {capture.Exchange{Hops: []capture.Hop{hop("GET", "https://h/x", "HTTP/2.0")}}, nil, []string{"--http1.1"}},
+		"insecure":          {capture.Exchange{Insecure: true, Hops: []capture.Hop{hop("GET", "https://h/x", "HTTP/2.0")}}, []string{"--insecure"}, nil},
+		"redirected":        {capture.Exchange{Hops: []capture.Hop{hop("GET", "http://h/a", "HTTP/1.1"), hop("GET", "http://h/b", "HTTP/1.1")}}, []string{"--location", "--max-redirs 10", "--url 'http://h/a'"}, nil},
+		"HEAD":              {capture.Exchange{Hops: []capture.Hop{hop("HEAD", "http://h/", "HTTP/1.1")}}, []string{"--head"}, []string{"--request"}},
+		"lower-case method": {capture.Exchange{Hops: []capture.Hop{hop("post", "http://h/", "HTTP/1.1")}}, []string{"--request 'post'"}, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := string(Script(&tc.ex, nil, Info{}))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("script lacks %q:\n%s", w, got)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(got, n) {
+					t.Errorf("script holds %q:\n%s", n, got)
+				}
+			}
+		})
+	}
+}

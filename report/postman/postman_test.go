@@ -195,3 +195,19 @@ func TestCollectionRunsInNewman(t *testing.T) {
 		t.Errorf("newman sent (-want +got):\n%s", d)
 	}
 }
+
+func TestBehaviour(t *testing.T) {
+	ex := sample("https://api.alteg.io")
+	ex.Hops[0].Request.Method = "GET"
+	ex.Insecure = true
+	f := Build(ex, nil, Info{})
+	if b := f.Item[0].Behavior; b == nil || !b.DisableBodyPruning {
+		t.Errorf("a GET with a body must keep it: item behaviour %+v", b)
+	}
+	if s := f.Behavior.StrictSSL; s == nil || *s {
+		t.Errorf("an insecure call must not verify TLS in Postman either: strictSSL %v", s)
+	}
+	if !f.Behavior.DisableURLEncoding || !f.Behavior.DisabledSystemHeaders["user-agent"] || !f.Behavior.DisabledSystemHeaders["postman-token"] {
+		t.Errorf("Postman's own headers and URL encoding are not switched off: %+v", f.Behavior)
+	}
+}
