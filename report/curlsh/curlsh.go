@@ -309,6 +309,12 @@ func (s *script) word(text string) string {
 // plus the escaped path and the query as given), as one bash word. Go
 // escapes a path the way url.URL.RequestURI does; the placeholders are
 // protected from that escaping and then turned into variables.
+//
+// Redaction also replaces a secret's percent-encoded form, and the
+// placeholder does not say which form it replaced; the variable's value
+// goes in as it is. Tokens are letters and digits, for which both forms
+// are the same; a secret with reserved characters in the URL must be
+// given to the script percent-encoded.
 func wireURL(raw string, s *script) string {
 	protected := raw
 	var swaps []string
