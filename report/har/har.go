@@ -1,6 +1,6 @@
 // Package har owns request.har, the ticket attachment in HTTP Archive 1.2
-// format (http://www.softwareishard.com/blog/har-12-spec/), which browsers,
-// Charles, Fiddler, Insomnia and Postman import.
+// format (http://www.softwareishard.com/blog/har-12-spec/), which browser
+// developer tools, Charles, Fiddler and Insomnia import.
 //
 // Encode turns a redacted exchange into a HAR log with one entry per hop,
 // so a followed redirect shows as two entries. What HAR has no field for
