@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +30,10 @@ type config struct {
 	yes      bool
 	demo     bool
 	version  bool
+	// maxSize is the .eml size budget in bytes; negative means none.
+	maxSize int64
+	// outDir, when set, also receives the ticket as loose files.
+	outDir string
 }
 
 var errHelp = errors.New("help requested")
@@ -61,9 +67,15 @@ Request:
 Output:
   -o, --output FILE        where to write the .eml
                            (default altegio-ticket-YYYYMMDD-HHMMSS.eml here)
-      --force              overwrite FILE if it exists
+      --force              overwrite FILE (and files in --out-dir) if they exist
       --to ADDR            recipient (default api@alteg.io)
       --from ADDR          sender; left for your mail client to fill when empty
+      --max-eml-size SIZE  keep the .eml under SIZE (default 10MiB; e.g. 500KiB,
+                           20MB, 0 for no limit): the largest bodies are cut
+      --out-dir DIR        also write the ticket unpacked into DIR: ticket.txt,
+                           ticket.html, request.har, postman_collection.json,
+                           replay.sh, the bodies, and secrets.txt (the tokens).
+                           DIR must be new or empty unless --force is given
 
 Safety:
   -y, --yes                replay POST, PUT, PATCH or DELETE without asking.
@@ -134,12 +146,15 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	fs.BoolVar(&cfg.force, "force", false, "")
 	fs.StringVar(&cfg.to, "to", report.DefaultTo, "")
 	fs.StringVar(&cfg.from, "from", "", "")
+	maxSize := fs.String("max-eml-size", "10MiB", "")
+	fs.StringVar(&cfg.outDir, "out-dir", "", "")
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVar(&cfg.version, "version", false, "")
 	help := fs.BoolP("help", "h", false, "")
 
-	if err := fs.Parse(args); err != nil {
+	var err error
+	if err = fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, errHelp
 		}
@@ -153,6 +168,9 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	}
 	if cfg.timeout < 0 {
 		return nil, usagef("--timeout must not be negative; use 0 for no limit")
+	}
+	if cfg.maxSize, err = parseSize(*maxSize); err != nil {
+		return nil, err
 	}
 	if err := checkAddress("--to", cfg.to); err != nil {
 		return nil, err
@@ -459,4 +477,42 @@ func versionString() string {
 		}
 	}
 	return v
+}
+
+// parseSize reads a size such as "10MiB", "500KiB", "20MB", "1.5M" or a
+// plain number of bytes. K, M and G are powers of 1024, as in curl's
+// --max-filesize; KB, MB and GB are powers of 1000. "0" means no limit and
+// is returned as -1.
+func parseSize(s string) (int64, error) {
+	const minSize = 64 << 10
+	t := strings.ToLower(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   float64
+	}{
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+	}
+	mult := 1.0
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(num), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, usagef("--max-eml-size %q is not a size; write it like 10MiB, 500KiB or 20MB", s)
+	}
+	size := n * mult
+	switch {
+	case size == 0:
+		return -1, nil
+	case size < minSize:
+		return 0, usagef("--max-eml-size %s is too small for a ticket; use at least 64KiB (or 0 for no limit)", s)
+	case size > 1<<40:
+		return 0, usagef("--max-eml-size %s is more than any mail server takes; use e.g. 20MiB, or 0 for no limit", s)
+	}
+	return int64(size), nil
 }

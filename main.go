@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,6 +77,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
 		return exitUsage
 	}
+	if cfg.outDir != "" {
+		if err := checkOutDir(cfg.outDir, cfg.force); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			return exitUsage
+		}
+	}
 	if err := confirmReplay(cfg, stdin, stderr); err != nil {
 		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
 		if errors.Is(err, errDeclined) {
@@ -94,8 +99,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	})
 	res := redact.Scrub(ex, redact.Policy{})
 
-	var buf bytes.Buffer
-	err = report.Write(&buf, report.Ticket{
+	rendered, err := report.Render(report.Ticket{
 		Exchange: res.Exchange,
 		Secrets:  res.Secrets,
 		Redact:   res.Bytes,
@@ -103,14 +107,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		From:     cfg.from,
 		Date:     now,
 		Version:  versionString(),
+		MaxSize:  cfg.maxSize,
 	})
 	if err == nil {
-		err = writeFile(path, buf.Bytes(), cfg.force)
+		err = writeFile(path, rendered.EML, cfg.force)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", err)
 		return exitFail
 	}
-	printSummary(stderr, &res.Exchange, res.Secrets, path, buf.Len())
+	for _, w := range rendered.Warnings {
+		fmt.Fprintf(stderr, "altegio-ticket: warning: %s (--max-eml-size changes the budget)\n", w)
+	}
+	printSummary(stderr, &res.Exchange, res.Secrets, path, len(rendered.EML))
+	if cfg.outDir != "" {
+		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %v\n", path, err)
+			return exitFail
+		}
+		fmt.Fprintf(stderr, "files:    %d in %s (only secrets.txt holds the tokens)\n", len(rendered.Files), cfg.outDir)
+	}
 	return exitOK
 }

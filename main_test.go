@@ -173,7 +173,7 @@ func TestRunNoTokenLeaks(t *testing.T) {
 			}
 		}
 	}
-	if d := cmp.Diff([]string{"text/plain", "text/html", "application/x-www-form-urlencoded", "text/plain"}, kinds); d != "" {
+	if d := cmp.Diff([]string{"text/plain", "text/html", "application/json", "application/json", "application/x-sh", "application/x-www-form-urlencoded", "text/plain"}, kinds); d != "" {
 		t.Errorf("parts (-want +got):\n%s", d)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/altegio/altegio-ticket/report"
 )
 
 // writeFile writes data to path atomically with mode 0600, because a
@@ -51,4 +53,45 @@ func writeFile(path string, data []byte, force bool) error {
 		return fmt.Errorf("%s already exists; choose another -o or add --force", path)
 	}
 	return os.Rename(tmpName, path)
+}
+
+// checkOutDir refuses, before anything is sent, an --out-dir that would
+// mix the files of two tickets: DIR must not exist yet, or be an empty
+// folder. With force, DIR may hold files: those with a ticket file's name
+// are replaced and the others are left alone.
+func checkOutDir(dir string, force bool) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return usagef("--out-dir %s cannot be used: %v", dir, err)
+	case !fi.IsDir():
+		return usagef("--out-dir %s is a file, not a folder; choose a new folder name", dir)
+	case force:
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return usagef("--out-dir %s cannot be read: %v", dir, err)
+	}
+	if len(entries) > 0 {
+		return usagef("--out-dir %s is not empty; choose a new folder, or add --force to replace the ticket files in it", dir)
+	}
+	return nil
+}
+
+// writeOutDir writes the ticket's files into dir, which it creates with
+// mode 0700 when needed. Each file is written as writeFile writes the .eml:
+// mode 0600, atomically, never over an existing file unless force.
+func writeOutDir(dir string, files []report.File, force bool) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating --out-dir %s: %w", dir, err)
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(dir, f.Name), f.Data, force); err != nil {
+			return fmt.Errorf("writing --out-dir %s: %w", dir, err)
+		}
+	}
+	return nil
 }

@@ -5,7 +5,11 @@
 // Write renders the ticket as multipart/mixed: a multipart/alternative body
 // (text/plain and text/html showing what support asks for: URL, method,
 // headers, request body, response, connection, then the Tokens section) and
-// the attachments support uses to re-run the call.
+// the attachments support uses to re-run the call: request.har (package
+// har), postman_collection.json (package postman), replay.sh (package
+// curlsh) and the raw bodies. Render does the same work once and also
+// returns the files for a folder (--out-dir), and keeps the message under a
+// size budget by cutting the largest bodies.
 //
 // The report never sees an unredacted exchange and never touches the
 // network. Token values appear only in the Tokens section of each body
@@ -26,6 +30,9 @@ import (
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/curlsh"
+	"github.com/altegio/altegio-ticket/report/har"
+	"github.com/altegio/altegio-ticket/report/postman"
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 )
@@ -49,26 +56,64 @@ type Ticket struct {
 	MessageID string // without angle brackets
 	Boundary  string
 	Version   string // altegio-ticket version, for the footer and X-Mailer
+	// MaxSize is the size budget of the whole .eml in bytes: above it the
+	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
+	MaxSize int64
+}
+
+// DefaultMaxSize is the default size budget of a ticket. Mail providers
+// reject messages around 20-25 MiB, and attachments grow by a third in
+// base64; 10 MiB leaves room for forwarding and replies.
+const DefaultMaxSize = 10 << 20
+
+// File is one rendered file of a ticket: an attachment of the .eml, or
+// one of the files --out-dir writes.
+type File struct {
+	Name        string // ASCII file name, e.g. "request.har"
+	ContentType string // MIME type with parameters
+	Data        []byte
 }
 
 // attachment is one file attached to the ticket.
-type attachment struct {
-	Name        string
-	ContentType string
-	Data        []byte
+type attachment = File
+
+// Rendered is a ticket rendered once: the .eml and the same content as
+// separate files.
+type Rendered struct {
+	// EML is the whole message.
+	EML []byte
+	// Files are what --out-dir writes: ticket.txt and ticket.html (the
+	// body parts, with the token values left out of their Tokens
+	// section), every attachment of the .eml byte for byte, and
+	// secrets.txt, the Tokens section alone with the values.
+	Files []File
+	// Warnings say what the user should know, e.g. that bodies were cut
+	// to keep the message under the size budget. They hold no secret.
+	Warnings []string
 }
 
 // Write writes t as an .eml message to w.
 func Write(w io.Writer, t Ticket) error {
+	r, err := Render(t)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(r.EML)
+	return err
+}
+
+// Render renders t once into the .eml and the files of --out-dir. When the
+// message would exceed t.MaxSize, the largest bodies are cut (everywhere:
+// inline, in the HAR, the collection, replay.sh and the body attachments)
+// until it fits; the ticket says so and Rendered.Warnings carries it.
+func Render(t Ticket) (*Rendered, error) {
 	if len(t.Exchange.Hops) == 0 {
-		return fmt.Errorf("report: the exchange has no request")
+		return nil, fmt.Errorf("report: the exchange has no request")
 	}
 	t.fillDefaults()
-	guard := t.Redact
-	if guard == nil {
-		guard = func(b []byte) []byte { return b }
+	if t.Redact == nil {
+		t.Redact = func(b []byte) []byte { return b }
 	}
-
 	markers := map[string]string{}
 	values := map[string]string{}
 	for _, s := range t.Secrets {
@@ -77,23 +122,66 @@ func Write(w io.Writer, t Ticket) error {
 			values[markers[s.Role]] = s.Value
 		}
 	}
-	v := newView(&t, markers)
-	atts := attachments(&t)
+	return fitBudget(&t, func(cut *capture.Exchange, notes []string) (*Rendered, error) {
+		return render(&t, cut, notes, markers, values)
+	})
+}
+
+// render renders t with ex in place of t.Exchange (ex has the bodies cut
+// to the budget) and notes added to the ticket's notes.
+func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map[string]string) (*Rendered, error) {
+	tt := *t
+	tt.Exchange = *ex
+	guard := t.Redact
+
+	v := newView(&tt, markers)
+	v.Notes = append(v.Notes, notes...)
+	atts := attachments(&tt, v)
 	for i := range atts {
 		atts[i].Data = guard(atts[i].Data)
 		v.Attached = append(v.Attached, atts[i].Name)
+		v.Attachments = append(v.Attachments, attachmentRow{Name: atts[i].Name, About: aboutAttachment(atts[i].Name, t.Secrets)})
 	}
 	text := string(guard([]byte(renderText(v))))
 	html, err := renderHTML(v)
 	if err != nil {
-		return fmt.Errorf("rendering the HTML body: %w", err)
+		return nil, fmt.Errorf("rendering the HTML body: %w", err)
 	}
 	html = string(guard([]byte(html)))
+	tokens := &textWriter{}
+	tokens.wrap("", "", fmt.Sprintf("The Alteg.io API tokens for the ticket %q, recorded %s. "+
+		"Keep this file private: ticket.txt and ticket.html leave the values out and point here.", v.Subject, v.Started))
+	textTokens(tokens, v)
+	secrets := string(guard([]byte(tokens.String())))
+
+	// The values go in only now, after the safety net: in the message,
+	// and in secrets.txt; the loose ticket.txt and ticket.html point to
+	// secrets.txt instead.
+	emlText, emlHTML, fileText, fileHTML := text, html, text, html
 	for m, val := range values {
-		text = strings.ReplaceAll(text, m, val)
-		html = strings.ReplaceAll(html, m, template.HTMLEscapeString(val))
+		emlText = strings.ReplaceAll(emlText, m, val)
+		emlHTML = strings.ReplaceAll(emlHTML, m, template.HTMLEscapeString(val))
+		fileText = strings.ReplaceAll(fileText, m, "(in secrets.txt)")
+		fileHTML = strings.ReplaceAll(fileHTML, m, "(in secrets.txt)")
+		secrets = strings.ReplaceAll(secrets, m, val)
 	}
 
+	var buf bytes.Buffer
+	if err := writeMessage(&buf, &tt, string(guard([]byte(v.Subject))), emlText, emlHTML, atts); err != nil {
+		return nil, err
+	}
+	files := []File{
+		{Name: "ticket.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(fileText)},
+		{Name: "ticket.html", ContentType: "text/html; charset=utf-8", Data: []byte(fileHTML)},
+	}
+	files = append(files, atts...)
+	files = append(files, File{Name: "secrets.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(secrets)})
+	return &Rendered{EML: buf.Bytes(), Files: files}, nil
+}
+
+// writeMessage writes the MIME message: the text and HTML bodies as
+// multipart/alternative, then the attachments.
+func writeMessage(w io.Writer, t *Ticket, subject, text, html string, atts []attachment) error {
 	var h mail.Header
 	// go-message writes header fields in the reverse order of the Set
 	// calls, so they are set bottom-up.
@@ -106,7 +194,7 @@ func Write(w io.Writer, t Ticket) error {
 	h.Set("X-Unsent", "1")
 	h.SetMessageID(t.MessageID)
 	h.SetDate(t.Date)
-	h.SetSubject(string(guard([]byte(v.Subject))))
+	h.SetSubject(subject)
 	h.SetAddressList("To", []*mail.Address{{Address: t.To}})
 	if t.From != "" {
 		h.SetAddressList("From", []*mail.Address{{Address: t.From}})
@@ -183,17 +271,80 @@ func (t *Ticket) fillDefaults() {
 	}
 }
 
-// attachments lists the files attached to the ticket: the raw request and
-// response bodies, already redacted.
-func attachments(t *Ticket) []attachment {
-	var out []attachment
-	if b := t.Exchange.First().Request.Body; b.Size > 0 {
-		out = append(out, bodyAttachment("request", b))
+// attachments lists the files attached to the ticket, in the order
+// support uses them: request.har, postman_collection.json, replay.sh, then
+// the raw request and response bodies. All are made from the redacted
+// exchange; Render passes each through the safety net.
+func attachments(t *Ticket, v *view) []attachment {
+	ex := &t.Exchange
+	reqBody := ex.First().Request.Body
+	bodyFile := ""
+	if len(reqBody.Data) > 0 {
+		bodyFile = attachmentName("request", reqBody)
 	}
-	if r := t.Exchange.Response(); r != nil && r.Body.Size > 0 {
+	var vars []postman.Variable
+	var shell []curlsh.Secret
+	for _, s := range t.Secrets {
+		d := roleDescription(s)
+		vars = append(vars, postman.Variable{Key: s.Role, Description: d})
+		shell = append(shell, curlsh.Secret{Placeholder: s.Placeholder, Env: curlsh.EnvName(s.Role), Description: d})
+	}
+	out := []attachment{
+		{Name: "request.har", ContentType: "application/json", Data: har.Encode(ex, t.Version)},
+		{Name: "postman_collection.json", ContentType: "application/json", Data: postman.Collection(ex, vars, postman.Info{
+			Name:        v.Subject,
+			Description: "Recorded " + v.Started + " by altegio-ticket " + t.Version + ". Secrets are collection variables with empty values: fill them in, or run newman run postman_collection.json --env-var partner_token=... (one --env-var per variable).",
+			BodyFile:    bodyFile,
+		})},
+		{Name: "replay.sh", ContentType: "application/x-sh", Data: curlsh.Script(ex, shell, curlsh.Info{Recorded: v.Started, Version: t.Version})},
+	}
+	if len(reqBody.Data) > 0 {
+		out = append(out, bodyAttachment("request", reqBody))
+	}
+	if r := ex.Response(); r != nil && len(r.Body.Data) > 0 {
 		out = append(out, bodyAttachment("response", r.Body))
 	}
 	return out
+}
+
+// aboutAttachment says in a few words what an attachment is for.
+func aboutAttachment(name string, secrets []redact.Secret) string {
+	switch {
+	case name == "request.har":
+		return "the exchange in HAR 1.2: browsers, Charles, Fiddler"
+	case name == "postman_collection.json":
+		if len(secrets) == 0 {
+			return "for Postman or newman"
+		}
+		return "for Postman or newman; fill in the variables"
+	case name == "replay.sh":
+		if len(secrets) == 0 {
+			return "one curl command: bash replay.sh"
+		}
+		return "one curl command; secrets from ALTEGIO_* variables"
+	case strings.HasPrefix(name, "request-body"):
+		return "the request body as sent"
+	case strings.HasPrefix(name, "response-body"):
+		return "the response body as received"
+	}
+	return ""
+}
+
+// roleDescription says what a secret is, for the Postman variable and the
+// replay.sh environment variable that stand for it.
+func roleDescription(s redact.Secret) string {
+	switch s.Role {
+	case redact.RolePartnerToken:
+		return "the partner token (Authorization: Bearer <partner token>)"
+	case redact.RoleUserToken:
+		return "the user token (Authorization: Bearer <partner token>, User <user token>)"
+	case "password":
+		return "the password sent in the request"
+	}
+	if len(s.Found) > 0 {
+		return "the secret found in " + strings.Join(s.Found, ", ")
+	}
+	return "the secret " + s.Placeholder
 }
 
 func bodyAttachment(which string, b capture.Body) attachment {

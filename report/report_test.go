@@ -149,7 +149,8 @@ func TestWriteParts(t *testing.T) {
 	for _, p := range parts {
 		got = append(got, p.ContentType+" "+p.Filename)
 	}
-	want := []string{"text/plain ", "text/html ", "application/json request-body.json", "application/json response-body.json"}
+	want := []string{"text/plain ", "text/html ", "application/json request.har", "application/json postman_collection.json",
+		"application/x-sh replay.sh", "application/json request-body.json", "application/json response-body.json"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("parts (-want +got):\n%s", d)
 	}

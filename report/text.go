@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // textWriter builds the text/plain body.
@@ -25,32 +26,41 @@ var textSections = map[string]func(*textWriter, *view){
 }
 
 // renderText writes the text/plain body: the same content as the HTML
-// part, readable at 80 columns in any mail client.
+// part, readable at 80 columns in any mail client. Prose and header values
+// are wrapped at spaces; URLs, bodies and tokens are never split, so that
+// they can be copied whole.
 func renderText(v *view) string {
 	w := &textWriter{}
 	w.p("Hello Alteg.io API support,")
 	w.p("")
-	w.p("A call to the Alteg.io API does not work as expected. The details below were")
-	w.p("recorded by altegio-ticket. Secrets are replaced by {{placeholders}}; the")
-	w.p("partner token and the user token are listed separately at the end.")
+	w.wrap("", "", "A call to the Alteg.io API does not work as expected. The details below were "+
+		"recorded by altegio-ticket. Secrets are replaced by {{placeholders}}; the "+
+		"partner token and the user token are listed separately at the end.")
 	for _, name := range sections {
 		if f := textSections[name]; f != nil {
 			f(w, v)
 		}
 	}
+	if len(v.Attachments) > 0 {
+		w.heading("Attachments")
+		width := 0
+		for _, a := range v.Attachments {
+			width = max(width, len(a.Name))
+		}
+		for _, a := range v.Attachments {
+			w.wrap("  "+pad(a.Name, width)+"  ", strings.Repeat(" ", width+4), a.About)
+		}
+	}
 	w.p("")
 	w.p("-- ")
 	w.p("Written by altegio-ticket %s.", v.Version)
-	if len(v.Attached) > 0 {
-		w.p("Attached: %s", strings.Join(v.Attached, ", "))
-	}
 	return w.String()
 }
 
 func textFault(w *textWriter, v *view) {
 	if v.Fault != "" {
 		w.p("")
-		w.p("The call failed: %s.", v.Fault)
+		w.wrap("", "", "The call failed: "+v.Fault+".")
 	}
 }
 
@@ -58,20 +68,20 @@ func textSummary(w *textWriter, v *view) {
 	w.heading("Summary")
 	w.p("%s %s", v.Method, v.URL)
 	if v.HasResponse {
-		w.p("Response: %s (%s)", v.Status, v.Proto)
+		w.field("Response", v.Status+" ("+v.Proto+")")
 	} else {
-		w.p("Response: none")
+		w.field("Response", "none")
 	}
-	w.p("Recorded: %s, %s", v.Started, v.Source)
+	w.field("Recorded", v.Started+", "+v.Source)
 	for _, n := range v.Notes {
-		w.p("Note: %s", n)
+		w.field("Note", n)
 	}
 }
 
 func textRequest(w *textWriter, v *view) {
 	w.heading("Request")
-	w.p("Method: %s", v.Method)
-	w.p("URL:    %s", v.URL)
+	w.field("Method", v.Method)
+	w.field("URL", v.URL)
 	w.p("Headers:")
 	w.headers(v.ReqHdrs)
 	w.body("Body", v.Request)
@@ -83,7 +93,7 @@ func textResponse(w *textWriter, v *view) {
 		w.p("No response arrived.")
 		return
 	}
-	w.p("Status: %s (%s)", v.Status, v.Proto)
+	w.field("Status", v.Status+" ("+v.Proto+")")
 	w.p("Headers:")
 	w.headers(v.RespHdrs)
 	w.body("Body", v.Response)
@@ -92,20 +102,20 @@ func textResponse(w *textWriter, v *view) {
 func textConnection(w *textWriter, v *view) {
 	w.heading("Connection")
 	if v.Remote != "" {
-		w.p("Remote address: %s", v.Remote)
+		w.field("Remote", v.Remote)
 	}
 	if v.Timings != "" {
-		w.p("Timings: %s", v.Timings)
+		w.field("Timings", v.Timings)
 	}
 }
 
 func textTokens(w *textWriter, v *view) {
 	w.heading("Tokens")
-	w.p("Support asks for both tokens separately; they appear nowhere else in this")
-	w.p("message.")
+	w.wrap("", "", "Support asks for both tokens separately; they appear nowhere else in this message.")
 	for _, t := range v.Tokens {
+		w.p("")
 		if t.Marker == "" {
-			w.p("%s: %s", t.Label, t.Missing)
+			w.field(t.Label, t.Missing)
 			continue
 		}
 		w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
@@ -113,17 +123,68 @@ func textTokens(w *textWriter, v *view) {
 	}
 }
 
+// textWidth is the width the text part is laid out for.
+const textWidth = 80
+
+// labelWidth aligns the values of field lines: "Response: ", "URL:      ".
+const labelWidth = 10
+
+// field writes "Label:    value", the value wrapped under itself.
+func (w *textWriter) field(label, value string) {
+	prefix := pad(label+": ", labelWidth)
+	w.wrap(prefix, strings.Repeat(" ", runeLen(prefix)), value)
+}
+
+// wrap writes text after first, breaking it at spaces so that lines stay
+// within textWidth; continuation lines start with hang. A word longer than
+// a line is kept whole.
+func (w *textWriter) wrap(first, hang, text string) {
+	line := first
+	empty := true // nothing after the prefix yet
+	for _, word := range strings.Split(text, " ") {
+		switch {
+		case empty:
+			line += word
+			empty = false
+		case runeLen(line)+1+runeLen(word) <= textWidth:
+			line += " " + word
+		default:
+			w.p("%s", strings.TrimRight(line, " "))
+			line = hang + word
+		}
+	}
+	w.p("%s", strings.TrimRight(line, " "))
+}
+
+// headers writes a header table: names and colons padded to one column,
+// values wrapped under themselves, and who added a header on the next
+// line when it does not fit on the same one.
 func (w *textWriter) headers(rows []headerRow) {
 	if len(rows) == 0 {
 		w.p("  (none)")
 		return
 	}
+	width := 0
 	for _, r := range rows {
-		line := "  " + r.Name + ": " + r.Value
+		width = max(width, runeLen(r.Name)+1)
+	}
+	width = min(width, 24)
+	hang := strings.Repeat(" ", 2+width+1)
+	for _, r := range rows {
+		value := r.Value
+		note := ""
 		if r.Note != "" {
-			line += "   [" + r.Note + "]"
+			note = "[" + r.Note + "]"
 		}
-		w.p("%s", line)
+		first := "  " + pad(r.Name+":", width) + " "
+		if note != "" && runeLen(first)+runeLen(value)+3+runeLen(note) <= textWidth {
+			value += "   " + note
+			note = ""
+		}
+		w.wrap(first, hang, value)
+		if note != "" {
+			w.p("%s%s", hang, note)
+		}
 	}
 }
 
@@ -134,7 +195,7 @@ func (w *textWriter) body(label string, bv bodyView) {
 	}
 	w.p("%s (%s):", label, bv.Summary)
 	if bv.Note != "" {
-		w.p("  [%s]", bv.Note)
+		w.wrap("  [", "   ", bv.Note+"]")
 	}
 	if bv.Text == "" {
 		return
@@ -143,3 +204,13 @@ func (w *textWriter) body(label string, bv bodyView) {
 		w.p("  %s", line)
 	}
 }
+
+// pad fills s with spaces to n runes.
+func pad(s string, n int) string {
+	if d := n - runeLen(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

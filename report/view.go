@@ -45,7 +45,13 @@ type view struct {
 	Timings  string
 	Tokens   []tokenRow
 	Attached []string
-	Version  string
+	// Attachments says what each attached file is for, in order.
+	Attachments []attachmentRow
+	Version     string
+}
+
+type attachmentRow struct {
+	Name, About string
 }
 
 type headerRow struct {
