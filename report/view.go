@@ -46,6 +46,9 @@ type view struct {
 	Tokens   []tokenRow
 	Attached []string
 	Version  string
+
+	Findings      []findingRow
+	FindingsIntro string
 }
 
 type headerRow struct {
@@ -125,6 +128,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		}
 		v.Tokens = append(v.Tokens, row)
 	}
+	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
 	return v
 }
 
