@@ -10,7 +10,8 @@
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
-// and report.Write turns the result into the .eml.
+// diagnose.Run names the likely cause, and report.Write turns the result
+// into the .eml.
 package main
 
 import (
@@ -26,6 +27,7 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
 func main() {
@@ -93,6 +95,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		From:     "command line",
 	})
 	res := redact.Scrub(ex, redact.Policy{})
+	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	for i := range findings {
+		// Findings are built from the redacted exchange; the redactor runs
+		// over them once more before they reach the ticket or the terminal.
+		findings[i] = findings[i].Map(res.String)
+	}
 
 	var buf bytes.Buffer
 	err = report.Write(&buf, report.Ticket{
@@ -103,6 +111,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		From:     cfg.from,
 		Date:     now,
 		Version:  versionString(),
+		Findings: findings,
 	})
 	if err == nil {
 		err = writeFile(path, buf.Bytes(), cfg.force)
@@ -111,6 +120,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", err)
 		return exitFail
 	}
-	printSummary(stderr, &res.Exchange, res.Secrets, path, buf.Len())
+	printSummary(stderr, &res.Exchange, res.Secrets, findings, path, buf.Len())
 	return exitOK
 }

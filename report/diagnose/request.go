@@ -58,7 +58,7 @@ func checkAccept(c *call) {
 			Explain: "You sent no Accept header" + ifs(len(tool) > 0, ", so the call went out with curl's default Accept: */*", "") +
 				". The Alteg.io API needs the media type " + want + " in Accept; API v2 answers 400 Bad Request without it.",
 			Fix:      fix,
-			Action:   "add the header " + fix,
+			Action:   "add the Accept header",
 			Evidence: ev,
 		})
 		return
@@ -89,21 +89,21 @@ func checkAccept(c *call) {
 		c.add("AT103", sev, Finding{
 			Explain:  "The call went to YCLIENTS (" + c.host.name + ") with Alteg.io's media type " + mediaType + ". YCLIENTS expects " + yclientsMediaType + ". If you meant to call Alteg.io, the host is " + apiHost + " (see AT131).",
 			Fix:      fix,
-			Action:   "use the header " + fix,
+			Action:   "fix the Accept header",
 			Evidence: ev,
 		})
 	case has(yclientsMediaType):
 		c.add("AT103", sev, Finding{
 			Explain:  "The call went to Alteg.io with the YCLIENTS media type " + yclientsMediaType + ". Alteg.io and YCLIENTS share one API design but not their media types: Alteg.io expects " + mediaType + ".",
 			Fix:      fix,
-			Action:   "use the header " + fix,
+			Action:   "fix the Accept header",
 			Evidence: ev,
 		})
 	default:
 		c.add("AT102", sev, Finding{
 			Explain:  "The Accept header does not name " + want + ", the media type the API needs; API v2 answers 400 Bad Request without it. A charset parameter is fine (" + want + "; charset=utf-8).",
 			Fix:      fix,
-			Action:   "use the header " + fix,
+			Action:   "fix the Accept header",
 			Evidence: ev,
 		})
 	}
@@ -126,7 +126,7 @@ func checkAuthorization(c *call) {
 			Explain: "The call carries no credentials. Every Alteg.io endpoint needs the partner token in Authorization (Bearer <partner token>); " +
 				"endpoints that touch a location's business data need the user token as well, after a comma.",
 			Fix:      fix,
-			Action:   "add the header " + fix,
+			Action:   "add the Authorization header",
 			Evidence: ev,
 		})
 		return
@@ -148,7 +148,7 @@ func checkAuthorization(c *call) {
 		why = "The header has a User part but no Bearer part. The partner token always comes first, after Bearer; the user token alone is not enough."
 	}
 	if why != "" {
-		c.add("AT111", sev, Finding{Explain: why, Fix: fix, Action: "write the header as " + fix, Evidence: ev})
+		c.add("AT111", sev, Finding{Explain: why, Fix: fix, Action: "start Authorization with Bearer and the partner token", Evidence: ev})
 	}
 
 	// AT112: Bearer doubled.
@@ -156,7 +156,7 @@ func checkAuthorization(c *call) {
 		c.add("AT112", sev, Finding{
 			Explain: fmt.Sprintf("The word Bearer appears %d times. Write it once, before the partner token; the user token follows after a comma and the word User. "+
 				"Only the first Bearer token is read as the partner token.", n),
-			Fix: fix, Action: "write Bearer once: " + fix, Evidence: ev,
+			Fix: fix, Action: "write Bearer only once", Evidence: ev,
 		})
 	}
 
@@ -166,7 +166,7 @@ func checkAuthorization(c *call) {
 			c.add("AT113", sev, Finding{
 				Explain: "The User part is not separated from the Bearer part by a comma, so the API reads everything after Bearer as one partner token. " +
 					"Put a comma between the parts: Bearer <partner token>, User <user token>.",
-				Fix: "Authorization: " + authBoth, Action: "put a comma before User: Authorization: " + authBoth, Evidence: ev,
+				Fix: "Authorization: " + authBoth, Action: "put a comma before User", Evidence: ev,
 			})
 			break
 		}
@@ -174,7 +174,7 @@ func checkAuthorization(c *call) {
 
 	// AT114: wrong order, or one token in both roles.
 	if why := orderProblem(a); why != "" {
-		c.add("AT114", sev, Finding{Explain: why, Fix: "Authorization: " + authBoth, Action: "send the partner token after Bearer and the user token after User", Evidence: ev})
+		c.add("AT114", sev, Finding{Explain: why, Fix: "Authorization: " + authBoth, Action: "put the partner token after Bearer and the user token after User", Evidence: ev})
 	}
 
 	// AT115: the word Partner.
@@ -182,7 +182,7 @@ func checkAuthorization(c *call) {
 		c.add("AT115", sev, Finding{
 			Explain: "The header has a Partner part, which the API does not read. The partner token goes after Bearer and the user token after User; " +
 				"an application id or a location (company) id never goes in Authorization. A 401 \"Partner ID not specified\" usually means this.",
-			Fix: fix, Action: "drop the Partner part: " + fix, Evidence: ev,
+			Fix: fix, Action: "drop the Partner part from Authorization", Evidence: ev,
 		})
 	}
 
@@ -396,7 +396,7 @@ func checkBusinessPath(c *call) {
 			"If the token you sent after Bearer is in fact your user token, move it after User and put the partner token after Bearer. " +
 			"A user token comes from POST /api/v1/auth with the login and password of a user who has rights on the location.",
 		Fix:      "Authorization: " + authBoth,
-		Action:   "add the user token: Authorization: " + authBoth,
+		Action:   "add the user token to Authorization",
 		Evidence: append(c.auth.evidence(), "path: "+c.host.path),
 	})
 }
@@ -427,7 +427,7 @@ func checkScheme(c *call) {
 	c.add("AT130", sev, Finding{
 		Explain: "The call used plain http://. The API is served over TLS only (1.2 or later): over http:// the tokens travel in clear text, " +
 			"and the redirect to https:// drops Authorization (it goes to another scheme) and turns a POST into a GET, so the API never sees the call you meant.",
-		Fix: fixed.String(), Action: "use https:// in the URL", Evidence: ev,
+		Fix: fixed.String(), Action: "use https://", Evidence: ev,
 	})
 }
 
@@ -530,7 +530,7 @@ func checkBody(c *call) {
 			Explain: "The body is form-encoded (key=value&key=value), but the API reads JSON bodies, " + pathNote(c.host.path) +
 				"Send the same fields as a JSON object with Content-Type: application/json.",
 			Fix:      jsonFix + "\n" + formAsJSON(text),
-			Action:   "send the body as JSON with " + jsonFix,
+			Action:   "send the body as JSON",
 			Evidence: []string{ctEvidence, "body: form-encoded, fields " + strings.Join(formKeys(text), ", ")},
 		})
 		return
@@ -544,7 +544,7 @@ func checkBody(c *call) {
 		case ct != "":
 			explain = "The body is sent as " + mt + ". The API reads request bodies as JSON and needs Content-Type: application/json."
 		}
-		c.add("AT140", sev, Finding{Explain: explain, Fix: jsonFix, Action: "add the header " + jsonFix, Evidence: []string{ctEvidence}})
+		c.add("AT140", sev, Finding{Explain: explain, Fix: jsonFix, Action: "add " + jsonFix, Evidence: []string{ctEvidence}})
 	}
 	if (isJSONType || looksJSON) && !b.Truncated {
 		if line, col, msg, ok := jsonError(b.Text()); ok {

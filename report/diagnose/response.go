@@ -81,7 +81,7 @@ func checkStatus(c *call) {
 			short = "The API says the Accept header is wrong" + said(msg) + "."
 			f.Explain = "It needs Accept: " + mediaType + " on every call; check that no second Accept header, library default or proxy replaces it."
 			f.Fix = "Accept: " + mediaType
-			f.Action = "send the header Accept: " + mediaType
+			f.Action = "fix the Accept header"
 		}
 		c.addStatus("AT201", append(append(acceptChecks, bodyChecks...), hostChecks...), short, f)
 
@@ -99,7 +99,7 @@ func checkStatus(c *call) {
 				Explain: "The Bearer part must carry the partner token from the Marketplace (Account settings): " +
 					"not the user token, not the application id and not a location id, and not in a Partner part or a header of its own.",
 				Fix:    "Authorization: " + c.wantAuth(),
-				Action: "send the partner token after Bearer: Authorization: " + c.wantAuth(),
+				Action: "send the partner token after Bearer",
 			})
 			return
 		}
@@ -108,12 +108,12 @@ func checkStatus(c *call) {
 				"the user token expired or was revoked (get a fresh one with POST /api/v1/auth); the user token was issued for another partner token; " +
 				"the partner token was copied incompletely or belongs to another account; or the application is not connected to this location.",
 			Fix:    "Authorization: " + c.wantAuth(),
-			Action: "check both tokens and get a fresh user token from POST /api/v1/auth",
+			Action: "check both tokens (a fresh user token comes from POST /api/v1/auth)",
 		}
 		if c.auth == nil || !c.auth.hasUser() {
 			f.Explain = "The call carried the Bearer part only: either this endpoint needs the user token too " +
 				"(Bearer <partner token>, User <user token>), or the token after Bearer is not a valid partner token (it may be the user token, or an id)."
-			f.Action = "send both tokens: Authorization: " + authBoth
+			f.Action = "send both tokens"
 			f.Fix = "Authorization: " + authBoth
 		}
 		c.addStatus("AT202", related, "The API did not accept the credentials"+said(msg)+".", f)
