@@ -62,7 +62,7 @@ var catalog = []Check{
 	{"AT310", "TLS handshake failed", "The TLS handshake failed for another reason, e.g. a protocol or version mismatch, or a proxy in the way."},
 	{"AT311", "A header could not be sent", "Go's HTTP client refused to send a header whose value holds a newline or another control character; nothing was sent."},
 	{"AT312", "Too many redirects", "The server kept redirecting; the call never reached an answer."},
-	{"AT313", "Not an HTTP answer", "What came back is not valid HTTP, e.g. https:// to a plain-HTTP port."},
+	{"AT313", "Not a valid HTTP or TLS answer", "What came back is not valid HTTP, or not TLS where https:// expects it: e.g. https:// to a plain-HTTP port."},
 	{"AT314", "Authorization dropped on a redirect", "A redirect led to another host or scheme, so Authorization was not sent again, as curl does."},
 	{"AT315", "Other transport failure", "The call failed in a way no other check names; the error is quoted."},
 }

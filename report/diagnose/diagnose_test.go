@@ -520,3 +520,61 @@ func (tc *tcase) exchange(t *testing.T) *capture.Exchange {
 	ex.Hops = append(ex.Hops, hop)
 	return ex
 }
+
+// FuzzRun builds an Authorization header from a fuzzed layout in which
+// every '#' becomes a distinct token, runs it through redact and Run, and
+// checks that Run never panics and never shows a token that the redacted
+// exchange does not show: whatever redact makes of a header, Secret.Value
+// reaches no finding.
+func FuzzRun(f *testing.F) {
+	for _, seed := range []string{
+		"Bearer #", "Bearer #, User #", "Bearer # User #", "User #, Bearer #", `Bearer "#", User '#'`,
+		"Bearer #\n", "Bearer Bearer #", "#", "Bearer #, Partner 1169323", "Bearer  #,  User\t#",
+		"Bearer x#y, User #\u200b#", "Token #", "Bearer #, Bearer #, User #", ",,#,,", "Bearer “#”",
+	} {
+		f.Add(seed, `{"staff_id": 5}`, 401)
+	}
+	f.Add("Bearer #, User #", "login=a&password=b", 422)
+	f.Add("Bearer #", "{'a':", 400)
+	f.Fuzz(func(t *testing.T, layout, body string, status int) {
+		if strings.Contains(strings.ToLower(layout+body), "zq") {
+			t.Skip("the marker must come only from '#'")
+		}
+		var tokens []string
+		n := 0
+		header := layout
+		for strings.Contains(header, "#") {
+			tok := fmt.Sprintf("Zq%dv%08x", n, uint32(n)*2654435761)
+			n++
+			tokens = append(tokens, tok)
+			header = strings.Replace(header, "#", tok, 1)
+		}
+		ex := &capture.Exchange{
+			Source: capture.Source{Replayed: true},
+			Hops: []capture.Hop{{
+				Request: capture.Sent{Method: "POST", URL: "https://api.alteg.io/api/v1/records/1", Header: capture.Headers{
+					{Name: "Accept", Value: "application/vnd.api.v2+json"},
+					{Name: "Authorization", Value: header},
+					{Name: "Content-Type", Value: "application/json"},
+				}, Body: bodyOf([]byte(body), "application/json")},
+				Response: &capture.Response{Status: status, Body: bodyOf([]byte(`{"success":false,"data":null,"meta":{"message":"x"}}`), "application/json")},
+			}},
+		}
+		res := redact.Scrub(ex, redact.Policy{})
+		got := Run(&res.Exchange, res.Secrets)
+		var shown strings.Builder
+		for _, h := range res.Exchange.Hops {
+			for _, f := range h.Request.Header {
+				shown.WriteString(f.Value + "\n")
+			}
+		}
+		for _, f := range got {
+			all := strings.Join(append([]string{f.Title, f.Explain, f.Fix, f.Action}, f.Evidence...), "\n")
+			for _, tok := range tokens {
+				if strings.Contains(all, tok) && !strings.Contains(shown.String(), tok) {
+					t.Errorf("%s shows %s, which redaction had hidden:\n%s", f.ID, tok, all)
+				}
+			}
+		}
+	})
+}

@@ -181,8 +181,9 @@ func checkAuthorization(c *call) {
 	if a.count("partner") > 0 {
 		c.add("AT115", sev, Finding{
 			Explain: "The header has a Partner part, which the API does not read. The partner token goes after Bearer and the user token after User; " +
-				"an application id or a location (company) id never goes in Authorization. A 401 \"Partner ID not specified\" usually means this.",
-			Fix: fix, Action: "drop the Partner part from Authorization", Evidence: ev,
+				"an application id or a location (company) id never goes in Authorization. If the token you sent after Bearer is your user token, " +
+				"move it after User and put the partner token after Bearer. A 401 \"Partner ID not specified\" usually means this.",
+			Fix: "Authorization: " + authBoth, Action: "drop the Partner part from Authorization", Evidence: ev,
 		})
 	}
 

@@ -128,7 +128,7 @@ func checkStatus(c *call) {
 			short = "The user behind the user token has no management rights on the location in the path" + said(msg) + "."
 			f.Explain = "Ask the location's owner to grant that user rights (in the location's settings, under users and rights), or log in as a user who has them. " +
 				"If rights were granted after the user token was issued, get a fresh user token with POST /api/v1/auth. Check also that the location id in the path is the one you mean."
-			f.Action = "get rights on this location for the user (then a fresh user token), or use the right location id"
+			f.Action = "get the user rights on this location (then log in again for a fresh user token)"
 		}
 		c.addStatus("AT204", []string{"AT120", "AT131"}, short, f)
 
@@ -167,11 +167,13 @@ func checkStatus(c *call) {
 		if len(fields) > 0 {
 			more = append(more, fmt.Sprintf("%d field(s) failed validation: %s.", len(fields), strings.Join(fields, ", ")))
 		}
-		if hint := renameHint(c); hint != "" {
+		action := "correct the fields listed in meta.errors"
+		if hint, from, to := renameHint(c); hint != "" {
 			more = append(more, hint)
+			action = "rename " + from + " to " + to + " in the body"
 		}
 		c.addStatus("AT207", bodyChecks, "The API read the body but rejected it"+said(msg)+".", Finding{
-			Explain: strings.Join(more, " "), Action: "correct the fields listed in meta.errors", Evidence: ev,
+			Explain: strings.Join(more, " "), Action: action, Evidence: ev,
 		})
 
 	case st == 429:
@@ -219,16 +221,16 @@ func said(msg string) string {
 
 // renameHint points at a field name from the other API version, when the
 // body has one and the errors name its counterpart.
-func renameHint(c *call) string {
+func renameHint(c *call) (hint, from, to string) {
 	keys := bodyKeys(c.req.Body.Text())
 	for _, fe := range c.env.Errors {
 		other, ok := fieldRenames[fe.Field]
 		if ok && keys[other] {
 			v, _ := apiPath(c.host.path)
-			return fmt.Sprintf("The body has %s, but this endpoint%s expects %s: the field was renamed between API versions.", other, ifs(v != "", " ("+v+")", ""), fe.Field)
+			return fmt.Sprintf("The body has %s, but this endpoint%s expects %s: the field was renamed between API versions.", other, ifs(v != "", " ("+v+")", ""), fe.Field), other, fe.Field
 		}
 	}
-	return ""
+	return "", "", ""
 }
 
 // bodyKeys returns the top-level keys of a JSON object body (of the first

@@ -68,6 +68,8 @@ func (c *call) addFault(id string, related []string, f Finding) {
 	c.add(id, sev, f)
 }
 
+const plainHTTPPort = "The URL says https://, but the server at that port speaks plain HTTP. Use the port the server serves TLS on, or http:// for a local test server."
+
 var headerNameRE = regexp.MustCompile(`invalid header field (?:value|name) for "?([^"\s]+)"?`)
 
 func checkFault(c *call) {
@@ -108,6 +110,10 @@ func checkFault(c *call) {
 			Action: "retry, then try another network",
 		})
 	case capture.FaultTLS:
+		if strings.Contains(f.Message+f.Detail, "first record does not look like a TLS handshake") {
+			c.addFault("AT313", hostChecks, Finding{Explain: plainHTTPPort + " Something other than the API may be listening there.", Action: "check the scheme and port in the URL"})
+			return
+		}
 		c.tlsFault()
 	case capture.FaultTooManyRedirects:
 		c.addFault("AT312", hostChecks, Finding{
@@ -118,7 +124,7 @@ func checkFault(c *call) {
 	case capture.FaultMalformed:
 		explain := "What came back is not a valid HTTP answer."
 		if strings.Contains(f.Detail+f.Message, "HTTP response to HTTPS client") {
-			explain = "The URL says https://, but the server at that port speaks plain HTTP. Use the port the server serves TLS on, or http:// for a local test server."
+			explain = plainHTTPPort
 		}
 		c.addFault("AT313", hostChecks, Finding{Explain: explain + " Something other than the API may be listening there.", Action: "check the scheme and port in the URL"})
 	default:
