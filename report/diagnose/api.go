@@ -253,28 +253,35 @@ func readEnvelope(b capture.Body) *envelope {
 	e := &envelope{}
 	text := bytes.TrimSpace(b.Text())
 	mt, _, _ := mime.ParseMediaType(b.ContentType)
-	if mt == "text/html" || bytes.HasPrefix(bytes.ToLower(text), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(text), []byte("<html")) {
+	head := bytes.ToLower(text[:min(len(text), 16)])
+	if mt == "text/html" || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
 		e.HTML = true
 		return e
 	}
-	var top map[string]json.RawMessage
+	// Only the small fields are kept: data can be megabytes, and
+	// unmarshalling skips a field the struct does not name without
+	// copying it.
+	var top struct {
+		Success json.RawMessage `json:"success"`
+		Meta    json.RawMessage `json:"meta"`
+		Errors  json.RawMessage `json:"errors"`
+	}
 	if json.Unmarshal(text, &top) != nil {
 		return e
 	}
-	if raw, ok := top["success"]; ok {
+	if top.Success != nil {
 		var s bool
-		if json.Unmarshal(raw, &s) == nil {
+		if json.Unmarshal(top.Success, &s) == nil {
 			e.Success = &s
 		}
 		e.IsEnvelope = true
 	}
-	meta, hasMeta := top["meta"]
-	if hasMeta {
+	if top.Meta != nil {
 		e.IsEnvelope = true
 	}
 	e.MetaEmpty = true
 	var m map[string]json.RawMessage
-	if hasMeta && json.Unmarshal(meta, &m) == nil && len(m) > 0 {
+	if top.Meta != nil && json.Unmarshal(top.Meta, &m) == nil && len(m) > 0 {
 		e.MetaEmpty = false
 		if raw, ok := m["message"]; ok {
 			var s string
@@ -286,12 +293,12 @@ func readEnvelope(b capture.Body) *envelope {
 			e.Errors = fieldErrors(raw)
 		}
 	}
-	if raw, ok := top["errors"]; ok {
+	if top.Errors != nil {
 		var y struct {
 			Code    int    `json:"code"`
 			Message string `json:"message"`
 		}
-		if json.Unmarshal(raw, &y) == nil && (y.Code != 0 || y.Message != "") {
+		if json.Unmarshal(top.Errors, &y) == nil && (y.Code != 0 || y.Message != "") {
 			e.YErrors, e.YCode, e.YMessage = true, y.Code, y.Message
 		}
 	}

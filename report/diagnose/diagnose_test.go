@@ -578,3 +578,76 @@ func FuzzRun(f *testing.F) {
 		}
 	})
 }
+
+// TestAuthShapes runs the Authorization checks on headers as a redactor
+// that keeps the header's shape would leave them, with the secrets list
+// alongside: the checks must not depend on how redact splits a header.
+func TestAuthShapes(t *testing.T) {
+	pt := redact.Secret{Role: "partner_token", Placeholder: "{{partner_token}}", Value: "pt-7f3a9c1e5b2d4f60a1b2"}
+	ut := redact.Secret{Role: "user_token", Placeholder: "{{user_token}}", Value: "ut-0c4b8e2a6d1f3b57c9d0"}
+	id := redact.Secret{Role: "secret_1", Placeholder: "{{secret_1}}", Value: "1169323"}
+	tests := map[string]struct {
+		header  string
+		secrets []redact.Secret
+		want    []string
+	}{
+		"correct":              {"Bearer {{partner_token}}, User {{user_token}}", []redact.Secret{pt, ut}, nil},
+		"no comma, kept apart": {"Bearer {{partner_token}} User {{user_token}}", []redact.Secret{pt, ut}, []string{"AT113"}},
+		"no comma, one value":  {"Bearer {{partner_token}}", []redact.Secret{{Role: "partner_token", Placeholder: "{{partner_token}}", Value: pt.Value + " User " + ut.Value}}, []string{"AT113"}},
+		"Bearer doubled, kept": {"Bearer Bearer {{partner_token}}", []redact.Secret{pt}, []string{"AT112"}},
+		"Bearer doubled, value": {"Bearer {{partner_token}}", []redact.Secret{{Role: "partner_token", Placeholder: "{{partner_token}}", Value: "Bearer " + pt.Value}},
+			[]string{"AT112"}},
+		"quotes kept":      {`Bearer "{{partner_token}}", User "{{user_token}}"`, []redact.Secret{pt, ut}, []string{"AT116"}},
+		"quotes in value":  {"Bearer {{partner_token}}", []redact.Secret{{Role: "partner_token", Placeholder: "{{partner_token}}", Value: `"` + pt.Value + `"`}}, []string{"AT116"}},
+		"partner and id":   {"Bearer {{partner_token}}, Partner {{secret_1}}", []redact.Secret{pt, id}, []string{"AT115", "AT118"}},
+		"lower-case parts": {"bearer {{partner_token}}, user {{user_token}}", []redact.Secret{pt, ut}, nil},
+		"tab in value":     {"Bearer {{partner_token}}", []redact.Secret{{Role: "partner_token", Placeholder: "{{partner_token}}", Value: "pt-7f3a\t9c1e"}}, []string{"AT117"}},
+		"nbsp in value":    {"Bearer {{partner_token}}", []redact.Secret{{Role: "partner_token", Placeholder: "{{partner_token}}", Value: "pt-7f3a\u00a09c1e"}}, []string{"AT117"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			ex := &capture.Exchange{Hops: []capture.Hop{{
+				Request: capture.Sent{Method: "GET", URL: "https://api.alteg.io/api/v1/companies", Header: capture.Headers{
+					{Name: "Accept", Value: "application/vnd.api.v2+json"},
+					{Name: "Authorization", Value: tc.header},
+				}},
+				Response: &capture.Response{Status: 401, StatusText: "Unauthorized", Body: bodyOf([]byte(`{"success":false,"data":null,"meta":{"message":"Authentication needed."}}`), "application/json")},
+			}}}
+			var got []string
+			for _, f := range Run(ex, tc.secrets) {
+				if f.ID < "AT200" {
+					got = append(got, f.ID)
+				}
+				checkFinding(t, f, tc.secrets)
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("request findings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// BenchmarkRun measures a diagnosis of a 401 whose response body is at
+// capture's 5 MiB cap, the largest body Run ever reads.
+func BenchmarkRun(b *testing.B) {
+	big := []byte(`{"success":false,"data":[` + strings.Repeat(`{"id":1,"name":"client"},`, 5<<20/25) + `{}],"meta":{"message":"Authentication needed."}}`)
+	ex := &capture.Exchange{Hops: []capture.Hop{{
+		Request: capture.Sent{Method: "POST", URL: "https://api.alteg.io/api/v1/records/1", Header: capture.Headers{
+			{Name: "Accept", Value: "application/vnd.api.v2+json"},
+			{Name: "Authorization", Value: "Bearer {{partner_token}}, User {{user_token}}"},
+			{Name: "Content-Type", Value: "application/json"},
+		}, Body: bodyOf([]byte(`{"staff_id":5}`), "application/json")},
+		Response: &capture.Response{Status: 401, Body: bodyOf(big, "application/json")},
+	}}}
+	secrets := []redact.Secret{
+		{Role: "partner_token", Placeholder: "{{partner_token}}", Value: "pt-7f3a9c1e5b2d4f60a1b2"},
+		{Role: "user_token", Placeholder: "{{user_token}}", Value: "ut-0c4b8e2a6d1f3b57c9d0"},
+	}
+	b.SetBytes(int64(len(big)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(Run(ex, secrets)) == 0 {
+			b.Fatal("no findings")
+		}
+	}
+}
