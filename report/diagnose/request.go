@@ -52,7 +52,7 @@ func checkAccept(c *call) {
 	if len(user) == 0 {
 		ev := []string{"no Accept header was sent"}
 		if len(tool) > 0 {
-			ev = []string{fmt.Sprintf("Accept: %s   (added by altegio-ticket, as curl does: you sent no Accept header)", tool[0].Value)}
+			ev = []string{fmt.Sprintf("Accept: %s   (added by altegio-ticket, as curl does: you sent no Accept header)", printable(tool[0].Value))}
 		}
 		c.add("AT101", sev, Finding{
 			Explain: "You sent no Accept header" + ifs(len(tool) > 0, ", so the call went out with curl's default Accept: */*", "") +
@@ -123,7 +123,7 @@ func checkAuthorization(c *call) {
 			ev = a.evidence()
 		}
 		c.add("AT110", c.causeIf4xx(), Finding{
-			Explain: "The call carries no credentials. Every Alteg.io endpoint needs the partner token in Authorization (Bearer <partner token>); " +
+			Explain: "The call carries no credentials. Nearly every Alteg.io endpoint needs the partner token in Authorization (Bearer <partner token>); " +
 				"endpoints that touch a location's business data need the user token as well, after a comma.",
 			Fix:      fix,
 			Action:   "add the Authorization header",
@@ -234,10 +234,9 @@ func checkAuthorization(c *call) {
 			s = Likely
 			explain = "A token holds a line break, and an HTTP header cannot: the request was never sent. " + explain
 		}
-		ev := append(ev, odd...)
 		c.add("AT117", s, Finding{
 			Explain: explain + " Paste the token again without it, or trim it in code.",
-			Fix:     fix, Action: "paste the token again without the stray character", Evidence: ev,
+			Fix:     fix, Action: "paste the token again without the stray character", Evidence: concat(ev, odd),
 		})
 	}
 
@@ -252,7 +251,7 @@ func checkAuthorization(c *call) {
 		c.add("AT118", sev, Finding{
 			Explain: "A token made only of digits is an id, not a token: the application id from the Marketplace, or a location (company) id. " +
 				"The partner token is a long string shown in the Marketplace under Account settings; the user token comes from POST /api/v1/auth.",
-			Fix: fix, Action: "send the partner token (Marketplace, Account settings), not an id", Evidence: append(ev, ids...),
+			Fix: fix, Action: "send the partner token (Marketplace, Account settings), not an id", Evidence: concat(ev, ids),
 		})
 	}
 }
@@ -304,13 +303,19 @@ func orderProblem(a *authShape) string {
 	if firstUser >= 0 && firstBearer > firstUser {
 		return "The User part comes before the Bearer part. The API expects the partner token first, after Bearer, then a comma and the user token after User."
 	}
-	for s, r := range roles {
-		if r["bearer"] && r["user"] {
+	for _, s := range authSecrets(a) {
+		if r := roles[s]; r["bearer"] && r["user"] {
 			return "The same token (" + s.Placeholder + ") is sent after Bearer and after User. The partner token and the user token are different: " +
 				"the partner token is in the Marketplace under Account settings, the user token comes from POST /api/v1/auth."
 		}
 	}
 	return ""
+}
+
+// concat returns a new slice holding a then b, so that findings that
+// share evidence never share a backing array.
+func concat(a, b []string) []string {
+	return append(append(make([]string, 0, len(a)+len(b)), a...), b...)
 }
 
 func valueHasKeyword(v string) bool {
@@ -398,7 +403,7 @@ func checkBusinessPath(c *call) {
 			"A user token comes from POST /api/v1/auth with the login and password of a user who has rights on the location.",
 		Fix:      "Authorization: " + authBoth,
 		Action:   "add the user token to Authorization",
-		Evidence: append(c.auth.evidence(), "path: "+c.host.path),
+		Evidence: concat(c.auth.evidence(), []string{"path: " + c.host.path}),
 	})
 }
 
@@ -409,6 +414,9 @@ func checkScheme(c *call) {
 	}
 	fixed := *c.host.url
 	fixed.Scheme = "https"
+	if fixed.Port() == "80" {
+		fixed.Host = fixed.Hostname()
+	}
 	ev := []string{"URL: " + c.req.URL}
 	for i, h := range c.ex.Hops[1:] {
 		prev := c.ex.Hops[i]
@@ -427,7 +435,7 @@ func checkScheme(c *call) {
 	}
 	c.add("AT130", sev, Finding{
 		Explain: "The call used plain http://. The API is served over TLS only (1.2 or later): over http:// the tokens travel in clear text, " +
-			"and the redirect to https:// drops Authorization (it goes to another scheme) and turns a POST into a GET, so the API never sees the call you meant.",
+			"and a redirect to https:// drops Authorization (it goes to another scheme) and turns a POST into a GET, so the API never sees the call you meant.",
 		Fix: fixed.String(), Action: "use https://", Evidence: ev,
 	})
 }
@@ -568,14 +576,20 @@ func pathNote(p string) string {
 	return "so it sees none of these fields. "
 }
 
+// formKeys returns the field names of a form body, at most ten; the
+// values are never read.
 func formKeys(text string) []string {
 	var keys []string
 	for _, kv := range strings.Split(text, "&") {
+		if len(keys) == 10 {
+			keys = append(keys, "…")
+			break
+		}
 		k, _, _ := strings.Cut(kv, "=")
 		if u, err := url.QueryUnescape(k); err == nil {
 			k = u
 		}
-		keys = append(keys, k)
+		keys = append(keys, printable(k))
 	}
 	return keys
 }
@@ -585,6 +599,10 @@ func formKeys(text string) []string {
 func formAsJSON(text string) string {
 	var parts []string
 	for _, k := range formKeys(text) {
+		if k == "…" {
+			parts = append(parts, k)
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%q: \"…\"", k))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
