@@ -233,6 +233,33 @@ func (c *call) causeIf4xx() Severity {
 	return Warning
 }
 
+// causeIfStatus is like causeIf4xx, but only the given statuses make the
+// mistake the likely cause: a 400 about the Accept header is not explained
+// by a malformed Authorization, which the API has not read yet.
+func (c *call) causeIfStatus(statuses ...int) Severity {
+	if c.outcome == outClient {
+		for _, s := range statuses {
+			if c.resp.Status == s {
+				return Likely
+			}
+		}
+	}
+	return Warning
+}
+
+// causeIfNotStatus is causeIf4xx except for the given statuses.
+func (c *call) causeIfNotStatus(statuses ...int) Severity {
+	if c.outcome == outClient {
+		for _, s := range statuses {
+			if c.resp.Status == s {
+				return Warning
+			}
+		}
+		return Likely
+	}
+	return Warning
+}
+
 // explainedBy is the text a response-side finding carries when a
 // request-side finding already names the cause.
 func explainedBy(ids []string) string {

@@ -122,7 +122,7 @@ func checkAuthorization(c *call) {
 		if a != nil {
 			ev = a.evidence()
 		}
-		c.add("AT110", c.causeIf4xx(), Finding{
+		c.add("AT110", c.causeIfStatus(401, 403), Finding{
 			Explain: "The call carries no credentials. Nearly every Alteg.io endpoint needs the partner token in Authorization (Bearer <partner token>); " +
 				"endpoints that touch a location's business data need the user token as well, after a comma.",
 			Fix:      fix,
@@ -131,7 +131,7 @@ func checkAuthorization(c *call) {
 		})
 		return
 	}
-	sev := c.causeIf4xx()
+	sev := c.causeIfStatus(401, 403)
 	ev := a.evidence()
 	first := a.parts[0][0]
 
@@ -511,7 +511,8 @@ func checkBody(c *call) {
 	if b.Size == 0 || text == "" || b.Binary {
 		return
 	}
-	sev := c.causeIf4xx()
+	// An auth, path or method error comes before the body is read.
+	sev := c.causeIfNotStatus(401, 403, 404, 405)
 	var ct string
 	var origin capture.Origin
 	for _, h := range c.req.Header {
