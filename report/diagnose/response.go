@@ -191,7 +191,9 @@ func checkStatus(c *call) {
 
 	case st >= 500:
 		ev := c.statusEvidence()
-		ev = append(ev, "time: "+c.ex.Started.UTC().Format("2006-01-02 15:04:05.000 MST"))
+		if !c.ex.Started.IsZero() {
+			ev = append(ev, "time: "+c.ex.Started.UTC().Format("2006-01-02 15:04:05.000 MST"))
+		}
 		if r := c.ex.Last().Conn.RemoteAddr; r != "" {
 			ev = append(ev, "remote address: "+r)
 		}
