@@ -10,7 +10,8 @@
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
-// and report.Write turns the result into the .eml.
+// diagnose.Run names the likely cause, and report.Write turns the result
+// into the .eml.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
 func main() {
@@ -98,6 +100,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		From:     "command line",
 	})
 	res := redact.Scrub(ex, redact.Policy{})
+	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	for i := range findings {
+		// Findings are built from the redacted exchange; the redactor runs
+		// over them once more before they reach the ticket or the terminal.
+		findings[i] = findings[i].Map(res.String)
+	}
 
 	rendered, err := report.Render(report.Ticket{
 		Exchange: res.Exchange,
@@ -108,6 +116,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Date:     now,
 		Version:  versionString(),
 		MaxSize:  cfg.maxSize,
+		Findings: findings,
 	})
 	if err == nil {
 		err = writeFile(path, rendered.EML, cfg.force)
@@ -119,7 +128,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, w := range rendered.Warnings {
 		fmt.Fprintf(stderr, "altegio-ticket: warning: %s (--max-eml-size changes the budget)\n", w)
 	}
-	printSummary(stderr, &res.Exchange, res.Secrets, path, len(rendered.EML))
+	printSummary(stderr, &res.Exchange, res.Secrets, findings, path, len(rendered.EML))
 	if cfg.outDir != "" {
 		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
 			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %v\n", path, err)

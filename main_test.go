@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -197,4 +199,174 @@ func TestRunDemo(t *testing.T) {
 	if !bytes.Contains(eml, []byte("Authentication needed.")) {
 		t.Error("the ticket does not carry the API's message")
 	}
+}
+
+// Tokens the imitation of the Alteg.io API below accepts.
+const (
+	e2ePartner = "pt-e2e-7f3a9c1e5b2d4f60a1b2"
+	e2eUser    = "ut-e2e-0c4b8e2a6d1f3b57c9d0e1f2"
+)
+
+// altegioImitation answers like the Alteg.io API does to the common
+// integration mistakes, with its {success, data, meta} envelope: 400 for a
+// wrong Accept, 401 "Authentication needed." for a missing or wrong token,
+// 403 on location 999 (no rights), 405 for GET on a search endpoint, and
+// 422 when v2 gets the v1 field staff_id.
+func altegioImitation(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reply := func(status int, meta any) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			json.NewEncoder(w).Encode(map[string]any{"success": status < 300, "data": nil, "meta": meta})
+		}
+		msg := func(s string) map[string]any { return map[string]any{"message": s} }
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Accept")); mt != "application/vnd.api.v2+json" {
+			reply(http.StatusBadRequest, msg("An invalid Accept header was passed."))
+			return
+		}
+		parts := strings.Split(r.Header.Get("Authorization"), ", ")
+		if parts[0] != "Bearer "+e2ePartner {
+			reply(http.StatusUnauthorized, msg("Authentication needed."))
+			return
+		}
+		p := r.URL.Path
+		business := strings.HasPrefix(p, "/api/v1/records/") || strings.HasPrefix(p, "/api/v1/company/") || strings.HasPrefix(p, "/api/v2/company/")
+		if business && (len(parts) != 2 || parts[1] != "User "+e2eUser) {
+			reply(http.StatusUnauthorized, msg("Authentication needed."))
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case strings.Contains(p, "/999"):
+			reply(http.StatusForbidden, msg("No company management rights"))
+		case strings.HasSuffix(p, "/clients/search") && r.Method != http.MethodPost:
+			w.Header().Set("Allow", "POST")
+			reply(http.StatusMethodNotAllowed, msg("Method Not Allowed"))
+		case strings.HasPrefix(p, "/api/v2/") && r.Method == http.MethodPost && !bytes.Contains(body, []byte(`"team_member_id"`)):
+			reply(http.StatusUnprocessableEntity, map[string]any{"message": "The given data was invalid.",
+				"errors": map[string]any{"team_member_id": []string{"The team member id field is required."}}})
+		default:
+			reply(http.StatusOK, map[string]any{"count": 0})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestRunNamesTheCause replays each common integration mistake against
+// the imitation and checks that the ticket names the cause first, with its
+// fix, and that the terminal says plainly that a cause was found.
+func TestRunNamesTheCause(t *testing.T) {
+	srv := altegioImitation(t)
+	const (
+		accept = "Accept: application/vnd.api.v2+json"
+		both   = "Authorization: Bearer " + e2ePartner + ", User " + e2eUser
+	)
+	tests := map[string]struct {
+		args    []string
+		wantID  string // the first finding, a likely cause
+		wantFix string // shown in the ticket
+		wantDo  string // the terminal's "likely cause found: ..." line
+	}{
+		"missing Accept": {[]string{"-H", both, srv.URL + "/api/v1/records/1"},
+			"AT101", "Accept: application/vnd.api.v2+json", "likely cause found: add the Accept header and retry"},
+		"Bearer user token alone": {[]string{"-H", accept, "-H", "Authorization: Bearer " + e2eUser, srv.URL + "/api/v1/records/1"},
+			"AT120", "Authorization: Bearer {{partner_token}}, User {{user_token}}", "likely cause found: add the user token to Authorization"},
+		"tokens in the wrong order": {[]string{"-H", accept, "-H", "Authorization: User " + e2eUser + ", Bearer " + e2ePartner, srv.URL + "/api/v1/records/1"},
+			"AT114", "Authorization: Bearer {{partner_token}}, User {{user_token}}", "likely cause found: put the partner token after Bearer"},
+		"wrong words": {[]string{"-H", accept, "-H", "Authorization: Bearer " + e2eUser + ", Partner 1169323", srv.URL + "/api/v1/records/1"},
+			"AT115", "Authorization: Bearer {{partner_token}}, User {{user_token}}", "likely cause found: drop the Partner part"},
+		"missing user token": {[]string{"-y", "-H", accept, "-H", "Content-Type: application/json", "-H", "Authorization: Bearer " + e2ePartner, "-d", `{"page":1}`, srv.URL + "/api/v1/company/1/clients/search"},
+			"AT120", "Authorization: Bearer {{partner_token}}, User {{user_token}}", "likely cause found: add the user token"},
+		"no rights on the location": {[]string{"-H", accept, "-H", both, srv.URL + "/api/v1/records/999"},
+			"AT204", "", "likely cause found: get the user rights on this location"},
+		"wrong HTTP method": {[]string{"-H", accept, "-H", both, srv.URL + "/api/v1/company/1/clients/search"},
+			"AT206", "-X POST", "likely cause found: use the method the documentation gives"},
+		"v1 field name on v2": {[]string{"-y", "-H", accept, "-H", "Content-Type: application/json", "-H", both, "-d", `{"staff_id":5}`, srv.URL + "/api/v2/company/1/records"},
+			"AT207", "", "likely cause found: rename staff_id to team_member_id in the body"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "t.eml")
+			code, _, stderr := runCLI(t, "", append([]string{"-o", out}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, tc.wantDo) || !strings.Contains(stderr, "the ticket is written in case it doesn't help") {
+				t.Errorf("terminal does not say %q:\n%s", tc.wantDo, stderr)
+			}
+			for _, tok := range []string{e2ePartner, e2eUser} {
+				if strings.Contains(stderr, tok) {
+					t.Errorf("a token reached the terminal:\n%s", stderr)
+				}
+			}
+			text, html := ticketBodies(t, out)
+			findings, _, ok := strings.Cut(text, "\n## Summary")
+			if !ok || !strings.Contains(findings, "\n## Findings\n") {
+				t.Fatalf("no Findings section before the Summary:\n%s", text)
+			}
+			if want := "\n1. [likely cause] " + tc.wantID + " "; !strings.Contains(findings, want) {
+				t.Errorf("the first finding is not %s:\n%s", tc.wantID, findings)
+			}
+			if tc.wantFix != "" && !strings.Contains(findings, "Fix:\n     "+tc.wantFix+"\n") {
+				t.Errorf("the fix %q is not shown:\n%s", tc.wantFix, findings)
+			}
+			if i, j := strings.Index(html, tc.wantID), strings.Index(html, ">Request</div>"); i < 0 || i > j {
+				t.Errorf("the HTML part does not name %s before the request", tc.wantID)
+			}
+		})
+	}
+}
+
+// TestRunCorrectCallNoAlarm checks that a correct call that succeeds gets
+// no finding but the note that the host is not Alteg.io's, and that the
+// terminal does not claim a cause.
+func TestRunCorrectCallNoAlarm(t *testing.T) {
+	srv := altegioImitation(t)
+	out := filepath.Join(t.TempDir(), "ok.eml")
+	code, _, stderr := runCLI(t, "", "-o", out, "-H", "Accept: application/vnd.api.v2+json",
+		"-H", "Authorization: Bearer "+e2ePartner+", User "+e2eUser, srv.URL+"/api/v1/records/1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "likely cause") || strings.Contains(stderr, "warning") {
+		t.Errorf("a correct call raised an alarm:\n%s", stderr)
+	}
+	text, _ := ticketBodies(t, out)
+	section, _, _ := strings.Cut(text, "\n## Summary")
+	if got := strings.Count(section, "\n1. ") + strings.Count(section, "\n2. "); got != 1 || !strings.Contains(section, "[info] AT132 ") {
+		t.Errorf("want only the AT132 note:\n%s", section)
+	}
+}
+
+// ticketBodies returns the decoded text and HTML parts of a ticket.
+func ticketBodies(t *testing.T, path string) (text, html string) {
+	t.Helper()
+	eml, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, err := mail.CreateReader(bytes.NewReader(eml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p.Body)
+		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+		switch ct := p.Header.Get("Content-Type"); {
+		case strings.HasPrefix(ct, "text/plain") && text == "":
+			text = string(b)
+		case strings.HasPrefix(ct, "text/html"):
+			html = string(b)
+		}
+	}
+	return text, html
 }

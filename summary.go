@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
 // printSummary tells the user what happened and what to do next. It reads
 // the redacted exchange only and prints no secret value.
-func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, path string, size int) {
+func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, findings []diagnose.Finding, path string, size int) {
 	first := ex.First()
 	outcome := "no response"
 	if r := ex.Response(); r != nil {
@@ -21,6 +23,7 @@ func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, pa
 		outcome = ex.Fault.Message
 	}
 	fmt.Fprintf(w, "%s %s -> %s (%s)\n", first.Request.Method, first.Request.URL, outcome, durationText(ex))
+	printFindings(w, findings)
 
 	var roles []string
 	for _, s := range secrets {
@@ -35,7 +38,44 @@ func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, pa
 		fmt.Fprintf(w, "redacted: %d secrets (%s)\n", len(roles), strings.Join(roles, ", "))
 	}
 	fmt.Fprintf(w, "ticket:   %s (%s)\n", path, capture.ByteCount(int64(size)))
-	fmt.Fprintln(w, "next:     open it in your mail client and press Send")
+	switch cause, ok := diagnose.LikelyCause(findings); {
+	case ok && !cause.ServerSide:
+		fmt.Fprintf(w, "likely cause found: %s and retry; the ticket is written in case it doesn't help\n", terminalSafe(cause.Action))
+	case ok:
+		fmt.Fprintln(w, "next:     the cause is on the server side: open the ticket in your mail client and press Send")
+	default:
+		fmt.Fprintln(w, "next:     open it in your mail client and press Send")
+	}
+}
+
+// printFindings lists the diagnosis, most severe first: one line per
+// finding, and the fix under each likely cause and warning. The full
+// explanation and evidence are at the top of the ticket.
+func printFindings(w io.Writer, findings []diagnose.Finding) {
+	for _, f := range findings {
+		fmt.Fprintf(w, "%-13s %s %s\n", f.Severity.String()+":", f.ID, terminalSafe(f.Title))
+		if f.Fix == "" || f.Severity == diagnose.Info {
+			continue
+		}
+		for i, line := range strings.Split(f.Fix, "\n") {
+			label := "fix: "
+			if i > 0 {
+				label = "     "
+			}
+			fmt.Fprintf(w, "%14s%s%s\n", "", label, terminalSafe(line))
+		}
+	}
+}
+
+// terminalSafe drops control characters, so that text that came from the
+// server cannot move the cursor or recolour the terminal.
+func terminalSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func durationText(ex *capture.Exchange) string {

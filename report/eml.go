@@ -3,7 +3,8 @@
 // Alteg.io API support desk.
 //
 // Write renders the ticket as multipart/mixed: a multipart/alternative body
-// (text/plain and text/html showing what support asks for: URL, method,
+// (text/plain and text/html showing, after the findings of the diagnosis,
+// what support asks for: URL, method,
 // headers, request body, response, connection, then the Tokens section) and
 // the attachments support uses to re-run the call: request.har (package
 // har), postman_collection.json (package postman), replay.sh (package
@@ -31,6 +32,7 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report/curlsh"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 	"github.com/altegio/altegio-ticket/report/har"
 	"github.com/altegio/altegio-ticket/report/postman"
 	"github.com/emersion/go-message"
@@ -56,6 +58,10 @@ type Ticket struct {
 	MessageID string // without angle brackets
 	Boundary  string
 	Version   string // altegio-ticket version, for the footer and X-Mailer
+
+	// Findings are diagnose.Run's results for Exchange, shown at the top
+	// of the ticket in the order given. Nil means none.
+	Findings []diagnose.Finding
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
 	MaxSize int64

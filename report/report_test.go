@@ -12,6 +12,7 @@ import (
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 	"github.com/emersion/go-message/mail"
 	"github.com/google/go-cmp/cmp"
 )
@@ -66,6 +67,7 @@ func sampleTicket(t *testing.T) Ticket {
 		MessageID: "golden@altegio-ticket",
 		Boundary:  "GOLDEN",
 		Version:   "v0.0.0-test",
+		Findings:  diagnose.Run(&res.Exchange, res.Secrets),
 	}
 }
 
@@ -237,5 +239,63 @@ func TestWaterfall(t *testing.T) {
 				t.Errorf("waterfall = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestFindingsSection checks that the findings come first in both body
+// parts, that their text is escaped in HTML, and that a ticket without
+// findings has no such section.
+func TestFindingsSection(t *testing.T) {
+	tk := sampleTicket(t)
+	tk.Findings = append(tk.Findings, diagnose.Finding{
+		ID: "AT212", Severity: diagnose.Warning, Title: "Other client error",
+		Explain: `The message: "<script>alert(1)</script>".`, Fix: "Accept: <b>x</b>", Action: "act",
+		Evidence: []string{`meta.message: "</li><img src=x>"`},
+	})
+	var buf bytes.Buffer
+	if err := Write(&buf, tk); err != nil {
+		t.Fatal(err)
+	}
+	_, parts := readParts(t, buf.Bytes())
+	for i, p := range parts[:2] {
+		next := []string{"## Summary", ">Request</div>"}[i] // the section after findings
+		f, s := strings.Index(p.Body, "Findings"), strings.Index(p.Body, next)
+		if f < 0 || s < 0 || f > s {
+			t.Errorf("%s: Findings at %d, %q at %d; want findings first", p.ContentType, f, next, s)
+		}
+		if !strings.Contains(p.Body, "AT202") || !strings.Contains(p.Body, "Bearer {{partner_token}}, User {{user_token}}") {
+			t.Errorf("%s: the likely cause or its fix is missing", p.ContentType)
+		}
+	}
+	html := parts[1].Body
+	for _, bad := range []string{"<script>", "<b>x</b>", "<img src=x>"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML findings contain unescaped %q", bad)
+		}
+	}
+	if !strings.Contains(parts[0].Body, "1. [likely cause] AT202 401 Unauthorized") {
+		t.Errorf("text part does not number the findings by severity:\n%s", parts[0].Body)
+	}
+
+	tk.Findings = nil
+	buf.Reset()
+	if err := Write(&buf, tk); err != nil {
+		t.Fatal(err)
+	}
+	if _, parts := readParts(t, buf.Bytes()); strings.Contains(parts[0].Body, "Findings") || strings.Contains(parts[1].Body, "Findings") {
+		t.Error("a ticket without findings has a Findings section")
+	}
+}
+
+func TestWrap(t *testing.T) {
+	w := &textWriter{}
+	w.wrap("   ", "   ", strings.Repeat("word ", 30)+"https://api.alteg.io/"+strings.Repeat("x", 90))
+	for _, line := range strings.Split(strings.TrimSuffix(w.String(), "\n"), "\n") {
+		if !strings.HasPrefix(line, "   word") && !strings.HasPrefix(line, "   https://") {
+			t.Errorf("line lost its indent: %q", line)
+		}
+		if len(line) > textWidth && strings.Contains(line, " word") {
+			t.Errorf("line longer than %d columns: %q", textWidth, line)
+		}
 	}
 }

@@ -18,6 +18,7 @@ func (w *textWriter) heading(title string) { w.p("\n## %s", title) }
 // textSections renders each section of the text part; see sections.
 var textSections = map[string]func(*textWriter, *view){
 	"fault":      textFault,
+	"findings":   textFindings,
 	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,

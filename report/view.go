@@ -48,6 +48,9 @@ type view struct {
 	// Attachments says what each attached file is for, in order.
 	Attachments []attachmentRow
 	Version     string
+
+	Findings      []findingRow
+	FindingsIntro string
 }
 
 type attachmentRow struct {
@@ -131,6 +134,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		}
 		v.Tokens = append(v.Tokens, row)
 	}
+	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
 	return v
 }
 

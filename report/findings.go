@@ -1,0 +1,62 @@
+package report
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/altegio/altegio-ticket/report/diagnose"
+)
+
+// findingRow is one diagnose.Finding as both renderers show it.
+type findingRow struct {
+	ID, Severity, Title, Explain, Fix string
+	Evidence                          []string
+	// Color and Background style the finding by severity in HTML.
+	Color, Background template.CSS
+}
+
+func findingRows(fs []diagnose.Finding) []findingRow {
+	var out []findingRow
+	for _, f := range fs {
+		r := findingRow{ID: f.ID, Severity: f.Severity.String(), Title: f.Title, Explain: f.Explain, Fix: f.Fix, Evidence: f.Evidence}
+		switch f.Severity {
+		case diagnose.Likely:
+			r.Color, r.Background = "#cf222e", "#ffebe9"
+		case diagnose.Warning:
+			r.Color, r.Background = "#9a6700", "#fff8c5"
+		default:
+			r.Color, r.Background = "#0969da", "#ddf4ff"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// findingsIntro introduces the findings to the reader of the ticket.
+const findingsIntro = "altegio-ticket checked this call before writing the ticket; the most likely cause comes first."
+
+// textFindings renders the findings in the text part, right at the top:
+// the sender reads them before anything else, and support sees what was
+// already suggested.
+func textFindings(w *textWriter, v *view) {
+	if len(v.Findings) == 0 {
+		return
+	}
+	w.heading("Findings")
+	w.wrap("", "", findingsIntro)
+	for i, f := range v.Findings {
+		w.p("")
+		w.p("%d. [%s] %s %s", i+1, f.Severity, f.ID, f.Title)
+		w.wrap("   ", "   ", f.Explain)
+		if f.Fix != "" {
+			w.p("   Fix:")
+			for _, line := range strings.Split(f.Fix, "\n") {
+				w.p("     %s", line)
+			}
+		}
+		w.p("   Evidence:")
+		for _, e := range f.Evidence {
+			w.p("     %s", e)
+		}
+	}
+}
