@@ -121,6 +121,9 @@ func TestReplayFaults(t *testing.T) {
 				if ex.Last().Timings.TLS == Skipped {
 					t.Error("the failed handshake took time but is Skipped")
 				}
+				if ex.Last().Conn.RemoteAddr == "" || ex.Last().Request.Proto != "" {
+					t.Errorf("conn %+v, proto %q: want the peer of the failed handshake, no request sent", ex.Last().Conn, ex.Last().Request.Proto)
+				}
 			},
 		},
 		"TLS expired": {

@@ -380,6 +380,9 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				if err == nil {
 					h.connected = true
 					h.hop.Timings.Connect = now.Sub(h.connStart)
+					// Known before GotConn, which a failed handshake
+					// never reaches.
+					h.hop.Conn.RemoteAddr = addr
 				}
 			})
 		},

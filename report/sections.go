@@ -12,6 +12,7 @@ var sections = []string{
 	"summary",
 	"request",
 	"response",
+	"redirects",
 	"connection",
 	"tokens",
 }

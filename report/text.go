@@ -20,6 +20,7 @@ var textSections = map[string]func(*textWriter, *view){
 	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,
+	"redirects":  textRedirects,
 	"connection": textConnection,
 	"tokens":     textTokens,
 }
@@ -51,6 +52,9 @@ func textFault(w *textWriter, v *view) {
 	if v.Fault != "" {
 		w.p("")
 		w.p("The call failed: %s.", v.Fault)
+		if v.FaultBefore != "" {
+			w.p("Captured before the failure: %s.", v.FaultBefore)
+		}
 	}
 }
 
@@ -91,12 +95,28 @@ func textResponse(w *textWriter, v *view) {
 
 func textConnection(w *textWriter, v *view) {
 	w.heading("Connection")
-	if v.Remote != "" {
-		w.p("Remote address: %s", v.Remote)
+	row := func(label, value string) {
+		if value != "" {
+			w.p("%-15s %s", label+":", value)
+		}
 	}
-	if v.Timings != "" {
-		w.p("Timings: %s", v.Timings)
+	row("Remote address", v.Remote)
+	row("Local address", v.Local)
+	row("Protocol", v.Protocol)
+	row("Proxy", v.Proxy)
+	if t := v.TLS; t != nil {
+		row("TLS", t.Summary)
+		row("Verification", t.Verify)
+		if t.Leaf != nil {
+			certLines(w, "Certificate", *t.Leaf)
+		}
+		for i, c := range t.Chain {
+			certLines(w, fmt.Sprintf("Chain #%d", i+2), c)
+		}
 	}
+	row("Timings", v.Timings)
+	row("Header order", v.HeaderOrder)
+	row("Error detail", v.FaultDetail)
 }
 
 func textTokens(w *textWriter, v *view) {
