@@ -41,9 +41,9 @@ type view struct {
 	RespHdrs    []headerRow
 	Response    bodyView
 
-	Remote   string
-	Timings  string
-	Tokens   []tokenRow
+	Remote  string
+	Timings string
+	Tokens  []tokenRow
 
 	// Connection, beyond Remote and Timings (see connection.go).
 	Local       string
@@ -54,8 +54,8 @@ type view struct {
 	FaultDetail string // the underlying error, for support
 	FaultBefore string // what was captured before the fault
 	Redirects   []redirectRow
-	Attached []string
-	Version  string
+	Attached    []string
+	Version     string
 }
 
 type headerRow struct {
