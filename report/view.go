@@ -41,11 +41,14 @@ type view struct {
 	RespHdrs    []headerRow
 	Response    bodyView
 
-	Remote  string
-	Timings string
-	Tokens  []tokenRow
+	Remote   string
+	Timings  string
+	Tokens   []tokenRow
+	Attached []string
+	Version  string
 
-	// Connection, beyond Remote and Timings (see connection.go).
+	// Connection, beyond Remote and Timings (see connection.go), and
+	// the Redirects section (redirects.go).
 	Local       string
 	Protocol    string
 	Proxy       string // scheme://host:port, never credentials
@@ -54,8 +57,6 @@ type view struct {
 	FaultDetail string // the underlying error, for support
 	FaultBefore string // what was captured before the fault
 	Redirects   []redirectRow
-	Attached    []string
-	Version     string
 }
 
 type headerRow struct {
