@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +30,7 @@ type config struct {
 	yes      bool
 	demo     bool
 	version  bool
+	maxBody  int64 // bytes of each body kept in the ticket
 }
 
 var errHelp = errors.New("help requested")
@@ -57,6 +60,8 @@ Request:
       --url URL            the URL, as a flag
       --timeout DURATION   limit for the whole call (default 30s; 0 = none)
   -k, --insecure           skip TLS certificate verification (said in the ticket)
+      --max-body SIZE      keep at most SIZE of each body in the ticket (default
+                           5MiB, e.g. 512KiB, 20MiB); the rest is counted, not kept
 
 Output:
   -o, --output FILE        where to write the .eml
@@ -137,6 +142,7 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVar(&cfg.version, "version", false, "")
+	maxBody := fs.String("max-body", "5MiB", "")
 	help := fs.BoolP("help", "h", false, "")
 
 	if err := fs.Parse(args); err != nil {
@@ -151,6 +157,11 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	if cfg.version {
 		return cfg, nil
 	}
+	maxBodyBytes, err := parseSize(*maxBody)
+	if err != nil {
+		return nil, usagef("--max-body %q: %v; write it like 5MiB, 512KiB or 1048576", *maxBody, err)
+	}
+	cfg.maxBody = maxBodyBytes
 	if cfg.timeout < 0 {
 		return nil, usagef("--timeout must not be negative; use 0 for no limit")
 	}
@@ -205,6 +216,34 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	addCurlDefaults(&req, dropped)
 	cfg.request = req
 	return cfg, nil
+}
+
+// parseSize reads a byte count: a number of bytes, or one with a K, M or
+// G suffix (binary multiples, as in curl; KiB, MiB, GiB and a trailing B
+// are accepted too).
+func parseSize(s string) (int64, error) {
+	num := strings.TrimSpace(s)
+	mult := int64(1)
+	upper := strings.ToUpper(num)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(upper, u.suffix) {
+			num, mult = strings.TrimSpace(num[:len(num)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(num, 64)
+	switch {
+	case err != nil || math.IsNaN(n) || math.IsInf(n, 0):
+		return 0, errors.New("not a size")
+	case n*float64(mult) < 1:
+		return 0, errors.New("must be at least 1 byte")
+	case n*float64(mult) > 1<<40:
+		return 0, errors.New("more than 1TiB")
+	}
+	return int64(n * float64(mult)), nil
 }
 
 // parseURL checks a URL the way curl reads it: a missing scheme means
