@@ -142,7 +142,9 @@ func capturedBefore(h *capture.Hop) string {
 	}
 	if h.TLS != nil {
 		switch {
-		case h.TLS.Version != "":
+		case h.TLS.VerifyError != "" && len(h.TLS.Chain) > 0:
+			got = append(got, "the TLS handshake up to the certificate check, with the chain the server presented")
+		case h.TLS.VerifyError == "" && h.TLS.Version != "":
 			got = append(got, "the TLS handshake")
 		case len(h.TLS.Chain) > 0:
 			got = append(got, "the certificate chain the server presented")
