@@ -200,6 +200,44 @@ func TestReplayFaults(t *testing.T) {
 				}
 			},
 		},
+		"body stalls": {
+			kind: FaultResponseTimeout,
+			setup: func(t *testing.T) (Request, Options, string) {
+				release := make(chan struct{})
+				srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Length", "1000")
+					w.Write(make([]byte, 300))
+					http.NewResponseController(w).Flush()
+					select {
+					case <-r.Context().Done():
+					case <-release:
+					}
+				})
+				t.Cleanup(func() { close(release) })
+				return Request{Method: "GET", URL: srv.URL + "/stall"}, Options{Timeout: 200 * time.Millisecond},
+					"the response body from " + hostPort(srv.URL) + " stopped arriving: it did not end within 200ms, after 300 B of the 1000 B response body"
+			},
+			check: func(t *testing.T, ex *Exchange) {
+				if r := ex.Response(); r == nil || len(r.Body.Data) != 300 || r.Body.Broken == "" {
+					t.Errorf("response %+v: want the 300 B that arrived and where it stopped", r)
+				}
+			},
+		},
+		"TLS handshake never answered": {
+			kind: FaultTLS,
+			setup: func(t *testing.T) (Request, Options, string) {
+				release := make(chan struct{})
+				addr := rawServer(t, nil, func(c net.Conn) { <-release })
+				t.Cleanup(func() { close(release) }) // before rawServer's cleanup waits
+				return Request{Method: "GET", URL: "https://" + addr + "/"}, Options{Timeout: 200 * time.Millisecond},
+					"the TLS handshake with " + addr + " did not finish within 200ms"
+			},
+			check: func(t *testing.T, ex *Exchange) {
+				if ex.Last().Timings.Connect == Skipped || ex.Last().Conn.RemoteAddr == "" {
+					t.Errorf("the connection before the handshake is not recorded: %+v", ex.Last())
+				}
+			},
+		},
 		"too many redirects": {
 			kind: FaultTooManyRedirects,
 			setup: func(t *testing.T) (Request, Options, string) {

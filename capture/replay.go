@@ -472,7 +472,11 @@ func (r *recorder) response(raw *http.Response) {
 		}
 	}
 	h.hop.Response = resp
-	h.hop.Request.Proto = raw.Proto
+	if h.hop.Request.Proto == "" {
+		// Go writes HTTP/1.1 or HTTP/2 whatever the server answers in
+		// (GotConn set it); this covers a connection it did not report.
+		h.hop.Request.Proto = raw.Proto
+	}
 	if raw.TLS != nil && h.hop.TLS == nil {
 		h.hop.TLS = tlsInfo(*raw.TLS, nil)
 	}

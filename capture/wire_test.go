@@ -311,3 +311,11 @@ func FuzzH1Conn(f *testing.F) {
 		}
 	})
 }
+
+func TestReplayRequestProtoIsWhatWasWritten(t *testing.T) {
+	addr := rawServer(t, nil, answerRaw("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n", "ok"))
+	ex := get("http://"+addr+"/", Options{})
+	if h := ex.Last(); h.Request.Proto != "HTTP/1.1" || h.Response.Proto != "HTTP/1.0" {
+		t.Errorf("request %q, response %q: want HTTP/1.1 sent, HTTP/1.0 answered", h.Request.Proto, h.Response.Proto)
+	}
+}

@@ -156,11 +156,11 @@ func TestCapturedBefore(t *testing.T) {
 		hop  capture.Hop
 		want string
 	}{
-		"nothing":   {capture.Hop{Timings: capture.NoTimings()}, "nothing went over the wire; the request below is the one that was to be sent"},
-		"dns only":  {capture.Hop{Timings: capture.Timings{DNS: ms, Connect: capture.Skipped, TLS: capture.Skipped, Wait: capture.Skipped, Download: capture.Skipped}}, "the DNS lookup"},
-		"mid-body":  {capture.Hop{Request: capture.Sent{Proto: "HTTP/1.1"}, Response: resp, Timings: capture.Timings{DNS: capture.Skipped, Connect: ms, TLS: capture.Skipped, Wait: ms, Download: ms}}, "the connection, the request as sent, the response status and headers and 300 B of the response body"},
+		"nothing":    {capture.Hop{Timings: capture.NoTimings()}, "nothing went over the wire; the request below is the one that was to be sent"},
+		"dns only":   {capture.Hop{Timings: capture.Timings{DNS: ms, Connect: capture.Skipped, TLS: capture.Skipped, Wait: capture.Skipped, Download: capture.Skipped}}, "the DNS lookup"},
+		"mid-body":   {capture.Hop{Request: capture.Sent{Proto: "HTTP/1.1"}, Response: resp, Timings: capture.Timings{DNS: capture.Skipped, Connect: ms, TLS: capture.Skipped, Wait: ms, Download: ms}}, "the connection, the request as sent, the response status and headers and 300 B of the response body"},
 		"tls failed": {capture.Hop{TLS: &capture.TLS{Version: "TLS 1.3", VerifyError: "x", Chain: []capture.Cert{{}}}, Timings: capture.Timings{DNS: capture.Skipped, Connect: ms, TLS: ms, Wait: capture.Skipped, Download: capture.Skipped}}, "the connection and the TLS handshake up to the certificate check, with the chain the server presented"},
-		"tls chain": {capture.Hop{TLS: &capture.TLS{Chain: []capture.Cert{{}}}, Timings: capture.Timings{DNS: ms, Connect: ms, TLS: ms, Wait: capture.Skipped, Download: capture.Skipped}}, "the DNS lookup, the connection and the certificate chain the server presented"},
+		"tls chain":  {capture.Hop{TLS: &capture.TLS{Chain: []capture.Cert{{}}}, Timings: capture.Timings{DNS: ms, Connect: ms, TLS: ms, Wait: capture.Skipped, Download: capture.Skipped}}, "the DNS lookup, the connection and the certificate chain the server presented"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
