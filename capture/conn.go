@@ -264,16 +264,6 @@ type proxyError struct{ msg string }
 
 func (e *proxyError) Error() string { return e.msg }
 
-// proxyHost returns scheme://host:port of a proxy URL, without
-// credentials.
-func proxyHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "the proxy"
-	}
-	return u.Scheme + "://" + u.Host
-}
-
 func schemeOf(raw string) string {
 	scheme, _, ok := strings.Cut(raw, "://")
 	if !ok {

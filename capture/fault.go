@@ -76,7 +76,7 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	var recErr tls.RecordHeaderError
 	var bodyErr *bodyError
 	var proxyErr *proxyError
-	var tlsTimeout *tlsTimeoutError
+	var tlsSlow *tlsTimeoutError
 	switch {
 	case errors.As(err, &proxyErr):
 		f.Kind = FaultProxy
@@ -106,9 +106,9 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case isRefused(err):
 		f.Kind = FaultRefused
 		f.Message = where + " refused the connection"
-	case errors.As(err, &tlsTimeout):
+	case errors.As(err, &tlsSlow):
 		f.Kind = FaultTLS
-		f.Message = fmt.Sprintf("the TLS handshake with %s did not finish within %s", peer, tlsTimeout.limit())
+		f.Message = fmt.Sprintf("the TLS handshake with %s did not finish within %s", peer, tlsTimeout)
 	case isTimeout(err) && !connected:
 		f.Kind = FaultConnectTimeout
 		limit := dialTimeout
@@ -167,8 +167,6 @@ func (r *recorder) tlsFinished() bool {
 	t := r.cur().hop.TLS
 	return t != nil && t.Version != ""
 }
-
-func (e *tlsTimeoutError) limit() time.Duration { return tlsTimeout }
 
 // within is " within 30s" for a limit, "" for none.
 func within(timeout time.Duration) string {

@@ -131,7 +131,9 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	}
 	rec.close(tr)
 	ex.Hops = rec.hops()
+	rec.mu.Lock()
 	ex.Proxy = rec.proxyUsed
+	rec.mu.Unlock()
 	return ex
 }
 
