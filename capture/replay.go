@@ -182,6 +182,10 @@ type hopRec struct {
 
 	start, dnsStart, connStart, tlsStart time.Time
 	wrote, firstByte, done               time.Time
+	// gotConn and wroteHeaders stand in for wrote when the transport
+	// reports the request written after the answer began (see
+	// finishTimings).
+	gotConn, wroteHeaders time.Time
 	dialAddr                             string
 	dialErr                              error
 	connected, wroteAll                  bool
@@ -237,8 +241,22 @@ func (h *hopRec) finishTimings(now time.Time) {
 		end = now
 	}
 	t.Total = end.Sub(h.start)
-	if !h.wrote.IsZero() && !h.firstByte.IsZero() {
-		t.Wait = h.firstByte.Sub(h.wrote)
+	if !h.firstByte.IsZero() {
+		// The transport reports the end of writing from its writer
+		// goroutine, the first byte from its reader: over HTTP/2 (or when
+		// a server answers before the body is in) "written" can arrive
+		// after the answer began. Wait is then measured from the headers
+		// going out, or failing that from getting the connection, both of
+		// which precede the answer.
+		sent := h.wrote
+		for _, alt := range []time.Time{h.wroteHeaders, h.gotConn} {
+			if sent.IsZero() || h.firstByte.Before(sent) {
+				sent = alt
+			}
+		}
+		if !sent.IsZero() && !h.firstByte.Before(sent) {
+			t.Wait = h.firstByte.Sub(sent)
+		}
 	}
 	if !h.firstByte.IsZero() && !h.done.IsZero() {
 		t.Download = h.done.Sub(h.firstByte)
@@ -362,6 +380,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
 				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
+				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
 		},
 		DNSStart: func(httptrace.DNSStartInfo) { at(func(h *hopRec, now time.Time) { h.dnsStart = now }) },
@@ -406,7 +425,8 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 			})
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
-			at(func(h *hopRec, _ time.Time) {
+			at(func(h *hopRec, now time.Time) {
+				h.gotConn = now
 				h.connected = true
 				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: addrString(info.Conn.LocalAddr()), Reused: info.Reused}
 				h.hop.Request.Proto = "HTTP/1.1"
@@ -435,6 +455,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				}
 			})
 		},
+		WroteHeaders: func() { at(func(h *hopRec, now time.Time) { h.wroteHeaders = now }) },
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			at(func(h *hopRec, now time.Time) {
 				h.wrote = now

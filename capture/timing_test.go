@@ -199,3 +199,30 @@ func TestReplayRedirects(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitWhenWrittenIsReportedLate covers the order HTTP/2 can report
+// events in: the request "written" after the first response byte.
+func TestWaitWhenWrittenIsReportedLate(t *testing.T) {
+	at := func(ms int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ms) * time.Millisecond) }
+	tests := map[string]struct {
+		gotConn, headers, wrote, first int
+		want                           time.Duration
+	}{
+		"in order":            {1, 2, 3, 10, 7 * time.Millisecond},
+		"written late":        {1, 2, 12, 10, 8 * time.Millisecond},
+		"headers late too":    {1, 11, 12, 10, 9 * time.Millisecond},
+		"no written reported": {1, 2, -1, 10, 8 * time.Millisecond},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := &hopRec{hop: Hop{Timings: NoTimings()}, start: at(0), gotConn: at(tc.gotConn), wroteHeaders: at(tc.headers), firstByte: at(tc.first), done: at(20)}
+			if tc.wrote >= 0 {
+				h.wrote = at(tc.wrote)
+			}
+			h.finishTimings(at(30))
+			if h.hop.Timings.Wait != tc.want || h.hop.Timings.Download != 10*time.Millisecond || h.hop.Timings.Total != 20*time.Millisecond {
+				t.Errorf("timings %+v, want wait %v, download 10ms, total 20ms", h.hop.Timings, tc.want)
+			}
+		})
+	}
+}
