@@ -186,9 +186,9 @@ type hopRec struct {
 	// reports the request written after the answer began (see
 	// finishTimings).
 	gotConn, wroteHeaders time.Time
-	dialAddr                             string
-	dialErr                              error
-	connected, wroteAll                  bool
+	dialAddr              string
+	dialErr               error
+	connected, wroteAll   bool
 	// tlsDialed is set when dialTLS ran the handshake and recorded it;
 	// net/http then reports a second, empty handshake that is ignored.
 	tlsDialed bool

@@ -203,7 +203,9 @@ func TestReplayRedirects(t *testing.T) {
 // TestWaitWhenWrittenIsReportedLate covers the order HTTP/2 can report
 // events in: the request "written" after the first response byte.
 func TestWaitWhenWrittenIsReportedLate(t *testing.T) {
-	at := func(ms int) time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ms) * time.Millisecond) }
+	at := func(ms int) time.Time {
+		return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(ms) * time.Millisecond)
+	}
 	tests := map[string]struct {
 		gotConn, headers, wrote, first int
 		want                           time.Duration
