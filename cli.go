@@ -33,7 +33,8 @@ type config struct {
 	// maxSize is the .eml size budget in bytes; negative means none.
 	maxSize int64
 	// outDir, when set, also receives the ticket as loose files.
-	outDir string
+	outDir  string
+	maxBody int64 // bytes of each body kept in the ticket
 }
 
 var errHelp = errors.New("help requested")
@@ -63,6 +64,8 @@ Request:
       --url URL            the URL, as a flag
       --timeout DURATION   limit for the whole call (default 30s; 0 = none)
   -k, --insecure           skip TLS certificate verification (said in the ticket)
+      --max-body SIZE      keep at most SIZE of each body in the ticket (default
+                           5MiB, e.g. 512KiB, 20MiB); the rest is counted, not kept
 
 Output:
   -o, --output FILE        where to write the .eml
@@ -151,6 +154,7 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVar(&cfg.version, "version", false, "")
+	maxBody := fs.String("max-body", "5MiB", "")
 	help := fs.BoolP("help", "h", false, "")
 
 	var err error
@@ -166,10 +170,18 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	if cfg.version {
 		return cfg, nil
 	}
+	maxBodyBytes, err := parseSize(*maxBody)
+	if err == nil && maxBodyBytes < 1 {
+		err = errors.New("must be at least 1 byte")
+	}
+	if err != nil {
+		return nil, usagef("--max-body %q: %v; write it like 5MiB, 512KiB or 1048576", *maxBody, err)
+	}
+	cfg.maxBody = maxBodyBytes
 	if cfg.timeout < 0 {
 		return nil, usagef("--timeout must not be negative; use 0 for no limit")
 	}
-	if cfg.maxSize, err = parseSize(*maxSize); err != nil {
+	if cfg.maxSize, err = parseEMLSize(*maxSize); err != nil {
 		return nil, err
 	}
 	if err := checkAddress("--to", cfg.to); err != nil {
@@ -479,12 +491,10 @@ func versionString() string {
 	return v
 }
 
-// parseSize reads a size such as "10MiB", "500KiB", "20MB", "1.5M" or a
-// plain number of bytes. K, M and G are powers of 1024, as in curl's
-// --max-filesize; KB, MB and GB are powers of 1000. "0" means no limit and
-// is returned as -1.
+// parseSize reads a byte size for --max-body and --max-eml-size: a number
+// with an optional unit. KiB, MiB and GiB (and curl's bare K, M and G) are
+// powers of 1024; KB, MB and GB are powers of 1000.
 func parseSize(s string) (int64, error) {
-	const minSize = 64 << 10
 	t := strings.ToLower(strings.TrimSpace(s))
 	units := []struct {
 		suffix string
@@ -502,17 +512,30 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
-		return 0, usagef("--max-eml-size %q is not a size; write it like 10MiB, 500KiB or 20MB", s)
-	}
-	size := n * mult
 	switch {
+	case err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n):
+		return 0, errors.New("not a size")
+	case n*mult > 1<<40:
+		return 0, errTooLarge
+	}
+	return int64(n * mult), nil
+}
+
+var errTooLarge = errors.New("more than 1TiB")
+
+// parseEMLSize reads --max-eml-size: 0 means no limit (returned as -1).
+func parseEMLSize(s string) (int64, error) {
+	const minSize = 64 << 10
+	size, err := parseSize(s)
+	switch {
+	case errors.Is(err, errTooLarge) || err == nil && size > 1<<30:
+		return 0, usagef("--max-eml-size %s is more than any mail server takes; use e.g. 20MiB, or 0 for no limit", s)
+	case err != nil:
+		return 0, usagef("--max-eml-size %q is not a size; write it like 10MiB, 500KiB or 20MB", s)
 	case size == 0:
 		return -1, nil
 	case size < minSize:
 		return 0, usagef("--max-eml-size %s is too small for a ticket; use at least 64KiB (or 0 for no limit)", s)
-	case size > 1<<40:
-		return 0, usagef("--max-eml-size %s is more than any mail server takes; use e.g. 20MiB, or 0 for no limit", s)
 	}
-	return int64(size), nil
+	return size, nil
 }

@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	ex := capture.Replay(ctx, cfg.request, capture.Options{
 		Timeout:  cfg.timeout,
 		Insecure: cfg.insecure,
+		MaxBody:  cfg.maxBody,
 		Getenv:   getenv,
 		From:     "command line",
 	})

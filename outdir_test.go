@@ -173,7 +173,7 @@ func TestRunMaxEMLSize(t *testing.T) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
+func TestParseEMLSize(t *testing.T) {
 	tests := map[string]struct {
 		want    int64
 		wantErr string
@@ -192,12 +192,12 @@ func TestParseSize(t *testing.T) {
 		"2000G":  {0, "more than any mail server takes"},
 	}
 	for in, tc := range tests {
-		got, err := parseSize(in)
+		got, err := parseEMLSize(in)
 		switch {
 		case tc.wantErr == "" && (err != nil || got != tc.want):
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, tc.want)
+			t.Errorf("parseEMLSize(%q) = %d, %v; want %d", in, got, err, tc.want)
 		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-			t.Errorf("parseSize(%q) error = %v; want %q", in, err, tc.wantErr)
+			t.Errorf("parseEMLSize(%q) error = %v; want %q", in, err, tc.wantErr)
 		}
 	}
 	code, _, stderr := runCLI(t, "", "--max-eml-size", "1k", "http://127.0.0.1:1/")

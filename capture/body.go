@@ -17,24 +17,42 @@ import (
 
 // readBounded reads a body stream, keeping at most max content bytes and
 // counting and draining the rest, so memory stays flat however large the
-// body is. A gzip or deflate Content-Encoding is decoded; the returned
-// error is the read error that cut the body short, if any.
-func readBounded(r io.Reader, encoding, ctype string, max int64) (Body, error) {
+// body is. A gzip or deflate Content-Encoding is decoded. The returned
+// error is the read error of the connection that cut the body short, if
+// any; content that cannot be decoded is described in Body.Broken and is
+// not an error of the exchange.
+//
+// size is the declared Content-Length, or -1: when known it sizes the
+// buffer once.
+func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, error) {
 	b := Body{ContentType: ctype, Charset: charsetOf(ctype)}
 	wire := &countingReader{r: r}
 	src, enc, decErr := decoder(wire, encoding)
 	b.Encoding = enc
 
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(src, max))
+	start := int64(32 << 10)
+	if size >= 0 && enc == "" {
+		start = size + 1 // +1 sees EOF without growing
+	}
+	data, err := readPrefix(src, max, start)
+	n := int64(len(data))
 	if err == nil {
 		var rest int64
 		rest, err = io.Copy(io.Discard, src)
 		n += rest
 	}
-	b.Data = buf.Bytes()
+	b.Data = data
 	b.Size = n
 	b.Truncated = n > int64(len(b.Data))
+	switch {
+	case err != nil && wire.err == nil:
+		// The connection was fine; the decoder was not. Count the rest
+		// of what arrived.
+		decErr = fmt.Sprintf("the %s content could not be decoded after %s: %v; the rest was not shown", enc, byteCount(n), err)
+		_, err = io.Copy(io.Discard, wire)
+	case err != nil:
+		err = wire.err
+	}
 	b.WireSize = wire.n
 	if err != nil {
 		b.Broken = fmt.Sprintf("the body stopped after %s on the wire: %v", byteCount(wire.n), err)
@@ -49,6 +67,29 @@ func readBounded(r io.Reader, encoding, ctype string, max int64) (Body, error) {
 	return b, err
 }
 
+// readPrefix reads up to limit bytes of r into a buffer of start bytes
+// that grows as data arrives and never beyond limit, so a small body costs
+// little and a large one costs limit; io.EOF is not an error.
+func readPrefix(r io.Reader, limit, start int64) ([]byte, error) {
+	buf := make([]byte, 0, min(limit, max(start, 512)))
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(limit, 2*int64(cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
 // decoder wraps r to remove a gzip or deflate Content-Encoding. When the
 // stream does not start like the declared encoding, it is read as is and
 // the problem is described.
@@ -57,9 +98,16 @@ func decoder(r io.Reader, encoding string) (io.Reader, string, string) {
 	br := bufio.NewReader(r)
 	switch enc {
 	case "gzip", "x-gzip":
+		// Peek at the signature before decoding, so that a body that is
+		// not gzip after all is kept whole, as received.
+		if head, _ := br.Peek(2); len(head) == 0 {
+			return br, "", "" // no body
+		} else if len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
+			return br, "", "Content-Encoding says gzip but the body is not gzip; shown as received"
+		}
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return br, "", fmt.Sprintf("Content-Encoding says gzip but the body is not gzip (%v); shown as received", err)
+			return br, "", fmt.Sprintf("Content-Encoding says gzip but the gzip header is broken (%v); the rest is shown as received", err)
 		}
 		return zr, "gzip", ""
 	case "deflate":
@@ -77,14 +125,20 @@ func decoder(r io.Reader, encoding string) (io.Reader, string, string) {
 	return br, "", ""
 }
 
+// countingReader counts the bytes read from the connection and keeps its
+// read error, to tell a broken connection from broken content.
 type countingReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
 	return n, err
 }
 

@@ -11,6 +11,15 @@
 // Bodies are held in bounded memory: at most Options.MaxBody bytes of each
 // body are kept and the rest is counted and drained.
 //
+// Response headers are recorded in the order they came over the wire.
+// net/http parses them into a map, which loses that order, so the
+// connection is read alongside the transport: for HTTP/1.x each response
+// head is kept (bounded) as it is read, and for HTTP/2 the HEADERS frames
+// are decoded with a second HPACK decoder that follows the transport's.
+// When that is not possible (HTTPS through a proxy over HTTP/1.1, where
+// the transport runs TLS itself) the names are sorted and
+// Response.WireOrder is false.
+//
 // The types here are plain data. Later stages (redact, report) take an
 // Exchange as it is and never reach back into the network.
 package capture
@@ -170,8 +179,14 @@ type Response struct {
 	Proto      string
 	Status     int
 	StatusText string
-	Header     Headers
-	Body       Body
+	// Header lists the header fields. When WireOrder is true they are in
+	// the order the server sent them, names spelled as on the wire
+	// (lower-case for HTTP/2), a repeated name kept as separate fields.
+	Header Headers
+	Body   Body
+	// WireOrder is true when Header is in wire order; false when the
+	// order was not available and the names are sorted.
+	WireOrder bool
 }
 
 // Body is a request or response body held in bounded memory.
@@ -294,7 +309,12 @@ const (
 	FaultReset            FaultKind = "connection-reset"
 	FaultTooManyRedirects FaultKind = "too-many-redirects"
 	FaultMalformed        FaultKind = "malformed-response"
-	FaultOther            FaultKind = "other"
+	// FaultProxy is a failure of the proxy itself: it refused to open a
+	// tunnel (e.g. 407), or the proxy setting is not a valid URL. A proxy
+	// that cannot be reached is FaultRefused, FaultDNS, ... with a message
+	// that names the proxy.
+	FaultProxy FaultKind = "proxy"
+	FaultOther FaultKind = "other"
 )
 
 // Fault is a transport failure in plain words.

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -19,7 +21,8 @@ import (
 // bodyError is a read error that cut a response body short.
 type bodyError struct {
 	err  error
-	read int64
+	read int64 // bytes read on the wire
+	want int64 // the declared Content-Length, -1 when none
 }
 
 func (e *bodyError) Error() string { return e.err.Error() }
@@ -35,64 +38,180 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 		addr = h.hop.Conn.RemoteAddr
 	}
 	connected, wrote, gotFirst := h.connected, !h.wrote.IsZero(), !h.firstByte.IsZero()
-	host := hostOf(h.hop.Request.URL)
+	tlsStarted := !h.tlsStart.IsZero()
+	target := hostOf(h.hop.Request.URL)
+	https := strings.EqualFold(schemeOf(h.hop.Request.URL), "https")
+	proxied := r.proxyUsed != ""
+	redirects := len(r.recs) - 1
+	lastURL := h.hop.Request.URL
+	var received []byte
+	if h.conn != nil {
+		received = h.conn.received(64)
+	}
+	proxyUsed := r.proxyUsed
 	r.mu.Unlock()
 
-	f := &Fault{Kind: FaultOther, Detail: err.Error()}
-	server := "the server"
+	// where names the peer the failure happened with: the server by its
+	// address when one was reached or tried, else by its name; through a
+	// proxy, the proxy, unless the failure was inside the tunnel.
+	where := "the server " + target
 	if addr != "" {
-		server = "the server at " + addr
+		where = "the server at " + addr
 	}
-	within := ""
-	if timeout > 0 {
-		within = " within " + timeout.String()
+	if proxied {
+		at := addr
+		if at == "" {
+			at = hostOf(proxyUsed) // host:port only, never credentials
+		}
+		where = "the proxy at " + at
+		if https && tlsStarted {
+			where = "the server " + target + " (through the proxy at " + at + ")"
+		}
 	}
+	peer := strings.TrimPrefix(strings.TrimPrefix(where, "the server at "), "the server ")
+
+	f := &Fault{Kind: FaultOther, Detail: err.Error()}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
 	var bodyErr *bodyError
+	var proxyErr *proxyError
+	var tlsSlow *tlsTimeoutError
 	switch {
+	case errors.As(err, &proxyErr):
+		f.Kind = FaultProxy
+		f.Message = proxyErr.msg
 	case errors.Is(err, errTooManyRedirects):
 		f.Kind = FaultTooManyRedirects
-		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects", len(r.recs)-1)
+		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects, at %s", redirects, lastURL)
 	case errors.As(err, &bodyErr):
+		of := "the response body"
+		if bodyErr.want >= 0 {
+			of = "the " + byteCount(bodyErr.want) + " response body"
+		}
 		if isTimeout(err) {
 			f.Kind = FaultResponseTimeout
-			f.Message = fmt.Sprintf("the response body stopped arriving: no end%s, after %s", within, byteCount(bodyErr.read))
+			f.Message = fmt.Sprintf("the response body from %s stopped arriving: it did not end%s, after %s of %s", peer, within(timeout), byteCount(bodyErr.read), of)
 		} else {
 			f.Kind = FaultReset
-			f.Message = fmt.Sprintf("the connection to %s broke after %s of the response body", orHost(addr, host), byteCount(bodyErr.read))
+			f.Message = fmt.Sprintf("the connection to %s broke after %s of %s (%s)", peer, byteCount(bodyErr.read), of, brokeHow(err))
 		}
 	case errors.As(err, &dnsErr):
 		f.Kind = FaultDNS
-		f.Message = fmt.Sprintf("the name %q could not be resolved (DNS lookup failed: %s)", dnsErr.Name, dnsErr.Err)
+		what := "the name"
+		if proxied {
+			what = "the proxy's name"
+		}
+		f.Message = fmt.Sprintf("%s %q could not be resolved (DNS lookup failed: %s)", what, dnsErr.Name, dnsErr.Err)
 	case isRefused(err):
 		f.Kind = FaultRefused
-		f.Message = server + " refused the connection"
+		f.Message = where + " refused the connection"
+	case errors.As(err, &tlsSlow):
+		f.Kind = FaultTLS
+		f.Message = fmt.Sprintf("the TLS handshake with %s did not finish within %s", peer, tlsTimeout)
 	case isTimeout(err) && !connected:
 		f.Kind = FaultConnectTimeout
-		f.Message = fmt.Sprintf("no connection to %s could be made%s", orHost(addr, host), within)
+		limit := dialTimeout
+		if timeout > 0 && timeout < limit {
+			limit = timeout
+		}
+		f.Message = fmt.Sprintf("no connection to %s could be made within %s", peer, limit)
+	case isTimeout(err) && https && tlsStarted && !wrote && !r.tlsFinished():
+		f.Kind = FaultTLS
+		f.Message = fmt.Sprintf("the TLS handshake with %s did not finish%s", peer, within(timeout))
+	case errors.As(err, &recErr) && bytes.HasPrefix(recErr.RecordHeader[:], []byte("HTTP/")),
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		f.Kind = FaultTLS
+		f.Message = where + " answered in plain HTTP to a TLS handshake: the URL says https:// but the port speaks http:// (check the scheme and the port)"
 	case errors.As(err, &certErr), errors.As(err, &recErr), isTLSError(err):
 		f.Kind = FaultTLS
-		f.Message = "the TLS handshake with " + orHost(addr, host) + " failed: " + verifyReason(err)
+		f.Message = "the TLS handshake with " + peer + " failed: " + verifyReason(err)
 	case isTimeout(err) && wrote && !gotFirst:
 		f.Kind = FaultResponseTimeout
-		f.Message = fmt.Sprintf("no answer%s after the request was sent to %s", within, orHost(addr, host))
+		f.Message = fmt.Sprintf("no answer%s after the request was sent to %s", within(timeout), peer)
+	case isTimeout(err) && !wrote:
+		f.Kind = FaultResponseTimeout
+		f.Message = fmt.Sprintf("the request could not be sent to %s%s", peer, within(timeout))
 	case isTimeout(err):
 		f.Kind = FaultResponseTimeout
-		f.Message = fmt.Sprintf("the exchange with %s did not finish%s", orHost(addr, host), within)
+		f.Message = fmt.Sprintf("the response from %s did not finish arriving%s", peer, within(timeout))
 	case isMalformed(err):
 		f.Kind = FaultMalformed
-		f.Message = server + " sent a response that is not valid HTTP"
+		f.Message = where + " sent a response that is not valid HTTP"
+		if len(received) > 0 {
+			f.Message += fmt.Sprintf("; it began with %q", received)
+		}
 	case isReset(err):
 		f.Kind = FaultReset
-		f.Message = "the connection to " + orHost(addr, host) + " was closed before a complete response arrived"
+		f.Message = "the connection to " + peer + " was closed before a response arrived"
+		if wrote {
+			f.Message = "the connection to " + peer + " was closed after the request was sent, before a response arrived"
+		}
+		if gotFirst {
+			f.Message = "the connection to " + peer + " was closed while the response head was arriving"
+		}
 	case errors.Is(err, context.Canceled):
 		f.Message = "the call was cancelled before it finished"
 	default:
 		f.Message = "the call failed: " + plainError(err)
 	}
+	f.Message = r.scrubProxy(f.Message)
+	f.Detail = r.scrubProxy(f.Detail)
 	return f
+}
+
+// tlsFinished reports whether the current hop's handshake completed.
+func (r *recorder) tlsFinished() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := r.cur().hop.TLS
+	return t != nil && t.Version != ""
+}
+
+// within is " within 30s" for a limit, "" for none.
+func within(timeout time.Duration) string {
+	if timeout <= 0 {
+		return ""
+	}
+	return " within " + timeout.String()
+}
+
+// brokeHow says how a connection ended early.
+func brokeHow(err error) string {
+	switch {
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the peer reset it"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the peer closed it"
+	}
+	return plainError(err)
+}
+
+// scrubProxy removes the credentials of the proxy settings from s. The
+// messages here do not quote a proxy URL, and net/http's errors do not
+// either; this holds if one ever does, since a fault message reaches the
+// terminal.
+func (r *recorder) scrubProxy(s string) string {
+	if r.opt.Getenv == nil {
+		return s
+	}
+	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"} {
+		v := r.opt.Getenv(name)
+		_, rest, ok := strings.Cut(v, "://")
+		if !ok {
+			rest = v
+		}
+		at := strings.LastIndex(rest, "@")
+		if at <= 0 {
+			continue
+		}
+		info := rest[:at]
+		s = strings.ReplaceAll(s, info, "***")
+		if u, err := url.PathUnescape(info); err == nil && u != info {
+			s = strings.ReplaceAll(s, u, "***")
+		}
+	}
+	return s
 }
 
 func orHost(addr, host string) string {
@@ -134,8 +253,7 @@ func isTLSError(err error) bool {
 
 func isMalformed(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "malformed HTTP") || strings.Contains(s, "malformed MIME") ||
-		strings.Contains(s, "server gave HTTP response to HTTPS client")
+	return strings.Contains(s, "malformed HTTP") || strings.Contains(s, "malformed MIME")
 }
 
 // verifyReason says in plain words why a TLS handshake or certificate

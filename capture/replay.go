@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"golang.org/x/net/http/httpproxy"
+	"golang.org/x/net/http2"
 )
 
 // DefaultMaxBody is how many bytes of each body are kept when
@@ -49,6 +49,11 @@ type Options struct {
 	// Resolver replaces the system resolver when set, so that DNS failures
 	// can be tested without a network.
 	Resolver *net.Resolver
+	// Dial replaces the TCP dial when set (the resolver too: it gets the
+	// host name), so that tests can stand in for a network, e.g. one
+	// where a connect never completes. It is bounded by the same 30s as
+	// the real dial.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Getenv looks up HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their
 	// lower-case forms). Nil means no proxy.
 	Getenv func(string) string
@@ -100,7 +105,7 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		return ex
 	}
 
-	client := rec.client()
+	client, tr := rec.client()
 	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
 	if req.Body != nil {
 		rreq.SetBody(req.Body) // prepare sets it again on the raw request
@@ -112,20 +117,23 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		raw = resp.RawResponse
 	}
 	if raw != nil {
-		rec.response(raw)
+		if !rec.hasResponse() {
+			rec.response(raw)
+		}
 		if err == nil {
-			rec.readBody(raw.Body)
+			err = rec.readBody(raw.Body, raw.ContentLength)
 			raw.Body.Close()
 		}
 	}
-	ex.Hops = rec.hops()
-	ex.Proxy = rec.proxyUsed
 	ex.Total = opt.now().Sub(start)
 	if err != nil {
 		ex.Fault = rec.classify(err, opt.Timeout)
-	} else if b := rec.bodyErr; b != nil {
-		ex.Fault = rec.classify(b, opt.Timeout)
 	}
+	rec.close(tr)
+	ex.Hops = rec.hops()
+	rec.mu.Lock()
+	ex.Proxy = rec.proxyUsed
+	rec.mu.Unlock()
 	return ex
 }
 
@@ -136,10 +144,36 @@ type recorder struct {
 	user Headers
 	body []byte // the full request body; nil for none
 
+	tlsConf *tls.Config
+	h2      *http2.Transport
+
 	mu        sync.Mutex
 	recs      []*hopRec
 	proxyUsed string
-	bodyErr   error
+	h2conns   []*http2.ClientConn
+	// closed is set when Replay returns: a dial the transport left
+	// running may still report, and must not change the record.
+	closed bool
+}
+
+// close ends the replay: no more events are recorded, and the
+// connections it opened are closed.
+func (r *recorder) close(tr *http.Transport) {
+	r.mu.Lock()
+	r.closed = true
+	conns := r.h2conns
+	r.mu.Unlock()
+	tr.CloseIdleConnections()
+	for _, cc := range conns {
+		cc.Close()
+	}
+}
+
+// hasResponse reports whether the current hop has its response recorded.
+func (r *recorder) hasResponse() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cur().hop.Response != nil
 }
 
 // hopRec is a hop being recorded, with the phase timestamps it needs.
@@ -148,9 +182,19 @@ type hopRec struct {
 
 	start, dnsStart, connStart, tlsStart time.Time
 	wrote, firstByte, done               time.Time
-	dialAddr                             string
-	dialErr                              error
-	connected, wroteAll                  bool
+	// gotConn and wroteHeaders stand in for wrote when the transport
+	// reports the request written after the answer began (see
+	// finishTimings).
+	gotConn, wroteHeaders time.Time
+	dialAddr              string
+	dialErr               error
+	connected, wroteAll   bool
+	// tlsDialed is set when dialTLS ran the handshake and recorded it;
+	// net/http then reports a second, empty handshake that is ignored.
+	tlsDialed bool
+	// conn is the connection the hop used, when it can tell the
+	// response heads it carried.
+	conn wireHeads
 }
 
 func (r *recorder) cur() *hopRec { return r.recs[len(r.recs)-1] }
@@ -197,8 +241,22 @@ func (h *hopRec) finishTimings(now time.Time) {
 		end = now
 	}
 	t.Total = end.Sub(h.start)
-	if !h.wrote.IsZero() && !h.firstByte.IsZero() {
-		t.Wait = h.firstByte.Sub(h.wrote)
+	if !h.firstByte.IsZero() {
+		// The transport reports the end of writing from its writer
+		// goroutine, the first byte from its reader: over HTTP/2 (or when
+		// a server answers before the body is in) "written" can arrive
+		// after the answer began. Wait is then measured from the headers
+		// going out, or failing that from getting the connection, both of
+		// which precede the answer.
+		sent := h.wrote
+		for _, alt := range []time.Time{h.wroteHeaders, h.gotConn} {
+			if sent.IsZero() || h.firstByte.Before(sent) {
+				sent = alt
+			}
+		}
+		if !sent.IsZero() && !h.firstByte.Before(sent) {
+			t.Wait = h.firstByte.Sub(sent)
+		}
 	}
 	if !h.firstByte.IsZero() && !h.done.IsZero() {
 		t.Download = h.done.Sub(h.firstByte)
@@ -206,18 +264,8 @@ func (h *hopRec) finishTimings(now time.Time) {
 }
 
 // client builds the resty client for one replay.
-func (r *recorder) client() *resty.Client {
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Resolver: r.opt.Resolver}
-	tr := &http.Transport{
-		Proxy:               r.proxy,
-		DialContext:         dialer.DialContext,
-		TLSClientConfig:     &tls.Config{InsecureSkipVerify: r.opt.Insecure, RootCAs: r.opt.RootCAs},
-		ForceAttemptHTTP2:   true,
-		TLSHandshakeTimeout: 10 * time.Second,
-		// curl does not ask for compression unless told to (--compressed);
-		// neither do we, so the wire matches the user's call.
-		DisableCompression: true,
-	}
+func (r *recorder) client() (*resty.Client, *http.Transport) {
+	tr := r.transport()
 	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
 	c := resty.NewWithClient(hc).
 		SetTimeout(r.opt.Timeout).
@@ -226,7 +274,7 @@ func (r *recorder) client() *resty.Client {
 		SetDisableWarn(true).
 		SetLogger(quietLogger{}).
 		SetPreRequestHook(r.prepare)
-	return c
+	return c, tr
 }
 
 // prepare runs right before the first request is sent. resty has built the
@@ -263,39 +311,26 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	return nil
 }
 
-func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
-	if r.opt.Getenv == nil {
-		return nil, nil
-	}
-	get := func(k string) string {
-		if v := r.opt.Getenv(k); v != "" {
-			return v
-		}
-		return r.opt.Getenv(strings.ToLower(k))
-	}
-	cfg := httpproxy.Config{HTTPProxy: get("HTTP_PROXY"), HTTPSProxy: get("HTTPS_PROXY"), NoProxy: get("NO_PROXY")}
-	u, err := cfg.ProxyFunc()(req.URL)
-	if u != nil {
-		r.mu.Lock()
-		r.proxyUsed = u.String()
-		r.mu.Unlock()
-	}
-	return u, err
-}
-
 // checkRedirect records the 3xx hop, strips credentials on a redirect to
 // another host, and stops after MaxRedirects.
 func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error {
+	// The 3xx is recorded first, so that it is in the ticket even when the
+	// redirect is not followed.
+	if next.Response != nil {
+		r.response(next.Response)
+		// A broken 3xx body is noted on its hop; the redirect is
+		// followed all the same, as net/http would.
+		r.readBody(next.Response.Body, next.Response.ContentLength)
+	}
 	max := r.opt.MaxRedirects
 	if max == 0 {
 		max = DefaultMaxRedirects
 	}
-	if len(via) > max || max < 0 {
-		return errTooManyRedirects
+	if max < 0 {
+		return http.ErrUseLastResponse
 	}
-	if next.Response != nil {
-		r.response(next.Response)
-		r.readBody(next.Response.Body)
+	if len(via) > max {
+		return errTooManyRedirects
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -332,7 +367,9 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 	at := func(f func(h *hopRec, now time.Time)) {
 		now := r.opt.now()
 		r.mu.Lock()
-		f(r.cur(), now)
+		if !r.closed {
+			f(r.cur(), now)
+		}
 		r.mu.Unlock()
 	}
 	return &httptrace.ClientTrace{
@@ -342,6 +379,8 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.start = now
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
+				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
+				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
 		},
 		DNSStart: func(httptrace.DNSStartInfo) { at(func(h *hopRec, now time.Time) { h.dnsStart = now }) },
@@ -362,29 +401,61 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				if err == nil {
 					h.connected = true
 					h.hop.Timings.Connect = now.Sub(h.connStart)
+					// Known before GotConn, which a failed handshake
+					// never reaches.
+					h.hop.Conn.RemoteAddr = addr
 				}
 			})
 		},
-		TLSHandshakeStart: func() { at(func(h *hopRec, now time.Time) { h.tlsStart = now }) },
+		// These two report handshakes net/http runs itself (HTTPS through
+		// a proxy); dialTLS records its own.
+		TLSHandshakeStart: func() {
+			at(func(h *hopRec, now time.Time) {
+				if !h.tlsDialed {
+					h.tlsStart = now
+				}
+			})
+		},
 		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
 			at(func(h *hopRec, now time.Time) {
-				h.hop.Timings.TLS = now.Sub(h.tlsStart)
-				h.hop.TLS = tlsInfo(cs, err)
+				if !h.tlsDialed {
+					h.hop.Timings.TLS = now.Sub(h.tlsStart)
+					h.hop.TLS = tlsInfo(cs, err)
+				}
 			})
 		},
 		GotConn: func(info httptrace.GotConnInfo) {
-			at(func(h *hopRec, _ time.Time) {
+			at(func(h *hopRec, now time.Time) {
+				h.gotConn = now
 				h.connected = true
 				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: addrString(info.Conn.LocalAddr()), Reused: info.Reused}
+				h.hop.Request.Proto = "HTTP/1.1"
+				if wc, ok := info.Conn.(wireHeads); ok {
+					h.conn = wc
+					if _, ok := wc.(*h2Conn); ok {
+						h.hop.Request.Proto = "HTTP/2.0"
+					}
+					if cs, ok := wc.tlsState(); ok && h.hop.TLS == nil {
+						// A reused connection: the session of an earlier
+						// hop, without a handshake of its own.
+						h.hop.TLS = tlsInfo(cs, nil)
+					}
+				}
 			})
 		},
 		WroteHeaderField: func(key string, values []string) {
 			at(func(h *hopRec, _ time.Time) {
 				for _, v := range values {
+					if strings.EqualFold(key, "Proxy-Authorization") {
+						// The proxy's credentials, from HTTP_PROXY: they
+						// are not part of the call and never recorded.
+						v = "(credentials from the proxy setting, not recorded)"
+					}
 					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: r.origin(key)})
 				}
 			})
 		},
+		WroteHeaders: func() { at(func(h *hopRec, now time.Time) { h.wroteHeaders = now }) },
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			at(func(h *hopRec, now time.Time) {
 				h.wrote = now
@@ -412,39 +483,51 @@ func (r *recorder) response(raw *http.Response) {
 		Proto:      raw.Proto,
 		Status:     raw.StatusCode,
 		StatusText: strings.TrimSpace(strings.TrimPrefix(raw.Status, strconv.Itoa(raw.StatusCode))),
-		Header:     fromHTTPHeader(raw.Header),
 	}
 	resp.Body.ContentType = raw.Header.Get("Content-Type")
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	h := r.cur()
+	resp.Header, resp.WireOrder = fromHTTPHeader(raw.Header), false
+	if h.conn != nil {
+		if status, wire, ok := h.conn.finalHead(); ok && status == raw.StatusCode && covers(wire, raw.Header) {
+			resp.Header, resp.WireOrder = wire, true
+		}
+	}
 	h.hop.Response = resp
-	h.hop.Request.Proto = raw.Proto
+	if h.hop.Request.Proto == "" {
+		// Go writes HTTP/1.1 or HTTP/2 whatever the server answers in
+		// (GotConn set it); this covers a connection it did not report.
+		h.hop.Request.Proto = raw.Proto
+	}
 	if raw.TLS != nil && h.hop.TLS == nil {
 		h.hop.TLS = tlsInfo(*raw.TLS, nil)
 	}
-	r.mu.Unlock()
 }
 
 // readBody reads the current hop's response body into bounded memory and
-// marks the end of the download.
-func (r *recorder) readBody(rc io.Reader) {
+// marks the end of the download. want is the declared Content-Length, or
+// -1. A read error that cut the body short is returned as a *bodyError;
+// the body keeps what arrived and says where it broke.
+func (r *recorder) readBody(rc io.Reader, want int64) error {
 	r.mu.Lock()
 	h := r.cur()
 	resp := h.hop.Response
 	r.mu.Unlock()
-	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody())
+	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody(), want)
 	now := r.opt.now()
 	r.mu.Lock()
 	resp.Body = b
 	h.done = now
-	if err != nil && r.bodyErr == nil {
-		r.bodyErr = &bodyError{err: err, read: b.WireSize}
-	}
 	r.mu.Unlock()
+	if err != nil {
+		return &bodyError{err: err, read: b.WireSize, want: want}
+	}
+	return nil
 }
 
-// fromHTTPHeader flattens a header map. Go's map has lost the wire order,
-// so names are sorted to keep the output stable.
+// fromHTTPHeader flattens a header map when the wire order is not known.
+// Go's map has lost it, so names are sorted to keep the output stable.
 func fromHTTPHeader(h http.Header) Headers {
 	keys := make([]string, 0, len(h))
 	for k := range h {

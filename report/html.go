@@ -17,6 +17,7 @@ var htmlTemplate = func() *template.Template {
 	t := template.New("page.html.tmpl")
 	t.Funcs(template.FuncMap{
 		"join":        strings.Join,
+		"add":         func(a, b int) int { return a + b },
 		"methodColor": methodColor,
 		"statusColor": statusColor,
 		"statusStyle": statusStyle,

@@ -13,6 +13,7 @@ var sections = []string{
 	"summary",
 	"request",
 	"response",
+	"redirects",
 	"connection",
 	"tokens",
 }

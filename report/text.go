@@ -22,6 +22,7 @@ var textSections = map[string]func(*textWriter, *view){
 	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,
+	"redirects":  textRedirects,
 	"connection": textConnection,
 	"tokens":     textTokens,
 }
@@ -62,6 +63,9 @@ func textFault(w *textWriter, v *view) {
 	if v.Fault != "" {
 		w.p("")
 		w.wrap("", "", "The call failed: "+v.Fault+".")
+		if v.FaultBefore != "" {
+			w.wrap("", "", "Captured before the failure: "+v.FaultBefore+".")
+		}
 	}
 }
 
@@ -102,12 +106,31 @@ func textResponse(w *textWriter, v *view) {
 
 func textConnection(w *textWriter, v *view) {
 	w.heading("Connection")
-	if v.Remote != "" {
-		w.field("Remote", v.Remote)
+	// The labels here are longer than elsewhere, so the section keeps
+	// its own column, 15 wide; values wrap under themselves.
+	const col = 15
+	row := func(label, value string) {
+		if value != "" {
+			w.wrap(pad(label+":", col)+" ", strings.Repeat(" ", col+1), value)
+		}
 	}
-	if v.Timings != "" {
-		w.field("Timings", v.Timings)
+	row("Remote address", v.Remote)
+	row("Local address", v.Local)
+	row("Protocol", v.Protocol)
+	row("Proxy", v.Proxy)
+	if t := v.TLS; t != nil {
+		row("TLS", t.Summary)
+		row("Verification", t.Verify)
+		if t.Leaf != nil {
+			certLines(w, "Certificate", *t.Leaf)
+		}
+		for i, c := range t.Chain {
+			certLines(w, fmt.Sprintf("Chain #%d", i+2), c)
+		}
 	}
+	row("Timings", v.Timings)
+	row("Header order", v.HeaderOrder)
+	row("Error detail", v.FaultDetail)
 }
 
 func textTokens(w *textWriter, v *view) {

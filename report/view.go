@@ -51,6 +51,17 @@ type view struct {
 
 	Findings      []findingRow
 	FindingsIntro string
+
+	// Connection, beyond Remote and Timings (see connection.go), and
+	// the Redirects section (redirects.go).
+	Local       string
+	Protocol    string
+	Proxy       string // scheme://host:port, never credentials
+	TLS         *tlsView
+	HeaderOrder string // how the response headers are ordered
+	FaultDetail string // the underlying error, for support
+	FaultBefore string // what was captured before the fault
+	Redirects   []redirectRow
 }
 
 type attachmentRow struct {
@@ -122,8 +133,9 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.Class = "fault"
 	}
 	v.Subject = subject(v, ex)
-	v.Remote = last.Conn.RemoteAddr
 	v.Timings = waterfall(last.Timings, ex.Total)
+	v.addConnection(ex)
+	v.Redirects = redirectRows(ex)
 
 	for _, role := range []string{redact.RolePartnerToken, redact.RoleUserToken} {
 		row := tokenRow{Label: tokenLabel(role), Placeholder: "{{" + role + "}}"}

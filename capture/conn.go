@@ -1,0 +1,273 @@
+package capture
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpproxy"
+	"golang.org/x/net/http2"
+)
+
+// dialTimeout and tlsTimeout bound a TCP connect and a TLS handshake, as
+// in Go's default transport. Options.Timeout, when shorter, ends the call
+// sooner.
+const (
+	dialTimeout = 30 * time.Second
+	tlsTimeout  = 10 * time.Second
+)
+
+// transport builds the HTTP transport of one replay. It dials and runs
+// TLS itself, so that it can read the response heads in wire order and
+// record the handshake, and it hands HTTP/2 sessions to x/net's HTTP/2
+// client over a connection it can read alongside.
+func (r *recorder) transport() *http.Transport {
+	r.tlsConf = &tls.Config{
+		InsecureSkipVerify: r.opt.Insecure,
+		RootCAs:            r.opt.RootCAs,
+		// The same offer as Go's transport (and curl): HTTP/2 when the
+		// server agrees, HTTP/1.1 otherwise.
+		NextProtos: []string{"h2", "http/1.1"},
+	}
+	r.h2 = &http2.Transport{DisableCompression: true}
+	return &http.Transport{
+		Proxy:                  r.proxy,
+		OnProxyConnectResponse: r.proxyConnected,
+		DialContext:            r.dial,
+		DialTLSContext:         r.dialTLS,
+		TLSClientConfig:        r.tlsConf, // used by net/http only for HTTPS through a proxy
+		TLSHandshakeTimeout:    tlsTimeout,
+		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{"h2": r.upgradeH2},
+		// curl does not ask for compression unless told to (--compressed);
+		// neither do we, so the wire matches the user's call.
+		DisableCompression: true,
+		// Large reads keep a big body download cheap; memory is per
+		// connection, not per body.
+		ReadBufferSize: 64 << 10,
+	}
+}
+
+// dialRaw opens a TCP connection, with Options.Dial when set.
+func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
+	if r.opt.Dial == nil {
+		d := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: r.opt.Resolver}
+		return d.DialContext(ctx, network, addr)
+	}
+	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	// An injected dialer stands for the network: trace it as net.Dialer
+	// traces itself, so that the hop knows where it tried to connect.
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.ConnectStart != nil {
+		trace.ConnectStart(network, addr)
+	}
+	c, err := r.opt.Dial(ctx, network, addr)
+	if trace != nil && trace.ConnectDone != nil {
+		trace.ConnectDone(network, addr, err)
+	}
+	return c, err
+}
+
+// dial opens the connection for plain HTTP, or to a proxy. Plain HTTP,
+// direct or through an HTTP proxy, is read alongside the transport for
+// the header order; an https:// URL through a proxy runs TLS inside this
+// connection, where there is nothing readable.
+func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := r.dialRaw(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	https := strings.EqualFold(schemeOf(r.cur().hop.Request.URL), "https")
+	r.mu.Unlock()
+	if https {
+		return c, nil
+	}
+	return newH1Conn(c, nil), nil
+}
+
+// dialTLS opens a TLS connection straight to the server and records the
+// handshake on the current hop. HTTP/2 sessions are returned as the
+// *tls.Conn, which net/http passes to upgradeH2; HTTP/1.1 sessions are
+// wrapped so that the response heads can be read in the clear.
+func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	raw, err := r.dialRaw(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	cfg := r.tlsConf.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	tc := tls.Client(raw, cfg)
+	hctx, cancel := context.WithTimeout(ctx, tlsTimeout)
+	defer cancel()
+	r.tlsEvent(func(h *hopRec, now time.Time) { h.tlsStart, h.tlsDialed = now, true })
+	err = tc.HandshakeContext(hctx)
+	cs := tc.ConnectionState()
+	r.tlsEvent(func(h *hopRec, now time.Time) {
+		h.hop.Timings.TLS = now.Sub(h.tlsStart)
+		h.hop.TLS = tlsInfo(cs, err)
+	})
+	if err != nil {
+		raw.Close()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = &tlsTimeoutError{addr: addr}
+		}
+		return nil, err
+	}
+	if cs.NegotiatedProtocol == http2.NextProtoTLS {
+		return tc, nil
+	}
+	return newH1Conn(tc, tc), nil
+}
+
+// tlsTimeoutError is a TLS handshake that did not finish in tlsTimeout.
+type tlsTimeoutError struct{ addr string }
+
+func (e *tlsTimeoutError) Error() string {
+	return fmt.Sprintf("tls: handshake with %s did not finish within %s", e.addr, tlsTimeout)
+}
+func (e *tlsTimeoutError) Timeout() bool   { return true }
+func (e *tlsTimeoutError) Temporary() bool { return false }
+
+// tlsEvent records a step of a handshake this package runs itself.
+func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
+	now := r.opt.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed {
+		f(r.cur(), now)
+	}
+}
+
+// upgradeH2 is net/http's hand-over of a TLS connection that negotiated
+// HTTP/2. The session runs on x/net's HTTP/2 client over a connection
+// that decodes the response header blocks for their order.
+func (r *recorder) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
+	wc := newH2Conn(tc)
+	cc, err := r.h2.NewClientConn(wc)
+	if err != nil {
+		tc.Close()
+		return h2Error{err}
+	}
+	r.mu.Lock()
+	r.h2conns = append(r.h2conns, cc)
+	r.mu.Unlock()
+	return &h2Session{cc: cc, conn: wc}
+}
+
+// h2Session sends requests on one HTTP/2 connection.
+type h2Session struct {
+	cc   *http2.ClientConn
+	conn *h2Conn
+	used atomic.Bool
+}
+
+func (s *h2Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	// x/net reports GotConn from its own connection pool only; this
+	// connection came from net/http, so it is reported here.
+	if trace := httptrace.ContextClientTrace(req.Context()); trace != nil && trace.GotConn != nil {
+		trace.GotConn(httptrace.GotConnInfo{Conn: s.conn, Reused: s.used.Swap(true)})
+	}
+	return s.cc.RoundTrip(req)
+}
+
+// h2Error reports a failed HTTP/2 set-up to net/http, which recognises
+// the RoundTripErr method and returns the error.
+type h2Error struct{ err error }
+
+func (e h2Error) RoundTrip(*http.Request) (*http.Response, error) { return nil, e.err }
+func (e h2Error) RoundTripErr() error                             { return e.err }
+
+// proxy picks the proxy for a request from HTTPS_PROXY, HTTP_PROXY and
+// NO_PROXY, as curl and Go do. Loopback hosts are never proxied. A
+// setting that applies but is not a URL fails the call, as in curl; Go
+// would silently ignore it and connect directly.
+func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
+	if r.opt.Getenv == nil {
+		return nil, nil
+	}
+	cfg := httpproxy.Config{HTTPProxy: r.env("HTTP_PROXY"), HTTPSProxy: r.env("HTTPS_PROXY"), NoProxy: r.env("NO_PROXY")}
+	name, setting := "HTTP_PROXY", &cfg.HTTPProxy
+	if req.URL.Scheme == "https" {
+		name, setting = "HTTPS_PROXY", &cfg.HTTPSProxy
+	}
+	if *setting != "" && !validProxy(*setting) {
+		probe := cfg
+		if req.URL.Scheme == "https" {
+			probe.HTTPSProxy = "http://proxy.invalid:1"
+		} else {
+			probe.HTTPProxy = "http://proxy.invalid:1"
+		}
+		if u, _ := probe.ProxyFunc()(req.URL); u != nil {
+			// Say which variable is wrong, never what it holds: it may
+			// hold credentials.
+			return nil, &proxyError{msg: "the proxy setting " + name + " is not a valid URL; fix or unset it"}
+		}
+	}
+	u, err := cfg.ProxyFunc()(req.URL)
+	if err != nil {
+		return nil, &proxyError{msg: "the proxy setting " + name + " could not be used; fix or unset it"}
+	}
+	if u != nil {
+		r.mu.Lock()
+		r.proxyUsed = u.String()
+		r.mu.Unlock()
+	}
+	return u, nil
+}
+
+// validProxy reports whether a proxy setting parses the way
+// x/net/http/httpproxy reads it: a URL, or a host[:port] taken as http://.
+func validProxy(v string) bool {
+	if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" {
+		return true
+	}
+	u, err := url.Parse("http://" + v)
+	return err == nil && u.Host != ""
+}
+
+// env reads a proxy variable, upper-case first, as curl does.
+func (r *recorder) env(name string) string {
+	if v := r.opt.Getenv(name); v != "" {
+		return v
+	}
+	return r.opt.Getenv(strings.ToLower(name))
+}
+
+// proxyConnected checks the proxy's answer to CONNECT. net/http turns a
+// refusal into a bare status text; this keeps the status and the proxy.
+func (r *recorder) proxyConnected(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
+	if resp.StatusCode == http.StatusOK {
+		return nil
+	}
+	return &proxyError{msg: fmt.Sprintf("the proxy at %s refused to open a tunnel: %s", proxy.Host, resp.Status)}
+}
+
+// proxyError is a failure of the proxy itself, already in plain words and
+// free of credentials.
+type proxyError struct{ msg string }
+
+func (e *proxyError) Error() string { return e.msg }
+
+func schemeOf(raw string) string {
+	scheme, _, ok := strings.Cut(raw, "://")
+	if !ok {
+		return ""
+	}
+	return scheme
+}

@@ -1,0 +1,190 @@
+package report
+
+import (
+	"strings"
+	"time"
+
+	"github.com/altegio/altegio-ticket/capture"
+)
+
+// tlsView is the TLS session of the final hop as the Connection section
+// shows it.
+type tlsView struct {
+	Summary string // "TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN h2"
+	// Verify is "passed", "skipped (-k)" or "failed: <reason>".
+	Verify string
+	Failed bool
+	// Leaf is the server's certificate; Chain the rest of what it
+	// presented, shown in full when verification failed.
+	Leaf  *certView
+	Chain []certView
+}
+
+type certView struct {
+	Subject string
+	Issuer  string
+	Valid   string // "2026-10-01 to 2026-12-30 (expired)"
+	Names   string // "api.alteg.io, *.alteg.io"
+	SHA256  string
+}
+
+// addConnection fills the Connection fields of v from the final hop.
+func (v *view) addConnection(ex *capture.Exchange) {
+	last := ex.Last()
+	v.Remote = last.Conn.RemoteAddr
+	if v.Remote != "" && last.Conn.Reused {
+		v.Remote += " (connection reused from an earlier hop)"
+	}
+	v.Local = last.Conn.LocalAddr
+	v.Protocol = last.Request.Proto
+	if last.Response != nil {
+		v.Protocol = last.Response.Proto
+	}
+	if ex.Proxy != "" {
+		v.Proxy = proxyHost(ex.Proxy)
+	}
+	v.TLS = newTLSView(last.TLS, ex.Insecure, ex.Started)
+	if r := last.Response; r != nil && len(r.Header) > 0 {
+		v.HeaderOrder = "as received"
+		if !r.WireOrder {
+			v.HeaderOrder = "sorted by name (the order they arrived in could not be read)"
+		}
+	}
+	if ex.Fault != nil {
+		v.FaultDetail = ex.Fault.Detail
+		v.FaultBefore = capturedBefore(last)
+	}
+}
+
+// proxyHost returns scheme://host[:port] of a proxy URL. Whatever came
+// before an "@" is credentials and is left out, even when it is a
+// redaction placeholder that does not parse as a URL.
+func proxyHost(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if scheme == "" {
+		return rest
+	}
+	return scheme + "://" + rest
+}
+
+func newTLSView(t *capture.TLS, insecure bool, at time.Time) *tlsView {
+	if t == nil {
+		return nil
+	}
+	tv := &tlsView{}
+	var parts []string
+	if t.Version != "" {
+		parts = append(parts, t.Version)
+	}
+	if t.CipherSuite != "" {
+		parts = append(parts, t.CipherSuite)
+	}
+	if t.ALPN != "" {
+		parts = append(parts, "ALPN "+t.ALPN)
+	}
+	if t.ServerName != "" {
+		parts = append(parts, "server name "+t.ServerName)
+	}
+	if t.Version == "" {
+		parts = append([]string{"handshake did not complete"}, parts...)
+	}
+	tv.Summary = strings.Join(parts, ", ")
+	switch {
+	case t.VerifyError != "":
+		tv.Verify, tv.Failed = "failed: "+t.VerifyError, true
+	case insecure:
+		tv.Verify = "skipped (-k/--insecure)"
+	case t.Version != "":
+		tv.Verify = "passed"
+	}
+	for i, c := range t.Chain {
+		cv := newCertView(c, at)
+		if i == 0 {
+			tv.Leaf = &cv
+		} else if tv.Failed {
+			tv.Chain = append(tv.Chain, cv)
+		}
+	}
+	return tv
+}
+
+func newCertView(c capture.Cert, at time.Time) certView {
+	const day = "2006-01-02"
+	valid := c.NotBefore.UTC().Format(day) + " to " + c.NotAfter.UTC().Format(day)
+	switch {
+	case !at.IsZero() && at.After(c.NotAfter):
+		valid += " (expired)"
+	case !at.IsZero() && at.Before(c.NotBefore):
+		valid += " (not yet valid)"
+	}
+	return certView{Subject: c.Subject, Issuer: c.Issuer, Valid: valid, Names: strings.Join(c.Names, ", "), SHA256: c.SHA256}
+}
+
+// capturedBefore lists, for a failed call, what the hop got through
+// before the failure, so that the reader knows what the ticket holds.
+func capturedBefore(h *capture.Hop) string {
+	var got []string
+	t := h.Timings
+	if t.DNS != capture.Skipped {
+		got = append(got, "the DNS lookup")
+	}
+	if t.Connect != capture.Skipped || h.Conn.Reused {
+		got = append(got, "the connection")
+	}
+	if h.TLS != nil {
+		switch {
+		case h.TLS.VerifyError != "" && len(h.TLS.Chain) > 0:
+			got = append(got, "the TLS handshake up to the certificate check, with the chain the server presented")
+		case h.TLS.VerifyError == "" && h.TLS.Version != "":
+			got = append(got, "the TLS handshake")
+		case len(h.TLS.Chain) > 0:
+			got = append(got, "the certificate chain the server presented")
+		}
+	}
+	if h.Request.Proto != "" {
+		got = append(got, "the request as sent")
+	}
+	if r := h.Response; r != nil {
+		got = append(got, "the response status and headers")
+		if r.Body.Size > 0 {
+			got = append(got, capture.ByteCount(r.Body.Size)+" of the response body")
+		}
+	}
+	switch len(got) {
+	case 0:
+		return "nothing went over the wire; the request below is the one that was to be sent"
+	case 1:
+		return got[0]
+	}
+	return strings.Join(got[:len(got)-1], ", ") + " and " + got[len(got)-1]
+}
+
+// certLines renders a certificate for the text part under a label, the
+// details aligned with the Connection section's values.
+func certLines(w *textWriter, label string, c certView) {
+	w.p("%-15s %s", label+":", c.Subject)
+	const pad = "                "
+	w.p("%sissuer  %s", pad, c.Issuer)
+	w.p("%svalid   %s", pad, c.Valid)
+	if c.Names != "" {
+		w.p("%snames   %s", pad, c.Names)
+	}
+	w.p("%ssha256  %s", pad, c.SHA256)
+}
+
+// durationText is a phase or total for people, e.g. "31ms".
+func durationText(d time.Duration) string {
+	if d == capture.Skipped {
+		return "not measured"
+	}
+	return ms(d)
+}

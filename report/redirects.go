@@ -1,0 +1,88 @@
+package report
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/altegio/altegio-ticket/capture"
+)
+
+// redirectRow is one HTTP request of an exchange that followed
+// redirects.
+type redirectRow struct {
+	N        int
+	Method   string
+	URL      string
+	Status   string // "302 Found", or "no response"
+	Location string
+	Took     string // the hop's total, e.g. "31ms"
+	// Dropped says which credentials were not sent on this hop, e.g.
+	// "Authorization was not sent to 127.0.0.1:8080 (another host)".
+	Dropped string
+}
+
+// redirectRows lists every hop when there was more than one; nil
+// otherwise, and the Redirects section is left out.
+func redirectRows(ex *capture.Exchange) []redirectRow {
+	if len(ex.Hops) < 2 {
+		return nil
+	}
+	rows := make([]redirectRow, 0, len(ex.Hops))
+	for i, h := range ex.Hops {
+		row := redirectRow{N: i + 1, Method: h.Request.Method, URL: h.Request.URL, Status: "no response"}
+		if r := h.Response; r != nil {
+			row.Status = strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, r.StatusText))
+			row.Location = r.Header.Get("Location")
+		}
+		if h.Timings.Total != capture.Skipped {
+			row.Took = durationText(h.Timings.Total)
+		}
+		if len(h.Dropped) > 0 {
+			verb := "was"
+			if len(h.Dropped) > 1 {
+				verb = "were"
+			}
+			row.Dropped = fmt.Sprintf("%s %s not sent to %s (another host than the first request)", joinAnd(h.Dropped), verb, hostOfURL(h.Request.URL))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func hostOfURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+func textRedirects(w *textWriter, v *view) {
+	if len(v.Redirects) == 0 {
+		return
+	}
+	w.heading("Redirects")
+	w.p("The call took %d requests:", len(v.Redirects))
+	for _, r := range v.Redirects {
+		w.p("%d. %s %s", r.N, r.Method, r.URL)
+		line := "   -> " + r.Status
+		if r.Location != "" {
+			line += ", Location: " + r.Location
+		}
+		if r.Took != "" {
+			line += " (" + r.Took + ")"
+		}
+		w.p("%s", line)
+		if r.Dropped != "" {
+			w.p("   %s", r.Dropped)
+		}
+	}
+}
