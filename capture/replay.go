@@ -299,13 +299,18 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	if u, err := url.Parse(first.URL); err == nil {
 		hr.URL = u
 	}
-	if r.body != nil {
+	switch {
+	case r.body != nil && len(r.body) == 0:
+		// An empty body (curl -d '') goes out as Content-Length: 0, as
+		// curl sends it; a non-nil empty reader would be sent chunked.
+		hr.Body, hr.GetBody, hr.ContentLength = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }, 0
+	case r.body != nil:
 		// resty drops bodies on HEAD and OPTIONS; set it for every method.
 		full := r.body
 		hr.Body = io.NopCloser(bytes.NewReader(full))
 		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
 		hr.ContentLength = int64(len(full))
-	} else {
+	default:
 		hr.Body, hr.GetBody, hr.ContentLength = nil, nil, 0
 	}
 	return nil

@@ -168,3 +168,19 @@ func TestReplayKeepsBoundedBody(t *testing.T) {
 		t.Errorf("kept %d of %d (truncated %v), want %d of %d", len(b.Data), b.Size, b.Truncated, 1<<20, size)
 	}
 }
+
+// TestReplayEmptyBody: curl -d '' sends Content-Length: 0, not a chunked
+// empty body.
+func TestReplayEmptyBody(t *testing.T) {
+	srv, got := recordingServer(t, 200, "")
+	ex := Replay(context.Background(), Request{Method: "POST", URL: srv.URL, Body: []byte{}}, Options{})
+	if ex.Fault != nil {
+		t.Fatal(ex.Fault.Message)
+	}
+	if d := cmp.Diff(http.Header{"Content-Length": {"0"}}, got.Header); d != "" {
+		t.Errorf("server saw headers (-want +got):\n%s", d)
+	}
+	if te := ex.First().Request.Header.Get("Transfer-Encoding"); te != "" {
+		t.Errorf("recorded Transfer-Encoding %q", te)
+	}
+}
