@@ -185,8 +185,8 @@ func isLoginPath(p string) bool {
 	return s == "auth" || s == "booking/auth" || s == "user/auth"
 }
 
-// acceptOK says whether an Accept value lists want; parameters such as
-// charset are allowed.
+// acceptTypes lists the media types of an Accept value, without their
+// parameters (a charset parameter is allowed by the API).
 func acceptTypes(v string) []string {
 	var out []string
 	for _, part := range strings.Split(v, ",") {
