@@ -29,6 +29,9 @@ type view struct {
 	Started  string
 	Source   string
 	Notes    []string
+	// Recorded says where the exchange came from when it was not
+	// replayed; "" for a replay.
+	Recorded string
 
 	Method  string
 	URL     string
@@ -79,7 +82,8 @@ func newView(t *Ticket, markers map[string]string) *view {
 	}
 	v.Source = "replayed by altegio-ticket"
 	if !ex.Source.Replayed {
-		v.Source = "not replayed: recorded from " + ex.Source.From
+		v.Source = "not replayed: recorded from the " + ex.Source.From
+		v.Recorded = "This call was not sent again: altegio-ticket made no network call. The request and the response below are as recorded in the " + ex.Source.From + "."
 	} else if ex.Source.From != "" {
 		v.Source += " from the " + ex.Source.From
 	}
