@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/capture/harfile"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
 )
@@ -45,7 +46,7 @@ const (
 // run is the whole program behind main, with its environment passed in so
 // that tests can drive it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseArgs(args, stdin)
+	cfg, err := parseCommandLine(args, stdin, getenv)
 	switch {
 	case errors.Is(err, errHelp):
 		fmt.Fprint(stdout, usageText)
@@ -56,6 +57,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case cfg.version:
 		fmt.Fprintf(stdout, "altegio-ticket %s\n", versionString())
 		return exitOK
+	case cfg.listing:
+		if err := harfile.WriteList(stdout, cfg.harList, cfg.harPicked); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	for _, n := range cfg.notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
 
 	if cfg.demo {
@@ -65,6 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitFail
 		}
 		defer demo.Close()
+		cfg.source = "built-in demo call"
 		if cfg.request, err = demoRequest(demo.URL); err != nil {
 			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
 			return exitFail
@@ -78,20 +89,27 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
 		return exitUsage
 	}
-	if err := confirmReplay(cfg, stdin, stderr); err != nil {
-		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
-		if errors.Is(err, errDeclined) {
-			return exitFail
+	var ex *capture.Exchange
+	if cfg.recording != nil {
+		// --no-replay: the ticket is built from what was recorded, and
+		// nothing is sent, so there is nothing to confirm.
+		ex = recordedExchange(cfg, now)
+	} else {
+		if err := confirmReplay(cfg, stdin, stderr); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			if errors.Is(err, errDeclined) {
+				return exitFail
+			}
+			return exitUsage
 		}
-		return exitUsage
+		ex = capture.Replay(ctx, cfg.request, capture.Options{
+			Timeout:      cfg.timeout,
+			Insecure:     cfg.insecure,
+			MaxRedirects: cfg.maxRedirects,
+			Getenv:       getenv,
+			From:         cfg.source,
+		})
 	}
-
-	ex := capture.Replay(ctx, cfg.request, capture.Options{
-		Timeout:  cfg.timeout,
-		Insecure: cfg.insecure,
-		Getenv:   getenv,
-		From:     "command line",
-	})
 	res := redact.Scrub(ex, redact.Policy{})
 
 	var buf bytes.Buffer

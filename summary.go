@@ -39,6 +39,9 @@ func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, pa
 }
 
 func durationText(ex *capture.Exchange) string {
+	if !ex.Source.Replayed {
+		return "not replayed"
+	}
 	d := ex.Total
 	if d < 1e6 {
 		return fmt.Sprintf("%.1fms", float64(d)/1e6)
