@@ -100,6 +100,9 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.HasResponse = true
 		v.Status = strings.TrimSpace(fmt.Sprintf("%d %s", resp.Status, resp.StatusText))
 		v.Proto = resp.Proto
+		if v.Proto == "" {
+			v.Proto = "protocol not recorded" // e.g. --no-replay --status
+		}
 		for _, f := range resp.Header {
 			v.RespHdrs = append(v.RespHdrs, headerRow{Name: f.Name, Value: f.Value})
 		}

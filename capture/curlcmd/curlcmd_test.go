@@ -333,6 +333,30 @@ var headerLine = regexp.MustCompile(`\[\n\s+"(?:[^"\\]|\\.)*",\n\s+"(?:[^"\\]|\\
 
 func ptr(s string) *string { return &s }
 
+func TestOverrideURL(t *testing.T) {
+	for _, args := range [][]string{{"--url", "http://ours.test/"}, {"http://ours.test/"}} {
+		pasted, _, err := Parse(`curl --url http://pasted.test/a`, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if args[0] != "--url" {
+			pasted, _, _ = Parse(`curl http://pasted.test/a`, nil)
+		}
+		ours, err := ParseArgs(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pasted.Override(ours)
+		c, err := pasted.Build(Env{})
+		if err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		if c.Request.URL != "http://ours.test/" {
+			t.Errorf("%q: URL = %q", args, c.Request.URL)
+		}
+	}
+}
+
 func TestOverride(t *testing.T) {
 	pasted, _, err := Parse(`curl -X POST -H 'Authorization: Bearer old' -H 'X-Keep: 1' -H 'Accept: a/b' -d 'old=1' -k https://x.test/a`, nil)
 	if err != nil {

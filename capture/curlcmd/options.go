@@ -244,7 +244,7 @@ func Parse(text string, getenv func(string) string) (*Flags, []string, error) {
 	if isCurl(words[0]) {
 		words = words[1:]
 	} else if !strings.HasPrefix(words[0], "-") && !strings.Contains(words[0], "://") {
-		return nil, nil, errors.New("the pasted command does not start with curl; paste the whole curl command, starting with curl")
+		return nil, nil, errors.New("the pasted command does not start with curl; paste the whole curl command, starting with curl (in the browser: Copy as cURL, not as fetch or PowerShell)")
 	}
 	f, err := ParseArgs(words)
 	if err != nil {
@@ -326,7 +326,7 @@ func (f *Flags) Override(o *Flags) {
 		case "request":
 			f.Method = o.Method
 		case "url":
-			f.URL = o.URL
+			f.URL, f.Args = o.URL, nil // the pasted URL is replaced
 		case "header":
 			f.over = append(f.over, o.Headers...)
 		case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json":
@@ -366,6 +366,9 @@ func (f *Flags) Override(o *Flags) {
 	f.refused = append(f.refused, o.refused...)
 	if len(o.Args) > 0 {
 		f.Args = o.Args
+		if !o.Given("url") {
+			f.URL = ""
+		}
 	}
 }
 

@@ -20,7 +20,9 @@ import (
 //     continuations first, then the quoting rules of the Microsoft C
 //     runtime that curl.exe reads its arguments with.
 //
-// A newline that is not escaped is read as a space, so that a command
+// CRLF line ends are read as LF first, everywhere (a command saved on
+// Windows reads as it would on Linux). A newline that is not escaped is
+// read as a space, so that a command
 // whose continuation backslashes were lost still reads as one. What
 // follows a |, ;, && or & is another command: it is left out, and a note
 // says so; an output redirection is left out the same way. Split never
@@ -112,7 +114,7 @@ func (l *posixLexer) run() error {
 		case c == '\'':
 			end := strings.IndexByte(l.s[l.i+1:], '\'')
 			if end < 0 {
-				return l.errorf(l.i, "unterminated ' quote starting at %s; close it with '", l.pos(l.i))
+				return l.errorf("unterminated ' quote starting at %s; close it with '", l.pos(l.i))
 			}
 			l.w.WriteString(l.s[l.i+1 : l.i+1+end])
 			l.inWord = true
@@ -128,7 +130,7 @@ func (l *posixLexer) run() error {
 				return err
 			}
 		case c == '`':
-			return l.errorf(l.i, "the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
+			return l.errorf("the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
 		case c == '#' && !l.inWord:
 			end := strings.IndexByte(l.s[l.i:], '\n')
 			if end < 0 {
@@ -150,7 +152,7 @@ func (l *posixLexer) run() error {
 			}
 			l.i = len(l.s)
 		case c == '(' || c == ')':
-			return l.errorf(l.i, "unexpected %q at %s; quote the argument that holds it", string(c), l.pos(l.i))
+			return l.errorf("unexpected %q at %s; quote the argument that holds it", string(c), l.pos(l.i))
 		case c == '~' && !l.inWord && (l.peek(1) == '/' || l.peek(1) == 0 || l.peek(1) == ' ' || l.peek(1) == '\n'):
 			home := ""
 			if l.getenv != nil {
@@ -185,7 +187,7 @@ func (l *posixLexer) redirect() error {
 		l.i++
 	}
 	if l.s[l.i] == '<' {
-		return l.errorf(start, "the command reads input with < at %s; give the body with -d @FILE instead", l.pos(start))
+		return l.errorf("the command reads input with < at %s; give the body with -d @FILE instead", l.pos(start))
 	}
 	l.i++ // '>'
 	if n := l.peek(0); n == '>' || n == '&' || n == '|' {
@@ -234,13 +236,13 @@ func (l *posixLexer) double() error {
 				return err
 			}
 		case '`':
-			return l.errorf(l.i, "the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
+			return l.errorf("the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
 		default:
 			l.w.WriteByte(c)
 			l.i++
 		}
 	}
-	return l.errorf(start, "unterminated \" quote starting at %s; close it with \"", l.pos(start))
+	return l.errorf("unterminated \" quote starting at %s; close it with \"", l.pos(start))
 }
 
 // dollar reads what follows a $: an ANSI-C string, a variable, or a
@@ -256,18 +258,18 @@ func (l *posixLexer) dollar(inDouble bool) error {
 		l.i++
 		return l.double()
 	case n == '(':
-		return l.errorf(start, "the command runs another command with $(...) at %s; run it yourself and paste its output", l.pos(start))
+		return l.errorf("the command runs another command with $(...) at %s; run it yourself and paste its output", l.pos(start))
 	case n == '{':
 		end := strings.IndexByte(l.s[l.i:], '}')
 		if end < 0 {
-			return l.errorf(start, "unterminated ${ at %s", l.pos(start))
+			return l.errorf("unterminated ${ at %s", l.pos(start))
 		}
 		name := l.s[l.i+2 : l.i+end]
 		if !isName(name) {
-			return l.errorf(start, "the command uses a ${...} expansion at %s that altegio-ticket does not evaluate; paste the value instead", l.pos(start))
+			return l.errorf("the command uses a ${...} expansion at %s that altegio-ticket does not evaluate; paste the value instead", l.pos(start))
 		}
 		l.i += end + 1
-		return l.expand(name, start)
+		return l.expand(name)
 	case isNameStart(n):
 		j := l.i + 1
 		for j < len(l.s) && isNameChar(l.s[j]) {
@@ -275,22 +277,22 @@ func (l *posixLexer) dollar(inDouble bool) error {
 		}
 		name := l.s[l.i+1 : j]
 		l.i = j
-		return l.expand(name, start)
+		return l.expand(name)
 	case n != 0 && strings.IndexByte("0123456789@*#?$!-", n) >= 0:
-		return l.errorf(start, "the command uses the shell parameter $%c at %s, which has no value here; paste the value instead", n, l.pos(start))
+		return l.errorf("the command uses the shell parameter $%c at %s, which has no value here; paste the value instead", n, l.pos(start))
 	}
 	l.w.WriteByte('$')
 	l.i++
 	return nil
 }
 
-func (l *posixLexer) expand(name string, at int) error {
+func (l *posixLexer) expand(name string) error {
 	v := ""
 	if l.getenv != nil {
 		v = l.getenv(name)
 	}
 	if v == "" {
-		return l.errorf(at, "the command uses $%s, which is not set here; export it or paste its value", name)
+		return l.errorf("the command uses $%s, which is not set here; export it or paste its value", name)
 	}
 	l.w.WriteString(v)
 	return nil
@@ -387,7 +389,7 @@ func (l *posixLexer) ansiC() error {
 			l.w.WriteByte(e)
 		}
 	}
-	return l.errorf(start, "unterminated $' quote starting at %s; close it with '", l.pos(start))
+	return l.errorf("unterminated $' quote starting at %s; close it with '", l.pos(start))
 }
 
 // hex reads up to max hex digits.
@@ -418,7 +420,7 @@ func hexDigit(c byte) (byte, bool) {
 
 func (l *posixLexer) pos(i int) string { return position(l.s, i) }
 
-func (l *posixLexer) errorf(_ int, format string, a ...any) error {
+func (l *posixLexer) errorf(format string, a ...any) error {
 	return fmt.Errorf("reading the pasted command as bash: "+format, a...)
 }
 
