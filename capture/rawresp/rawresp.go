@@ -25,7 +25,7 @@ var ErrNoStatusLine = errors.New("it does not start with an HTTP status line suc
 // maxLine bounds one status or header line.
 const maxLine = 64 << 10
 
-var statusLine = regexp.MustCompile(`^HTTP/(\d(?:\.\d)?) +(\d{3})(?: +(.*))?$`)
+var statusLine = regexp.MustCompile(`^HTTP/(\d(?:\.\d)?) +([1-9]\d\d)(?: +(.*))?$`)
 
 // Parse reads the status line and headers of a saved response from r and
 // returns it with Body reading the rest of r, byte for byte (Parse does not
