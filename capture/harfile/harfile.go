@@ -79,9 +79,6 @@ type Entry struct {
 	e     *entry
 }
 
-// Summary summarises the entry.
-func (x *Entry) Summary() Summary { return x.e.summary(x.Index) }
-
 // ErrNoEntry is returned by Read when the file has no entry with that
 // index.
 var ErrNoEntry = errors.New("no such entry")
