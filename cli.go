@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/capture/curlcmd"
+	"github.com/altegio/altegio-ticket/capture/harfile"
 	"github.com/altegio/altegio-ticket/report"
 	"github.com/spf13/pflag"
 )
@@ -35,6 +36,22 @@ type config struct {
 	// outDir, when set, also receives the ticket as loose files.
 	outDir  string
 	maxBody int64 // bytes of each body kept in the ticket
+
+	// maxRedirects is --max-redirs in capture.Options' terms.
+	maxRedirects int
+	// source describes the input, for Exchange.Source.From.
+	source string
+	// notes are told to the user before the call; they hold no secret.
+	notes []string
+	// recording is set with --no-replay: the exchange is built from it
+	// and nothing is sent.
+	recording *capture.Recording
+	// closers are closed once the recording has been read.
+	closers []io.Closer
+	// listing is set with --list: harList is printed and nothing else done.
+	listing   bool
+	harList   []harfile.Summary
+	harPicked int
 }
 
 var errHelp = errors.New("help requested")
@@ -51,9 +68,11 @@ const usageText = `altegio-ticket replays a failing Alteg.io API call and writes
 
 Usage:
   altegio-ticket [flags] URL          same flags as curl: change curl's first word
+  altegio-ticket --curl @cmd.txt      a curl command copied from a browser or Postman
+  altegio-ticket --har FILE           the failing call in a browser's HAR export
   altegio-ticket --demo               try it against a built-in local server
 
-Request:
+Request (curl's options):
   -X, --request METHOD     method (default GET, or POST when a body is given)
   -H, --header 'N: v'      header, repeatable; the value is kept verbatim.
                            'Name:' drops a default header, 'Name;' sends it empty
@@ -61,11 +80,41 @@ Request:
                            @- reads stdin; repeated values are joined with &
       --data-raw DATA      body taken literally, no @file
       --data-binary DATA   body; @file is read byte for byte
+      --data-urlencode D   body, percent-encoded: 'name=value', 'name@file'
+      --json DATA          JSON body, with JSON Content-Type and Accept
+  -G, --get                send the -d data in the URL's query instead
+  -I, --head               send HEAD
+  -u, --user USER:PASS     basic authentication
+  -b, --cookie 'N=V; ...'  cookies (a cookie file is not read)
+  -A, --user-agent UA      User-Agent;  -e, --referer URL  Referer
+      --compressed         ask for gzip or deflate (not br or zstd, which the
+                           ticket could not decode)
       --url URL            the URL, as a flag
-      --timeout DURATION   limit for the whole call (default 30s; 0 = none)
   -k, --insecure           skip TLS certificate verification (said in the ticket)
+  -m, --max-time SECONDS   curl's limit for the call; --timeout wins over it
+      --timeout DURATION   limit for the whole call (default 30s; 0 = none)
       --max-body SIZE      keep at most SIZE of each body in the ticket (default
                            5MiB, e.g. 512KiB, 20MiB); the rest is counted, not kept
+  Options that change only what curl prints (-s, -S, -v, -i, -L, -o FILE in a
+  pasted command, -w, ...) are accepted and change nothing. An option the tool
+  cannot honour (-F, -x, --digest, ...) is an error that says what to do.
+
+Other inputs:
+      --curl CMD           a whole curl command, as Chrome, Firefox or Postman
+                           copy it (bash or Windows cmd quoting); @FILE reads it
+                           from a file, - from stdin. Options given here too
+                           win over the pasted ones (-H replaces that header)
+      --har FILE           replay an entry of a HAR file saved from the
+                           browser's network panel: by default the last
+                           failing API call
+      --entry N            the entry to use, counting from 1
+      --list               list the entries (URLs without secrets) and exit
+      --no-replay          send nothing: build the ticket from what was
+                           recorded (--har, or --response / --status)
+      --response FILE      with --no-replay: the response saved by curl -i
+                           (- reads stdin)
+      --status CODE        with --no-replay: the status; --response FILE is
+                           then just the body
 
 Output:
   -o, --output FILE        where to write the .eml
@@ -101,50 +150,33 @@ Examples:
     -d '{"login":"me@example.com","password":"..."}' \
     https://api.alteg.io/api/v1/auth
 
+  # A call copied from Chrome (Network panel: Copy as cURL) and saved to a file:
+  altegio-ticket --curl @cmd.txt -o ticket.eml
+
+  # A booking call that must not be sent twice, with the response curl -i saved:
+  altegio-ticket --no-replay --curl @cmd.txt --response response.txt
+
 Exit status: 0 a ticket was written (whatever the API answered),
              1 no ticket could be written, 2 the command line is wrong.
 `
 
-// dataArg is one -d/--data-raw/--data-binary value, in command-line order.
-type dataArg struct {
-	kind  string // "data", "data-raw" or "data-binary"
-	value string
-}
-
-// dataValue is a pflag.Value shared by the three body flags, so that their
-// relative order is kept as curl keeps it.
-type dataValue struct {
-	kind string
-	list *[]dataArg
-}
-
-func (d *dataValue) Set(s string) error {
-	*d.list = append(*d.list, dataArg{d.kind, s})
-	return nil
-}
-func (d *dataValue) String() string { return "" }
-func (d *dataValue) Type() string   { return "string" }
-
-// parseArgs parses the command line into a config. It reads @file bodies
-// and, for @-, stdin.
+// parseArgs parses the command line into a config, with no environment
+// for a pasted command's $NAME variables.
 func parseArgs(args []string, stdin io.Reader) (*config, error) {
+	return parseCommandLine(args, stdin, nil)
+}
+
+// parseCommandLine parses the command line into a config. It reads the
+// inputs the flags name (@file arguments, --curl, --har, --response) and,
+// for @- or -, stdin; getenv expands $NAME in a pasted curl command.
+func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string) (*config, error) {
 	cfg := &config{}
 	fs := pflag.NewFlagSet("altegio-ticket", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.SortFlags = false
 
-	var method, rawURL string
-	var headers []string
-	var data []dataArg
-	fs.StringVarP(&method, "request", "X", "", "")
-	fs.StringArrayVarP(&headers, "header", "H", nil, "")
-	fs.VarP(&dataValue{"data", &data}, "data", "d", "")
-	fs.Var(&dataValue{"data-raw", &data}, "data-raw", "")
-	fs.Var(&dataValue{"data-binary", &data}, "data-binary", "")
-	fs.StringVar(&rawURL, "url", "", "")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "")
-	fs.BoolVarP(&cfg.insecure, "insecure", "k", false, "")
 	fs.StringVarP(&cfg.output, "output", "o", "", "")
 	fs.BoolVar(&cfg.force, "force", false, "")
 	fs.StringVar(&cfg.to, "to", report.DefaultTo, "")
@@ -156,13 +188,18 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 	fs.BoolVar(&cfg.version, "version", false, "")
 	maxBody := fs.String("max-body", "5MiB", "")
 	help := fs.BoolP("help", "h", false, "")
+	in := &inputFlags{}
+	in.register(fs)
+	// curl's options come last, so that ours keep -o, -y, -h and --version.
+	var curl curlcmd.Flags
+	curl.Register(fs)
 
 	var err error
 	if err = fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, errHelp
 		}
-		return nil, usagef("%v (see --help)", err)
+		return nil, usagef("%s (see --help)", strings.Join(strings.Fields(err.Error()), " "))
 	}
 	if *help {
 		return nil, errHelp
@@ -192,206 +229,20 @@ func parseArgs(args []string, stdin io.Reader) (*config, error) {
 			return nil, err
 		}
 	}
-
-	positional := fs.Args()
-	if rawURL != "" {
-		positional = append([]string{rawURL}, positional...)
-	}
-	switch {
-	case cfg.demo && len(positional) > 0:
-		return nil, usagef("--demo makes its own call to a built-in server; drop the URL, or drop --demo")
-	case cfg.demo:
+	curl.Args = fs.Args()
+	if cfg.demo {
+		switch {
+		case len(curl.Args) > 0 || curl.URL != "":
+			return nil, usagef("--demo makes its own call to a built-in server; drop the URL, or drop --demo")
+		case in.any(fs):
+			return nil, usagef("--demo makes its own call to a built-in server; drop --curl, --har, --no-replay, --response and --status, or drop --demo")
+		}
 		return cfg, nil // run fills in the demo call
-	case len(positional) == 0:
-		return nil, usagef("missing URL: altegio-ticket [flags] URL (or try --demo)")
-	case len(positional) > 1:
-		return nil, usagef("expected one URL, got %d: %q (quote a URL that contains & or spaces)", len(positional), positional)
 	}
-
-	target, err := parseURL(positional[0])
-	if err != nil {
+	if err := resolveInput(cfg, fs, in, &curl, newSharedStdin(stdin), getenv); err != nil {
 		return nil, err
 	}
-	req := capture.Request{Method: method, URL: target}
-	dropped := map[string]bool{}
-	for _, h := range headers {
-		if err := addHeader(&req, dropped, h); err != nil {
-			return nil, err
-		}
-	}
-	if len(data) > 0 {
-		body, err := readData(data, stdin)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = body
-	}
-	if req.Method == "" {
-		req.Method = "GET"
-		if req.Body != nil {
-			req.Method = "POST"
-		}
-	}
-	addCurlDefaults(&req, dropped)
-	cfg.request = req
 	return cfg, nil
-}
-
-// parseURL checks a URL the way curl reads it: a missing scheme means
-// http://, and only http and https are supported.
-func parseURL(raw string) (string, error) {
-	s := strings.TrimSpace(raw)
-	if s != raw {
-		return "", usagef("the URL %q has spaces around it; remove them", raw)
-	}
-	if !strings.Contains(s, "://") {
-		s = "http://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return "", usagef("the URL %q cannot be parsed: %v", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", usagef("the URL %q uses %q; only http:// and https:// are supported", raw, u.Scheme)
-	}
-	if u.Host == "" {
-		return "", usagef("the URL %q has no host; write it as https://api.alteg.io/api/v1/...", raw)
-	}
-	return s, nil
-}
-
-// addHeader adds one -H value with curl's rules: "Name: value" sends it,
-// "Name:" drops a default header of that name, "Name;" sends it empty, and
-// "@file" reads one header per line.
-func addHeader(req *capture.Request, dropped map[string]bool, h string) error {
-	if strings.HasPrefix(h, "@") {
-		b, err := readFileArg(h[1:], nil, "-H")
-		if err != nil {
-			return err
-		}
-		for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
-			if strings.TrimSpace(line) == "" {
-				continue
-			}
-			if err := addHeader(req, dropped, line); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	colon := strings.IndexByte(h, ':')
-	if colon < 0 {
-		if name, ok := strings.CutSuffix(h, ";"); ok && validName(name) {
-			req.Header = append(req.Header, capture.Header{Name: name, Value: "", Origin: capture.FromUser})
-			return nil
-		}
-		return usagef("the header %q has no colon; write it as -H 'Name: value'", h)
-	}
-	name, value := h[:colon], strings.TrimLeft(h[colon+1:], " \t")
-	if !validName(name) {
-		return usagef("the header name %q is not valid (no spaces or special characters); write it as -H 'Name: value'", name)
-	}
-	if value == "" {
-		dropped[strings.ToLower(name)] = true
-		return nil
-	}
-	req.Header = append(req.Header, capture.Header{Name: name, Value: value, Origin: capture.FromUser})
-	return nil
-}
-
-func validName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range []byte(name) {
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// readData joins the body flags with curl's rules.
-func readData(data []dataArg, stdin io.Reader) ([]byte, error) {
-	var parts [][]byte
-	for _, d := range data {
-		v := []byte(d.value)
-		if d.kind != "data-raw" && strings.HasPrefix(d.value, "@") {
-			flag := "--" + d.kind
-			b, err := readFileArg(d.value[1:], stdin, flag)
-			if err != nil {
-				return nil, err
-			}
-			if d.kind == "data" {
-				// curl -d @file strips carriage returns and newlines.
-				b = bytes.ReplaceAll(b, []byte("\r"), nil)
-				b = bytes.ReplaceAll(b, []byte("\n"), nil)
-			}
-			v = b
-		}
-		parts = append(parts, v)
-	}
-	body := bytes.Join(parts, []byte("&"))
-	if body == nil {
-		body = []byte{}
-	}
-	return body, nil
-}
-
-// readFileArg reads an @file argument; "-" is stdin.
-func readFileArg(name string, stdin io.Reader, flag string) ([]byte, error) {
-	if name == "-" {
-		if stdin == nil {
-			return nil, usagef("%s @- reads stdin, which is not available here", flag)
-		}
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, usagef("%s @-: reading stdin: %v", flag, err)
-		}
-		return b, nil
-	}
-	if name == "" {
-		return nil, usagef("%s @ needs a file name, e.g. %s @body.json", flag, flag)
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		hint := "check the path"
-		if errors.Is(err, os.ErrNotExist) {
-			hint = "no such file; check the path, relative to " + cwd()
-		} else if errors.Is(err, os.ErrPermission) {
-			hint = "permission denied"
-		}
-		return nil, usagef("%s @%s: cannot read the file (%s)", flag, name, hint)
-	}
-	return b, nil
-}
-
-func cwd() string {
-	d, err := os.Getwd()
-	if err != nil {
-		return "the current folder"
-	}
-	return d
-}
-
-// addCurlDefaults adds the headers curl sends when the user gives none, so
-// that the replay matches the failing curl call. Each is marked FromTool;
-// a header dropped with -H 'Name:' is not added.
-func addCurlDefaults(req *capture.Request, dropped map[string]bool) {
-	add := func(name, value string) {
-		if !req.Header.Has(name) && !dropped[strings.ToLower(name)] {
-			req.Header = append(req.Header, capture.Header{Name: name, Value: value, Origin: capture.FromTool})
-		}
-	}
-	add("User-Agent", userAgent())
-	add("Accept", "*/*")
-	if req.Body != nil {
-		add("Content-Type", "application/x-www-form-urlencoded")
-	}
 }
 
 func checkAddress(flag, addr string) error {

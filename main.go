@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/capture/harfile"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
 	"github.com/altegio/altegio-ticket/report/diagnose"
@@ -46,7 +47,7 @@ const (
 // run is the whole program behind main, with its environment passed in so
 // that tests can drive it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseArgs(args, stdin)
+	cfg, err := parseCommandLine(args, stdin, getenv)
 	switch {
 	case errors.Is(err, errHelp):
 		fmt.Fprint(stdout, usageText)
@@ -57,6 +58,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case cfg.version:
 		fmt.Fprintf(stdout, "altegio-ticket %s\n", versionString())
 		return exitOK
+	case cfg.listing:
+		if err := harfile.WriteList(stdout, cfg.harList, cfg.harPicked); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	for _, n := range cfg.notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
 
 	if cfg.demo {
@@ -66,6 +76,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitFail
 		}
 		defer demo.Close()
+		cfg.source = "built-in demo call"
 		if cfg.request, err = demoRequest(demo.URL); err != nil {
 			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
 			return exitFail
@@ -73,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "demo: an Alteg.io-like server is listening on %s; replaying a call that carries only the partner token\n", demo.URL)
 	}
 
+	// Everything that can refuse the run is checked before anything is
+	// sent, so a refused output path never costs a replay.
 	now := time.Now()
 	path, err := outputPath(cfg, now)
 	if err != nil {
@@ -85,21 +98,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitUsage
 		}
 	}
-	if err := confirmReplay(cfg, stdin, stderr); err != nil {
-		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
-		if errors.Is(err, errDeclined) {
-			return exitFail
-		}
-		return exitUsage
-	}
 
-	ex := capture.Replay(ctx, cfg.request, capture.Options{
-		Timeout:  cfg.timeout,
-		Insecure: cfg.insecure,
-		MaxBody:  cfg.maxBody,
-		Getenv:   getenv,
-		From:     "command line",
-	})
+	var ex *capture.Exchange
+	if cfg.recording != nil {
+		// --no-replay: the ticket is built from what was recorded, and
+		// nothing is sent, so there is nothing to confirm.
+		ex = recordedExchange(cfg, now)
+	} else {
+		if err := confirmReplay(cfg, stdin, stderr); err != nil {
+			fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+			if errors.Is(err, errDeclined) {
+				return exitFail
+			}
+			return exitUsage
+		}
+		ex = capture.Replay(ctx, cfg.request, capture.Options{
+			Timeout:      cfg.timeout,
+			Insecure:     cfg.insecure,
+			MaxBody:      cfg.maxBody,
+			MaxRedirects: cfg.maxRedirects,
+			Getenv:       getenv,
+			From:         cfg.source,
+		})
+	}
 	res := redact.Scrub(ex, redact.Policy{})
 	findings := diagnose.Run(&res.Exchange, res.Secrets)
 	for i := range findings {

@@ -79,6 +79,9 @@ func terminalSafe(s string) string {
 }
 
 func durationText(ex *capture.Exchange) string {
+	if !ex.Source.Replayed {
+		return "not replayed"
+	}
 	d := ex.Total
 	if d < 1e6 {
 		return fmt.Sprintf("%.1fms", float64(d)/1e6)

@@ -169,7 +169,7 @@ func TestReplayKeepsBoundedBody(t *testing.T) {
 	}
 }
 
-// TestReplayEmptyBody: curl -d '' sends Content-Length: 0, not a chunked
+// TestReplayEmptyBody: curl -d ” sends Content-Length: 0, not a chunked
 // empty body.
 func TestReplayEmptyBody(t *testing.T) {
 	srv, got := recordingServer(t, 200, "")

@@ -9,6 +9,7 @@ package report
 // file; give it the data it needs as fields of view.
 var sections = []string{
 	"fault",
+	"recorded",
 	"findings",
 	"summary",
 	"request",

@@ -29,6 +29,9 @@ type view struct {
 	Started  string
 	Source   string
 	Notes    []string
+	// Recorded says where the exchange came from when it was not
+	// replayed; "" for a replay.
+	Recorded string
 
 	Method  string
 	URL     string
@@ -99,7 +102,8 @@ func newView(t *Ticket, markers map[string]string) *view {
 	}
 	v.Source = "replayed by altegio-ticket"
 	if !ex.Source.Replayed {
-		v.Source = "not replayed: recorded from " + ex.Source.From
+		v.Source = "not replayed: recorded from the " + ex.Source.From
+		v.Recorded = "This call was not sent again: altegio-ticket made no network call. The request and the response below are as recorded in the " + ex.Source.From + "."
 	} else if ex.Source.From != "" {
 		v.Source += " from the " + ex.Source.From
 	}
@@ -116,6 +120,9 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.HasResponse = true
 		v.Status = strings.TrimSpace(fmt.Sprintf("%d %s", resp.Status, resp.StatusText))
 		v.Proto = resp.Proto
+		if v.Proto == "" {
+			v.Proto = "protocol not recorded" // e.g. --no-replay --status
+		}
 		for _, f := range resp.Header {
 			v.RespHdrs = append(v.RespHdrs, headerRow{Name: f.Name, Value: f.Value})
 		}

@@ -1,0 +1,609 @@
+package curlcmd
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Split splits pasted command text into words the way the shell it was
+// written for would. Two dialects are read:
+//
+//   - bash (what Chrome's "Copy as cURL (bash)", Firefox and Postman
+//     write): single and double quotes, $'...' ANSI-C strings, backslash
+//     escapes and backslash-newline continuations, $NAME and ${NAME}
+//     (looked up with getenv; an unset variable is an error), # comments;
+//   - Windows cmd.exe (Chrome's "Copy as cURL (cmd)"), chosen when the
+//     text holds ^" or a line ending in ^: cmd.exe's ^ escapes and
+//     continuations first, then the quoting rules of the Microsoft C
+//     runtime that curl.exe reads its arguments with.
+//
+// CRLF line ends are read as LF first, everywhere (a command saved on
+// Windows reads as it would on Linux). A newline that is not escaped is
+// read as a space, so that a command
+// whose continuation backslashes were lost still reads as one. What
+// follows a |, ;, && or & is another command: it is left out, and a note
+// says so; an output redirection is left out the same way. Split never
+// runs anything: command substitution is an error.
+//
+// notes are plain sentences for the user; they never quote the text.
+func Split(text string, getenv func(string) string) (words, notes []string, err error) {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if isCmd(text) {
+		return splitCmd(text)
+	}
+	l := &posixLexer{s: text, getenv: getenv}
+	if err := l.run(); err != nil {
+		return nil, nil, err
+	}
+	return l.words, l.notes, nil
+}
+
+var (
+	cmdContinuation  = regexp.MustCompile(`[ \t]\^[ \t]*(\n|$)`)
+	bashContinuation = regexp.MustCompile(`[ \t]\\[ \t]*\n`)
+)
+
+// isCmd reports whether text was written for cmd.exe: only there does a
+// caret escape the next character, and Chrome's cmd export quotes every
+// argument with ^"...^" and continues lines with ^. Text that continues
+// lines with a backslash is bash, whatever its values hold.
+func isCmd(text string) bool {
+	if bashContinuation.MatchString(text) {
+		return false
+	}
+	return strings.Contains(text, `^"`) || cmdContinuation.MatchString(text)
+}
+
+// posixLexer splits text as bash does, without running anything.
+type posixLexer struct {
+	s      string
+	i      int
+	getenv func(string) string
+
+	w        strings.Builder
+	inWord   bool
+	dropNext bool // the next word is a redirection target
+	words    []string
+	notes    []string
+}
+
+func (l *posixLexer) flush() {
+	if !l.inWord {
+		return
+	}
+	if l.dropNext {
+		l.dropNext = false
+	} else {
+		l.words = append(l.words, l.w.String())
+	}
+	l.w.Reset()
+	l.inWord = false
+}
+
+func (l *posixLexer) peek(k int) byte {
+	if l.i+k < len(l.s) {
+		return l.s[l.i+k]
+	}
+	return 0
+}
+
+func (l *posixLexer) run() error {
+	for l.i < len(l.s) {
+		c := l.s[l.i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			l.flush()
+			l.i++
+		case c == '\\':
+			l.i++
+			if l.i >= len(l.s) {
+				l.w.WriteByte('\\')
+				l.inWord = true
+				continue
+			}
+			if l.s[l.i] == '\n' {
+				l.i++ // a continuation joins the lines
+				continue
+			}
+			l.w.WriteByte(l.s[l.i])
+			l.inWord = true
+			l.i++
+		case c == '\'':
+			end := strings.IndexByte(l.s[l.i+1:], '\'')
+			if end < 0 {
+				return l.errorf("unterminated ' quote starting at %s; close it with '", l.pos(l.i))
+			}
+			l.w.WriteString(l.s[l.i+1 : l.i+1+end])
+			l.inWord = true
+			l.i += end + 2
+		case c == '"':
+			l.inWord = true
+			if err := l.double(); err != nil {
+				return err
+			}
+		case c == '$':
+			l.inWord = true
+			if err := l.dollar(false); err != nil {
+				return err
+			}
+		case c == '`':
+			return l.errorf("the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
+		case c == '#' && !l.inWord:
+			end := strings.IndexByte(l.s[l.i:], '\n')
+			if end < 0 {
+				end = len(l.s) - l.i
+			}
+			l.i += end
+		case c == '>' || c == '<' || (c == '&' && l.peek(1) == '>'):
+			if err := l.redirect(); err != nil {
+				return err
+			}
+		case c == '|' || c == ';' || c == '&':
+			l.flush()
+			op := string(c)
+			if n := l.peek(1); n == c || (c == '|' && n == '&') {
+				op += string(n)
+			}
+			if strings.TrimSpace(l.s[l.i+len(op):]) != "" {
+				l.notes = append(l.notes, fmt.Sprintf("left out what follows %q in the pasted command: it is another command, not part of the curl call", op))
+			}
+			l.i = len(l.s)
+		case c == '(' || c == ')':
+			return l.errorf("unexpected %q at %s; quote the argument that holds it", string(c), l.pos(l.i))
+		case c == '~' && !l.inWord && (l.peek(1) == '/' || l.peek(1) == 0 || l.peek(1) == ' ' || l.peek(1) == '\n'):
+			home := ""
+			if l.getenv != nil {
+				home = l.getenv("HOME")
+			}
+			if home == "" {
+				home = "~"
+			}
+			l.w.WriteString(home)
+			l.inWord = true
+			l.i++
+		default:
+			l.w.WriteByte(c)
+			l.inWord = true
+			l.i++
+		}
+	}
+	l.flush()
+	return nil
+}
+
+// redirect reads a redirection such as >out.json, 2>&1 or <body.json.
+func (l *posixLexer) redirect() error {
+	if l.inWord && isDigits(l.w.String()) {
+		// "2>" redirects file descriptor 2: the digits are not a word.
+		l.w.Reset()
+		l.inWord = false
+	}
+	l.flush()
+	start := l.i
+	if l.s[l.i] == '&' {
+		l.i++
+	}
+	if l.s[l.i] == '<' {
+		return l.errorf("the command reads input with < at %s; give the body with -d @FILE instead", l.pos(start))
+	}
+	l.i++ // '>'
+	if n := l.peek(0); n == '>' || n == '&' || n == '|' {
+		l.i++
+	}
+	l.notes = append(l.notes, "left out an output redirection (>) in the pasted command; the ticket records the response")
+	l.dropNext = true
+	return nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// double reads a "..." string; l.i is at the opening quote.
+func (l *posixLexer) double() error {
+	start := l.i
+	l.i++
+	for l.i < len(l.s) {
+		c := l.s[l.i]
+		switch c {
+		case '"':
+			l.i++
+			return nil
+		case '\\':
+			switch n := l.peek(1); n {
+			case '$', '`', '"', '\\':
+				l.w.WriteByte(n)
+				l.i += 2
+			case '\n':
+				l.i += 2
+			default:
+				l.w.WriteByte('\\')
+				l.i++
+			}
+		case '$':
+			if err := l.dollar(true); err != nil {
+				return err
+			}
+		case '`':
+			return l.errorf("the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
+		default:
+			l.w.WriteByte(c)
+			l.i++
+		}
+	}
+	return l.errorf("unterminated \" quote starting at %s; close it with \"", l.pos(start))
+}
+
+// dollar reads what follows a $: an ANSI-C string, a variable, or a
+// literal dollar sign.
+func (l *posixLexer) dollar(inDouble bool) error {
+	start := l.i
+	n := l.peek(1)
+	switch {
+	case n == '\'' && !inDouble:
+		return l.ansiC()
+	case n == '"' && !inDouble:
+		// $"..." is a translated string; without a translation it is "...".
+		l.i++
+		return l.double()
+	case n == '(':
+		return l.errorf("the command runs another command with $(...) at %s; run it yourself and paste its output", l.pos(start))
+	case n == '{':
+		end := strings.IndexByte(l.s[l.i:], '}')
+		if end < 0 {
+			return l.errorf("unterminated ${ at %s", l.pos(start))
+		}
+		name := l.s[l.i+2 : l.i+end]
+		if !isName(name) {
+			return l.errorf("the command uses a ${...} expansion at %s that altegio-ticket does not evaluate; paste the value instead", l.pos(start))
+		}
+		l.i += end + 1
+		return l.expand(name)
+	case isNameStart(n):
+		j := l.i + 1
+		for j < len(l.s) && isNameChar(l.s[j]) {
+			j++
+		}
+		name := l.s[l.i+1 : j]
+		l.i = j
+		return l.expand(name)
+	case n != 0 && strings.IndexByte("0123456789@*#?$!-", n) >= 0:
+		return l.errorf("the command uses the shell parameter $%c at %s, which has no value here; paste the value instead", n, l.pos(start))
+	}
+	l.w.WriteByte('$')
+	l.i++
+	return nil
+}
+
+func (l *posixLexer) expand(name string) error {
+	v := ""
+	if l.getenv != nil {
+		v = l.getenv(name)
+	}
+	if v == "" {
+		return l.errorf("the command uses $%s, which is not set here; export it or paste its value", name)
+	}
+	l.w.WriteString(v)
+	return nil
+}
+
+func isNameStart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func isNameChar(c byte) bool { return isNameStart(c) || (c >= '0' && c <= '9') }
+
+func isName(s string) bool {
+	if s == "" || !isNameStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isNameChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ansiC reads a $'...' string with bash's escapes; l.i is at the $.
+func (l *posixLexer) ansiC() error {
+	start := l.i
+	l.i += 2
+	for l.i < len(l.s) {
+		c := l.s[l.i]
+		if c == '\'' {
+			l.i++
+			return nil
+		}
+		if c != '\\' || l.i+1 >= len(l.s) {
+			l.w.WriteByte(c)
+			l.i++
+			continue
+		}
+		e := l.s[l.i+1]
+		l.i += 2
+		switch e {
+		case 'a':
+			l.w.WriteByte(7)
+		case 'b':
+			l.w.WriteByte(8)
+		case 'e', 'E':
+			l.w.WriteByte(27)
+		case 'f':
+			l.w.WriteByte(12)
+		case 'n':
+			l.w.WriteByte('\n')
+		case 'r':
+			l.w.WriteByte('\r')
+		case 't':
+			l.w.WriteByte('\t')
+		case 'v':
+			l.w.WriteByte(11)
+		case '\\', '\'', '"', '?':
+			l.w.WriteByte(e)
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			v := int(e - '0')
+			for k := 0; k < 2 && l.i < len(l.s) && l.s[l.i] >= '0' && l.s[l.i] <= '7'; k++ {
+				v = v*8 + int(l.s[l.i]-'0')
+				l.i++
+			}
+			l.w.WriteByte(byte(v))
+		case 'x':
+			v, n := l.hex(2)
+			if n == 0 {
+				l.w.WriteString(`\x`)
+				continue
+			}
+			l.w.WriteByte(byte(v))
+		case 'u', 'U':
+			max := 4
+			if e == 'U' {
+				max = 8
+			}
+			v, n := l.hex(max)
+			if n == 0 {
+				l.w.WriteByte('\\')
+				l.w.WriteByte(e)
+				continue
+			}
+			var buf [utf8.UTFMax]byte
+			l.w.Write(buf[:utf8.EncodeRune(buf[:], rune(v))])
+		case 'c':
+			if l.i < len(l.s) {
+				l.w.WriteByte(l.s[l.i] & 0x1f)
+				l.i++
+			}
+		default:
+			l.w.WriteByte('\\')
+			l.w.WriteByte(e)
+		}
+	}
+	return l.errorf("unterminated $' quote starting at %s; close it with '", l.pos(start))
+}
+
+// hex reads up to max hex digits.
+func (l *posixLexer) hex(max int) (v uint32, n int) {
+	for n < max && l.i < len(l.s) {
+		d, ok := hexDigit(l.s[l.i])
+		if !ok {
+			break
+		}
+		v = v<<4 | uint32(d)
+		l.i++
+		n++
+	}
+	return v, n
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func (l *posixLexer) pos(i int) string { return position(l.s, i) }
+
+func (l *posixLexer) errorf(format string, a ...any) error {
+	return fmt.Errorf("reading the pasted command as bash: "+format, a...)
+}
+
+// position is "line L, column C" of byte i of s, counting from 1.
+func position(s string, i int) string {
+	if i > len(s) {
+		i = len(s)
+	}
+	line := strings.Count(s[:i], "\n") + 1
+	col := i - strings.LastIndexByte(s[:i], '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// splitCmd splits a command written for cmd.exe: cmd.exe removes its ^
+// escapes and continuations first, then curl.exe splits what is left with
+// the Microsoft C runtime's rules.
+func splitCmd(text string) (words, notes []string, err error) {
+	line, notes, err := cmdLine(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	return crtSplit(line), notes, nil
+}
+
+// cmdLine applies cmd.exe's rules: outside double quotes, ^ takes the next
+// character literally and ^ at the end of a line joins the next line (whose
+// first character is then taken literally, which is how Chrome writes a
+// newline inside a value: ^, newline, newline).
+func cmdLine(s string) (string, []string, error) {
+	var b strings.Builder
+	var notes []string
+	inQuote := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inQuote {
+			if c == '"' {
+				inQuote = false
+			}
+			b.WriteByte(c)
+			continue
+		}
+		switch c {
+		case '^':
+			if i+1 >= len(s) {
+				continue
+			}
+			i++
+			if s[i] == '\n' {
+				if i+1 < len(s) {
+					i++
+					b.WriteByte(s[i])
+				}
+				continue
+			}
+			b.WriteByte(s[i])
+		case '"':
+			inQuote = true
+			b.WriteByte(c)
+		case '&', '|':
+			if strings.TrimSpace(strings.TrimLeft(s[i:], "&|")) != "" {
+				notes = append(notes, fmt.Sprintf("left out what follows %q in the pasted command: it is another command, not part of the curl call", string(c)))
+			}
+			return b.String(), notes, nil
+		case '>':
+			notes = append(notes, "left out an output redirection (>) and what follows it in the pasted command")
+			return b.String(), notes, nil
+		case '<':
+			return "", nil, errors.New("reading the pasted command as cmd.exe: the command reads input with <; give the body with -d @FILE instead")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), notes, nil
+}
+
+// crtSplit splits a command line as the Microsoft C runtime does for
+// argv: whitespace separates arguments outside double quotes; 2n
+// backslashes before a quote become n and the quote opens or closes; 2n+1
+// become n and a literal quote; "" inside quotes is a literal quote;
+// backslashes anywhere else are literal.
+func crtSplit(s string) []string {
+	var args []string
+	var w strings.Builder
+	inArg, inQuote := false, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			n := 0
+			for i+n < len(s) && s[i+n] == '\\' {
+				n++
+			}
+			inArg = true
+			if i+n < len(s) && s[i+n] == '"' {
+				w.WriteString(strings.Repeat(`\`, n/2))
+				if n%2 == 1 {
+					w.WriteByte('"')
+					i += n + 1
+				} else {
+					i += n // the quote opens or closes below
+				}
+				continue
+			}
+			w.WriteString(strings.Repeat(`\`, n))
+			i += n
+		case c == '"':
+			inArg = true
+			if inQuote && i+1 < len(s) && s[i+1] == '"' {
+				w.WriteByte('"')
+				i += 2
+				continue
+			}
+			inQuote = !inQuote
+			i++
+		case !inQuote && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			if inArg {
+				args = append(args, w.String())
+				w.Reset()
+				inArg = false
+			}
+			i++
+		default:
+			w.WriteByte(c)
+			inArg = true
+			i++
+		}
+	}
+	if inArg {
+		args = append(args, w.String())
+	}
+	return args
+}
+
+// Quote joins words into one bash command line that Split reads back as
+// the same words: plain words stay bare, others are single-quoted, and
+// words with a ' or a control or non-UTF-8 byte become $'...' strings. A
+// ^ is written as \x5e inside $'...', so that the text is never taken for
+// a cmd.exe command.
+func Quote(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = quoteWord(w)
+	}
+	return strings.Join(out, " ")
+}
+
+func quoteWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" && s[0] != '~' {
+		return s
+	}
+	plain := utf8.ValidString(s)
+	for _, c := range []byte(s) {
+		if c < 0x20 || c == 0x7f || c == '\'' || c == '^' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return "'" + s + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		c := s[i]
+		switch {
+		case c == '\\' || c == '\'':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c == 0x7f || c == '^' || (r == utf8.RuneError && size == 1):
+			fmt.Fprintf(&b, `\x%02x`, c)
+			size = 1
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
+}

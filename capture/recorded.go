@@ -1,0 +1,196 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"io"
+	"strings"
+	"time"
+)
+
+// Recording is a call that something other than Replay recorded: a
+// browser's HAR entry, or a response saved with curl -i next to the
+// command that produced it. Recorded turns it into an Exchange without
+// any network call.
+type Recording struct {
+	// Request is the request as it was sent.
+	Request Request
+	// Proto is the protocol the request went out on, e.g. "HTTP/2.0";
+	// "" when it was not recorded.
+	Proto string
+	// Response is nil when no response was recorded; Fault then says why.
+	Response *RecordedResponse
+	Fault    *Fault
+	// Started is when the call began; the zero time means Options.Now.
+	Started time.Time
+	// Timings are the recorded phases; nil means none were recorded.
+	Timings *Timings
+	// Total is the wall time of the call, 0 when unknown.
+	Total time.Duration
+	// RemoteAddr is the "ip:port" that answered, "" when unknown.
+	RemoteAddr string
+	// From describes where the recording came from, e.g. "HAR file
+	// session.har, entry 4"; it becomes Exchange.Source.From.
+	From string
+}
+
+// RecordedResponse is a response as it was recorded.
+type RecordedResponse struct {
+	Proto      string
+	Status     int
+	StatusText string
+	Header     Headers
+	// Body is read once by Recorded, keeping at most Options.MaxBody
+	// bytes; nil means no body.
+	Body io.Reader
+	// Decoded is true when Body no longer carries the Content-Encoding
+	// that Header names: browsers store decoded content in a HAR. When
+	// false, a body that really is gzip or deflate is decoded here as
+	// Replay does; one that is not (curl --compressed saves the decoded
+	// body under the original headers) is taken as already decoded.
+	Decoded bool
+	// WireSize is the body's size on the wire, -1 when unknown.
+	WireSize int64
+	// Omitted, when set, says why the recording holds no body although
+	// the server sent one, e.g. "the HAR file does not hold this body";
+	// OmittedSize is the size that was recorded for it.
+	Omitted     string
+	OmittedSize int64
+}
+
+// Recorded builds the Exchange of a recorded call. It never touches the
+// network: Source.Replayed is false and Source.From is rec.From. Bodies are
+// kept within opt.MaxBody, as Replay keeps them.
+func Recorded(rec Recording, opt Options) *Exchange {
+	start := rec.Started
+	if start.IsZero() {
+		start = opt.now()
+	}
+	req := rec.Request
+	hop := Hop{
+		Request: Sent{
+			Method: req.Method,
+			URL:    req.URL,
+			Proto:  rec.Proto,
+			Header: req.Header.Clone(),
+			Body:   sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()),
+		},
+		Timings: NoTimings(),
+		Conn:    Conn{RemoteAddr: rec.RemoteAddr},
+	}
+	if rec.Timings != nil {
+		hop.Timings = *rec.Timings
+	}
+	if r := rec.Response; r != nil {
+		resp := &Response{
+			Proto:      r.Proto,
+			Status:     r.Status,
+			StatusText: r.StatusText,
+			Header:     r.Header.Clone(),
+		}
+		resp.Body = recordedBody(r, opt.maxBody())
+		if hop.Request.Proto == "" {
+			hop.Request.Proto = r.Proto
+		}
+		hop.Response = resp
+	}
+	ex := &Exchange{
+		Source:  Source{Replayed: false, From: rec.From},
+		Started: start.UTC(),
+		Hops:    []Hop{hop},
+		Total:   rec.Total,
+	}
+	if rec.Fault != nil {
+		f := *rec.Fault
+		ex.Fault = &f
+	}
+	return ex
+}
+
+// recordedBody reads a recorded response body into bounded memory.
+func recordedBody(r *RecordedResponse, max int64) Body {
+	ctype := r.Header.Get("Content-Type")
+	declared := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	if r.Body == nil {
+		b := Body{ContentType: ctype, Charset: charsetOf(ctype), WireSize: r.WireSize}
+		if r.Omitted != "" {
+			b.Size, b.Truncated, b.Broken = r.OmittedSize, r.OmittedSize > 0, r.Omitted
+		}
+		return b
+	}
+	src := bufio.NewReader(r.Body)
+	enc := declared
+	if r.Decoded || !stillEncoded(src, declared) {
+		enc = ""
+	}
+	b, _ := readBounded(src, enc, ctype, max, -1)
+	if enc == "" && decodable(declared) {
+		// Decoded before it was saved: say how it travelled, and take
+		// the wire size from the recording, since the bytes read here
+		// are not the ones that travelled.
+		b.Encoding = declared
+		b.WireSize = r.WireSize
+	}
+	if r.Omitted != "" && b.Broken == "" {
+		b.Broken = r.Omitted
+	}
+	return b
+}
+
+// stillEncoded reports whether a body declared with a gzip or deflate
+// Content-Encoding still carries it, by peeking at its first bytes.
+func stillEncoded(br *bufio.Reader, enc string) bool {
+	switch enc {
+	case "gzip", "x-gzip":
+		head, _ := br.Peek(2)
+		return len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
+	case "deflate":
+		head, _ := br.Peek(512)
+		if len(head) >= 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+			return true
+		}
+		// Raw deflate has no magic number: try the first bytes.
+		_, err := io.Copy(io.Discard, flate.NewReader(bytes.NewReader(head)))
+		return err == nil || err == io.ErrUnexpectedEOF
+	}
+	return false
+}
+
+func decodable(enc string) bool {
+	return enc == "gzip" || enc == "x-gzip" || enc == "deflate"
+}
+
+// Decodable lists the content codings capture can decode, in the form
+// of an Accept-Encoding value. Go's standard library has gzip and deflate
+// but neither Brotli nor Zstandard, so a request that asks for those would
+// get a body the ticket cannot show.
+const Decodable = "gzip, deflate"
+
+// NarrowAcceptEncoding keeps, from an Accept-Encoding value, only the
+// codings capture can decode (gzip, deflate, identity), in their order
+// and with their parameters. changed is false when nothing was removed;
+// the result is "" when nothing decodable is left.
+func NarrowAcceptEncoding(value string) (narrowed string, changed bool) {
+	var keep []string
+	for _, part := range strings.Split(value, ",") {
+		p := strings.TrimSpace(part)
+		if p == "" {
+			continue
+		}
+		name := p
+		if i := strings.IndexByte(p, ';'); i >= 0 {
+			name = strings.TrimSpace(p[:i])
+		}
+		switch strings.ToLower(name) {
+		case "gzip", "x-gzip", "deflate", "identity":
+			keep = append(keep, p)
+		default:
+			changed = true
+		}
+	}
+	if !changed {
+		return value, false
+	}
+	return strings.Join(keep, ", "), true
+}
