@@ -205,8 +205,10 @@ func (s *script) headers(req capture.Sent, hasBody bool) []string {
 			// No HTTP client sends these; curl could not either.
 			continue
 		}
-		if h.Value == "" {
-			// curl sends "Name:" with an empty value for -H 'Name;'.
+		if strings.Trim(h.Value, " \t") == "" {
+			// curl sends "Name:" with an empty value for -H 'Name;'; it
+			// would read -H 'Name: ' as "remove Name". Whitespace around a
+			// field value is not part of it in HTTP (RFC 9110, 5.5).
 			out = append(out, "-H", s.word(h.Name+";"))
 			continue
 		}
