@@ -72,6 +72,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "demo: an Alteg.io-like server is listening on %s; replaying a call that carries only the partner token\n", demo.URL)
 	}
 
+	policy, err := redactPolicy(cfg, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+		return exitUsage
+	}
+
 	now := time.Now()
 	path, err := outputPath(cfg, now)
 	if err != nil {
@@ -92,17 +98,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Getenv:   getenv,
 		From:     "command line",
 	})
-	res := redact.Scrub(ex, redact.Policy{})
+	res := redact.Scrub(ex, policy)
 
 	var buf bytes.Buffer
 	err = report.Write(&buf, report.Ticket{
-		Exchange: res.Exchange,
-		Secrets:  res.Secrets,
-		Redact:   res.Bytes,
-		To:       cfg.to,
-		From:     cfg.from,
-		Date:     now,
-		Version:  versionString(),
+		Exchange:   res.Exchange,
+		Secrets:    res.Secrets,
+		Redact:     res.Bytes,
+		Redaction:  res.Report,
+		MaskTokens: cfg.maskTokens,
+		To:         cfg.to,
+		From:       cfg.from,
+		Date:       now,
+		Version:    versionString(),
 	})
 	if err == nil {
 		err = writeFile(path, buf.Bytes(), cfg.force)
@@ -111,6 +119,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", err)
 		return exitFail
 	}
-	printSummary(stderr, &res.Exchange, res.Secrets, path, buf.Len())
+	printSummary(stderr, &res.Exchange, res.Secrets, res.Report, path, buf.Len())
 	return exitOK
 }

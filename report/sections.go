@@ -13,5 +13,7 @@ var sections = []string{
 	"request",
 	"response",
 	"connection",
+	"secrets",
+	"redaction",
 	"tokens",
 }

@@ -103,6 +103,10 @@ func textTokens(w *textWriter, v *view) {
 	w.heading("Tokens")
 	w.p("Support asks for both tokens separately; they appear nowhere else in this")
 	w.p("message.")
+	if v.MaskTokens {
+		w.p("They are shown masked here and will be sent another way; match them by")
+		w.p("their SHA-256 fingerprints.")
+	}
 	for _, t := range v.Tokens {
 		if t.Marker == "" {
 			w.p("%s: %s", t.Label, t.Missing)
@@ -110,6 +114,9 @@ func textTokens(w *textWriter, v *view) {
 		}
 		w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
 		w.p("  %s", t.Marker)
+		if t.Masked != "" {
+			w.p("  (%s)", t.Masked)
+		}
 	}
 }
 

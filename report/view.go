@@ -46,6 +46,11 @@ type view struct {
 	Tokens   []tokenRow
 	Attached []string
 	Version  string
+
+	// The secrets list and the redaction report (redaction.go).
+	Secrets    []secretRow
+	Redaction  redactionView
+	MaskTokens bool
 }
 
 type headerRow struct {
@@ -66,6 +71,7 @@ type tokenRow struct {
 	Fingerprint string
 	Marker      string // replaced by the value after rendering; "" when absent
 	Missing     string // why there is no value
+	Masked      string // why the value is shown masked; "" when shown in full
 }
 
 func newView(t *Ticket, markers map[string]string) *view {
@@ -125,6 +131,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		}
 		v.Tokens = append(v.Tokens, row)
 	}
+	addRedaction(v, t)
 	return v
 }
 
