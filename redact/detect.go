@@ -313,19 +313,19 @@ func (d *detector) url(raw, at string) {
 			}
 		}
 	}
-	var params []string
-	if i := strings.IndexByte(rest, '?'); i >= 0 {
-		q := rest[i+1:]
-		if j := strings.IndexByte(q, '#'); j >= 0 {
-			params = append(params, q[j+1:])
-			q = q[:j]
-		}
-		params = append(params, q)
-	} else if j := strings.IndexByte(rest, '#'); j >= 0 {
-		params = append(params, rest[j+1:]) // #access_token=... of OAuth
+	frag := ""
+	if j := strings.IndexByte(rest, '#'); j >= 0 {
+		rest, frag = rest[:j], rest[j+1:]
 	}
-	for _, q := range params {
-		d.form(q, at+" query ")
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		d.form(rest[i+1:], at+" query ")
+	}
+	if frag != "" {
+		// #access_token=... of OAuth, or #/route?token=... of a web app.
+		if k := strings.IndexByte(frag, '?'); k >= 0 {
+			frag = frag[k+1:]
+		}
+		d.form(frag, at+" fragment ")
 	}
 }
 

@@ -1,9 +1,17 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"golang.org/x/text/encoding"
@@ -17,13 +25,14 @@ import (
 func patterns(list []*entry, charsets map[string]bool) []pattern {
 	var out []pattern
 	seen := map[string]bool{}
-	add := func(text string, secret int, kind formKind) {
+	addInner := func(text string, secret int, kind formKind, inner uint8) {
 		if text == "" || seen[text] {
 			return
 		}
 		seen[text] = true
-		out = append(out, pattern{text: []byte(text), secret: secret, kind: kind, bounded: len(text) < MinLiteral})
+		out = append(out, pattern{text: []byte(text), secret: secret, kind: kind, inner: inner, bounded: len(text) < MinLiteral})
 	}
+	add := func(text string, secret int, kind formKind) { addInner(text, secret, kind, 0) }
 	var encs []encoding.Encoding
 	for _, cs := range sortedKeys(charsets) {
 		if e := charsetEncoding(cs); e != nil {
@@ -32,6 +41,9 @@ func patterns(list []*entry, charsets map[string]bool) []pattern {
 	}
 	for i, e := range list {
 		add(e.Value, i, formPlain)
+		for _, f := range escapedOnce(e.Value) {
+			addInner(f.text, i, formEncoded, f.esc)
+		}
 		for _, a := range e.aliases {
 			add(a, i, formAlias)
 		}
@@ -45,6 +57,64 @@ func patterns(list []*entry, charsets map[string]bool) []pattern {
 		}
 	}
 	return out
+}
+
+type escaped struct {
+	text string
+	esc  uint8
+}
+
+// escapedOnce lists the value as the common encoders write it: JSON
+// (Go's, with and without HTML escapes, and PHP's \/ and \uXXXX), HTML
+// (package html and html/template) and URL (query and path). The matcher
+// decodes one layer of escapes itself, in any style; these patterns let it
+// find a value escaped twice, like a request body echoed inside a JSON
+// string ("\\\"quoted\\\"") or HTML carried in JSON ("\u0026lt;").
+func escapedOnce(v string) []escaped {
+	var out []escaped
+	add := func(s string, esc uint8) {
+		if s != v {
+			out = append(out, escaped{s, esc})
+		}
+	}
+	if utf8.ValidString(v) {
+		goJSON, plainJSON := jsonString(v, true), jsonString(v, false)
+		add(goJSON, escJSON)
+		add(plainJSON, escJSON)
+		add(phpJSON(plainJSON), escJSON)
+		add(html.EscapeString(v), escHTML)
+		add(template.HTMLEscapeString(v), escHTML)
+	}
+	add(url.QueryEscape(v), escURL)
+	add(url.PathEscape(v), escURL)
+	return out
+}
+
+func jsonString(v string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	enc.Encode(v)
+	s := strings.TrimSuffix(b.String(), "\n")
+	return s[1 : len(s)-1]
+}
+
+// phpJSON is json_encode's default: / as \/ and non-ASCII as \uXXXX.
+func phpJSON(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '/':
+			b.WriteString(`\/`)
+		case r < utf8.RuneSelf:
+			b.WriteRune(r)
+		default:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04x`, u)
+			}
+		}
+	}
+	return b.String()
 }
 
 // base64Cores returns, for a value of at least minBase64 bytes, the part
@@ -139,9 +209,11 @@ func (r *replacer) tally(i int) (int, []Place, []string) {
 // formNames are the names of the forms, in the order the report lists them.
 var formNames = []string{"plain", "URL-encoded", "JSON-escaped", "HTML-escaped", "base64", "Basic credential", "charset"}
 
-func formsOf(kind formKind, esc uint8) []string {
+func formsOf(kind formKind, inner, esc uint8) []string {
 	var out []string
+	esc |= inner
 	switch kind {
+	case formEncoded:
 	case formBase64:
 		out = append(out, "base64")
 	case formAlias:
@@ -188,7 +260,7 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 				r.order[p.secret] = append(r.order[p.secret], where)
 			}
 			r.places[p.secret][where]++
-			for _, f := range formsOf(p.kind, m.esc) {
+			for _, f := range formsOf(p.kind, p.inner, m.esc) {
 				r.forms[p.secret][f] = true
 			}
 		}

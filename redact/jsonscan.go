@@ -42,7 +42,7 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 	for i := 0; i < n; {
 		switch c := b[i]; c {
 		case '"':
-			end := stringEnd(b, i+1)
+			end, escaped := stringEnd(b, i+1)
 			s := b[i+1 : end]
 			i = end + 1
 			if expectKey {
@@ -50,10 +50,10 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 				top := &st[len(st)-1]
 				top.key = s
 				hit = false
-				if len(s) > 1 {
+				if l := len(s); l > 1 && !escaped && !sep[s[l-1]] && !sep[s[l-2]] {
 					// The last two bytes rule out most keys inline.
-					k := int(s[len(s)-2])<<8 | int(s[len(s)-1])
-					if ns.last2[k>>3]&(1<<(k&7)) == 0 && s[len(s)-1] != '-' && s[len(s)-1] != '_' {
+					k := int(s[l-2])<<8 | int(s[l-1])
+					if ns.last2[k>>3]&(1<<(k&7)) == 0 {
 						continue
 					}
 				}
@@ -114,6 +114,8 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 	}
 }
 
+var sep = [256]bool{'-': true, '_': true}
+
 var jsonDelim = func() (t [256]bool) {
 	for _, c := range []byte(" \t\r\n,:[]{}\"") {
 		t[c] = true
@@ -126,7 +128,7 @@ var jsonDelim = func() (t [256]bool) {
 // bytes at a time for a quote or a backslash (SWAR: the classic
 // has-zero-byte trick on the word XORed with the byte repeated; the lowest
 // flagged byte is always exact).
-func stringEnd(b []byte, i int) int {
+func stringEnd(b []byte, i int) (end int, escaped bool) {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for {
 		for i+8 <= len(b) {
@@ -144,11 +146,12 @@ func stringEnd(b []byte, i int) int {
 			}
 		}
 		if i >= len(b) {
-			return len(b)
+			return len(b), escaped
 		}
 		if b[i] == '"' {
-			return i
+			return i, escaped
 		}
+		escaped = true
 		i += 2 // an escape: skip the backslash and the byte it escapes
 	}
 }

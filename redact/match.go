@@ -26,6 +26,7 @@ const (
 	formBase64                  // the fully determined middle of its base64
 	formAlias                   // another string that reveals it, e.g. a Basic credential
 	formCharset                 // the value in a body's declared charset
+	formEncoded                 // the value escaped once already (JSON in JSON, HTML in JSON, ...)
 )
 
 // pattern is one form of one secret.
@@ -33,7 +34,8 @@ type pattern struct {
 	text    []byte
 	secret  int
 	kind    formKind
-	bounded bool // short: match only as a whole value
+	inner   uint8 // formEncoded: the escaping the text already has
+	bounded bool  // short: match only as a whole value
 }
 
 // match is one occurrence of a pattern in a text.
@@ -172,14 +174,14 @@ func (mt *matcher) findRaw(t []byte, ms []match) []match {
 	return ms
 }
 
-// findEscaped finds every occurrence that contains an escape-start byte.
-// Each such byte p is tried as a place inside a match: for every pattern
-// byte it could stand for (itself, or what the escape decodes to), the
-// raw text before p must equal the pattern up to that byte, and the rest
-// is matched while decoding. An occurrence is found once per escape byte
-// in it; choose drops the repeats.
+// findEscaped finds every occurrence that contains an escape-start byte,
+// from the first such byte p in it: for every pattern byte p could stand
+// for (itself, or what the escape decodes to), the text before p must
+// equal the pattern up to that byte, with no escape byte in it, and the
+// rest is matched while decoding.
 func (mt *matcher) findEscaped(t []byte, ms []match) []match {
 	var buf [8]byte
+	budget := 64*len(t) + 1<<20
 	for _, c := range mt.escBytes {
 		for i := 0; ; {
 			j := bytes.IndexByte(t[i:], c)
@@ -195,14 +197,16 @@ func (mt *matcher) findEscaped(t []byte, ms []match) []match {
 			for _, a := range alts[:nalt] {
 				for _, o := range mt.occ[a] {
 					s := p - int(o.at)
-					if s < 0 {
-						continue
-					}
 					pt := mt.pats[o.pat].text
-					if !bytes.Equal(t[s:p], pt[:o.at]) {
+					if s < 0 || o.at > 0 && (t[s] != pt[0] || t[p-1] != pt[o.at-1]) {
 						continue
 					}
-					if end, esc, ok := mt.matchFrom(t, p, pt, int(o.at), false); ok {
+					if !bytes.Equal(t[s:p], pt[:o.at]) || mt.hasEscape(t[s:p]) {
+						// An escape byte before p: the match, if any,
+						// is found from that one.
+						continue
+					}
+					if end, esc, ok := mt.matchFrom(t, p, pt, int(o.at), false, &budget); ok {
 						ms = append(ms, match{start: s, end: end, pat: o.pat, esc: esc})
 					}
 				}
@@ -212,8 +216,18 @@ func (mt *matcher) findEscaped(t []byte, ms []match) []match {
 	return ms
 }
 
+func (mt *matcher) hasEscape(b []byte) bool {
+	for _, c := range b {
+		if mt.isEsc[c] {
+			return true
+		}
+	}
+	return false
+}
+
 // findPartial matches a secret cut off by the end of t.
 func (mt *matcher) findPartial(t []byte, ms []match) []match {
+	budget := 1 << 20
 	from := max(0, len(t)-12*mt.maxLen)
 	for s := from; s < len(t); s++ {
 		for _, pi := range mt.long {
@@ -221,7 +235,7 @@ func (mt *matcher) findPartial(t []byte, ms []match) []match {
 			if t[s] != pt[0] && !mt.isEsc[t[s]] {
 				continue
 			}
-			if end, esc, ok := mt.matchFrom(t, s, pt, 0, true); ok && end == len(t) {
+			if end, esc, ok := mt.matchFrom(t, s, pt, 0, true, &budget); ok && end == len(t) {
 				ms = append(ms, match{start: s, end: end, pat: pi, esc: esc})
 			}
 		}
@@ -233,40 +247,68 @@ func (mt *matcher) findPartial(t []byte, ms []match) []match {
 // time. At an escape-start byte both readings are tried (the escape, and
 // the byte itself), and the longer match wins. With partial, running out
 // of text after at least 4 bytes of the pattern is a match.
-func (mt *matcher) matchFrom(t []byte, i int, p []byte, j int, partial bool) (int, uint8, bool) {
+//
+// Both readings of "%25", "&amp;" or "\\" can go on matching only against
+// a secret that holds such escapes itself; the results at escape bytes are
+// remembered so that such a secret against a text full of them costs
+// time linear in the secret's length per start. budget bounds the total
+// work of one search: once it is spent, each escape is read one way only
+// (decoded if that fits, else as itself), so that no text can make the
+// search run for long.
+func (mt *matcher) matchFrom(t []byte, i int, p []byte, j int, partial bool, budget *int) (int, uint8, bool) {
+	var memo map[[2]int]memoResult
+	return mt.matchMemo(t, i, p, j, partial, &memo, budget)
+}
+
+type memoResult struct {
+	end int
+	esc uint8
+	ok  bool
+}
+
+func (mt *matcher) matchMemo(t []byte, i int, p []byte, j int, partial bool, memo *map[[2]int]memoResult, budget *int) (int, uint8, bool) {
 	for j < len(p) {
 		if i >= len(t) {
 			return i, 0, partial && j >= 4
 		}
 		c := t[i]
-		if mt.isEsc[c] {
-			best, bestEsc, found := -1, uint8(0), false
-			var buf [8]byte
-			dec, n, kind := decodeUnit(t, i, &buf)
-			if n == 0 && partial && j >= 4 && len(t)-i < 12 {
-				// The text ends inside an escape that would have
-				// continued the secret ("...secre%7").
-				return len(t), 0, true
+		if !mt.isEsc[c] {
+			if c != p[j] {
+				return 0, 0, false
 			}
-			if n > 0 {
-				if bytes.HasPrefix(p[j:], dec) {
-					if e, esc, ok := mt.matchFrom(t, i+n, p, j+len(dec), partial); ok {
-						best, bestEsc, found = e, esc|kind, true
-					}
-				}
-			}
-			if c == p[j] {
-				if e, esc, ok := mt.matchFrom(t, i+1, p, j+1, partial); ok && e > best {
-					best, bestEsc, found = e, esc, true
-				}
-			}
-			return best, bestEsc, found
+			i++
+			j++
+			continue
 		}
-		if c != p[j] {
-			return 0, 0, false
+		key := [2]int{i, j}
+		if r, ok := (*memo)[key]; ok {
+			return r.end, r.esc, r.ok
 		}
-		i++
-		j++
+		*budget--
+		var buf [8]byte
+		dec, n, kind := decodeUnit(t, i, &buf)
+		if n == 0 && partial && j >= 4 && len(t)-i < 12 {
+			// The text ends inside an escape that would have continued
+			// the secret ("...secre%7").
+			return len(t), 0, true
+		}
+		best := memoResult{end: -1}
+		decoded := n > 0 && bytes.HasPrefix(p[j:], dec)
+		if decoded {
+			if e, esc, ok := mt.matchMemo(t, i+n, p, j+len(dec), partial, memo, budget); ok {
+				best = memoResult{e, esc | kind, true}
+			}
+		}
+		if c == p[j] && (*budget > 0 || !decoded) {
+			if e, esc, ok := mt.matchMemo(t, i+1, p, j+1, partial, memo, budget); ok && e > best.end {
+				best = memoResult{e, esc, true}
+			}
+		}
+		if *memo == nil {
+			*memo = map[[2]int]memoResult{}
+		}
+		(*memo)[key] = best
+		return best.end, best.esc, best.ok
 	}
 	return i, 0, true
 }

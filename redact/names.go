@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // credentialFields are the names of query parameters, JSON fields and form
 // fields whose value is a secret, normalized by normName. They are the
@@ -128,24 +131,34 @@ func upper(c byte) byte {
 // then the whole name folded in a stack buffer, so that the common case
 // costs no allocation.
 func (ns *nameSet) maybe(raw []byte) bool {
-	for len(raw) > 0 && (raw[len(raw)-1] == '-' || raw[len(raw)-1] == '_') {
-		raw = raw[:len(raw)-1]
-	}
-	if len(raw) == 0 || len(raw) > ns.maxLen {
+	if len(raw) == 0 {
 		return false
 	}
-	if len(raw) > 1 {
-		k := int(raw[len(raw)-2])<<8 | int(raw[len(raw)-1])
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return true // an escaped key: decide on the decoded name
+	}
+	if len(raw) > ns.maxLen {
+		return false
+	}
+	// The last two bytes that are not separators.
+	var last [2]byte
+	n := 0
+	for i := len(raw) - 1; i >= 0 && n < 2; i-- {
+		if c := raw[i]; c != '-' && c != '_' {
+			last[1-n] = c
+			n++
+		}
+	}
+	if n == 2 {
+		k := int(last[0])<<8 | int(last[1])
 		if ns.last2[k>>3]&(1<<(k&7)) == 0 {
 			return false
 		}
 	}
 	var buf [128]byte
-	n := 0
+	n = 0
 	for _, c := range raw {
 		switch {
-		case c == '\\':
-			return true // an escaped key: decide on the decoded name
 		case c == '-' || c == '_':
 			continue
 		case 'A' <= c && c <= 'Z':
