@@ -112,9 +112,9 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 		for _, f := range h.Request.Header {
 			switch {
 			case strings.EqualFold(f.Name, "Authorization"):
-				d.authorization(f.Value, where(i, "header "+f.Name), false)
+				d.authorization(f.Value, where(i, "header "+f.Name), false, true)
 			case strings.EqualFold(f.Name, "Proxy-Authorization"):
-				d.authorization(f.Value, where(i, "header "+f.Name), true)
+				d.authorization(f.Value, where(i, "header "+f.Name), true, false)
 			}
 		}
 	}
@@ -161,8 +161,11 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 
 // authorization reads an Authorization or Proxy-Authorization value: the
 // Alteg.io grammar "Bearer <partner>, User <user>" by role, Basic decoded
-// to its password, and any other scheme as one opaque credential.
-func (d *detector) authorization(v, at string, proxy bool) {
+// to its password, and any other scheme as one opaque credential. Only the
+// request's own Authorization header is sent (sent is true) and gives the
+// two token roles whose values the ticket shows; the same grammar met
+// elsewhere (echoed in a body, a response header) gives numbered roles.
+func (d *detector) authorization(v, at string, proxy, sent bool) {
 	v = strings.TrimSpace(v)
 	scheme, rest, _ := strings.Cut(v, " ")
 	rest = strings.TrimSpace(rest)
@@ -183,8 +186,10 @@ func (d *detector) authorization(v, at string, proxy bool) {
 			switch {
 			case strings.EqualFold(c.Scheme, "basic"):
 				d.basic(c.Token, at, false)
-			case c.Role != "":
+			case c.Role != "" && sent:
 				d.token(c.Role, c.Token, at)
+			case c.Role != "":
+				d.add(c.Role, c.Token, at)
 			default:
 				d.add(generic, c.Token, at)
 			}
@@ -245,7 +250,7 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 		switch strings.ToLower(f.Name) {
 		case "authorization", "proxy-authorization":
 			if side != "header " {
-				d.authorization(f.Value, at, false)
+				d.authorization(f.Value, at, false, false)
 			}
 		case "cookie":
 			for _, c := range strings.Split(f.Value, ";") {
@@ -260,16 +265,27 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 			if !d.names.header(f.Name) {
 				continue
 			}
-			v := strings.TrimSpace(f.Value)
-			scheme, _, _ := strings.Cut(v, " ")
-			switch strings.ToLower(scheme) {
-			case "bearer", "basic", "user":
-				d.authorization(v, at, false)
-			default:
-				d.add(roleName(f.Name), unquote(v), at)
-			}
+			d.credential(roleName(f.Name), f.Value, at)
 		}
 	}
+}
+
+// credential records the value of a field or header named like a
+// credential. A value written like an Authorization header ("Bearer x,
+// User y", an echo of one) is read as one, so that its tokens keep their
+// own placeholders instead of vanishing into one opaque secret.
+func (d *detector) credential(role, v, at string) {
+	v = strings.TrimSpace(v)
+	scheme, rest, _ := strings.Cut(v, " ")
+	switch strings.ToLower(scheme) {
+	case "bearer", "basic", "user":
+		// Only where the name says so: a password may start with "User ".
+		if strings.Contains(role, "auth") && strings.TrimSpace(rest) != "" {
+			d.authorization(v, at, false, false)
+			return
+		}
+	}
+	d.add(role, unquote(v), at)
 }
 
 func (d *detector) cookie(c, at string) {
@@ -338,7 +354,7 @@ func (d *detector) form(q, at string) {
 		}
 		k = queryUnescape(k)
 		if d.names.field(k, nil) {
-			d.add(roleName(k), queryUnescape(v), at+k)
+			d.credential(roleName(k), queryUnescape(v), at+k)
 		}
 	}
 }
@@ -395,7 +411,7 @@ func (d *detector) json(text []byte, at string) {
 		if genericFields[normName(role)] && h.parent != "" {
 			role = h.parent + "_" + role
 		}
-		d.add(roleName(role), h.value, at+" "+h.path)
+		d.credential(roleName(role), h.value, at+" "+h.path)
 	}, func(s []byte) {
 		d.jwts(s, at)
 	})
@@ -412,7 +428,7 @@ func (d *detector) multipart(text []byte, boundary, at string) {
 		v, _ := io.ReadAll(io.LimitReader(p, 64<<10))
 		switch {
 		case p.FileName() == "" && d.names.field(name, nil):
-			d.add(roleName(name), strings.TrimRight(string(v), "\r\n"), at+" field "+name)
+			d.credential(roleName(name), strings.TrimRight(string(v), "\r\n"), at+" field "+name)
 		case looksJSON(v):
 			d.json(v, at+" part "+name)
 		default:

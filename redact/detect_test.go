@@ -180,6 +180,17 @@ func TestDetect(t *testing.T) {
 				{"user_token", "user-654321", []string{"header Authorization", "response body $.data.user_token"}},
 			},
 		},
+		"an echoed Authorization keeps its tokens apart": {
+			ex: exWith("", hdr("Authorization", "Bearer partner-123456, User user-654321"), "", "",
+				hdr("X-Echo-Auth", "Bearer partner-123456, User user-654321"),
+				`{"headers":{"Authorization":"Bearer other-partner-1, User user-654321"},"password":"User pass-1234"}`, "application/json"),
+			want: []found{
+				{"partner_token", "partner-123456", []string{"header Authorization", "response header X-Echo-Auth"}},
+				{"user_token", "user-654321", []string{"header Authorization", "response header X-Echo-Auth", "response body $.headers.Authorization"}},
+				{"partner_token_2", "other-partner-1", []string{"response body $.headers.Authorization"}},
+				{"password", "User pass-1234", []string{"response body $.password"}},
+			},
+		},
 		"policy: literals, environment, field names": {
 			ex: exWith("", nil, `{"sms_code":"4321","client":{"pin":"9876"}}`, "application/json", nil, "", ""),
 			policy: Policy{

@@ -248,26 +248,102 @@ func unmatched(p Policy, secrets []Secret, d *detector) []string {
 }
 
 // maskPII masks personal data in every body of ex, in place (ex is
-// already a copy).
+// already a copy); then the same values, in any form, and any other
+// email or phone number wherever else they appear (an echo header, a
+// query string), so that turning PII masking on leaves none in the ticket.
 func maskPII(ex *capture.Exchange) pii.Counts {
 	var total pii.Counts
-	body := func(b *capture.Body) {
-		if b.Binary {
-			return
+	found := map[string]*entry{}
+	var list []*entry
+	body := func(b *capture.Body, count bool) {
+		for _, d := range []*[]byte{&b.Data, &b.UTF8} {
+			if *d == nil {
+				continue
+			}
+			ms := pii.Find(*d)
+			for _, m := range ms {
+				v := string((*d)[m.Start:m.End])
+				if found[v] == nil {
+					role := "phone"
+					if m.Email {
+						role = "email"
+					}
+					found[v] = &entry{Secret: Secret{Role: role, Value: v, Placeholder: m.Masked}}
+					list = append(list, found[v])
+				}
+			}
+			*d = pii.Apply(*d, ms)
+			if count && d == &b.Data {
+				total = total.Add(pii.CountOf(ms)) // the UTF-8 copy holds the same values
+			}
 		}
-		var c pii.Counts
-		b.Data, c = pii.Mask(b.Data)
-		if b.UTF8 != nil {
-			b.UTF8, _ = pii.Mask(b.UTF8) // the same values, counted once
-		}
-		total = total.Add(c)
 	}
 	for i := range ex.Hops {
 		h := &ex.Hops[i]
-		body(&h.Request.Body)
-		if h.Response != nil {
-			body(&h.Response.Body)
+		if !h.Request.Body.Binary {
+			body(&h.Request.Body, true)
+		}
+		if h.Response != nil && !h.Response.Body.Binary {
+			body(&h.Response.Body, true)
+		}
+	}
+	var rep *replacer
+	if len(list) > 0 && len(list) <= maxPIIValues {
+		rep = newReplacer(list, nil)
+	}
+	str := func(s string) string {
+		b, c := pii.Mask([]byte(s))
+		total = total.Add(c)
+		if rep != nil {
+			b = rep.bytes(b, "elsewhere", false)
+		}
+		return string(b)
+	}
+	ex.Source.From, ex.Proxy = str(ex.Source.From), str(ex.Proxy)
+	if ex.Fault != nil {
+		ex.Fault.Message, ex.Fault.Detail = str(ex.Fault.Message), str(ex.Fault.Detail)
+	}
+	for i := range ex.Hops {
+		h := &ex.Hops[i]
+		h.Request.URL = str(h.Request.URL)
+		for j := range h.Request.Header {
+			h.Request.Header[j].Value = str(h.Request.Header[j].Value)
+		}
+		if r := h.Response; r != nil {
+			r.StatusText = str(r.StatusText)
+			for j := range r.Header {
+				r.Header[j].Value = str(r.Header[j].Value)
+			}
+		}
+		if rep != nil {
+			// Escaped copies in the bodies, e.g. an echoed query string.
+			for _, b := range []*capture.Body{&h.Request.Body, responseBody(h)} {
+				if b != nil {
+					b.Data, b.UTF8 = rep.bytes(b.Data, "elsewhere", false), rep.bytes(b.UTF8, "", false)
+				}
+			}
+		}
+	}
+	if rep != nil {
+		for i, e := range list {
+			n, _, _ := rep.tally(i)
+			if e.Role == "email" {
+				total.Emails += n
+			} else {
+				total.Phones += n
+			}
 		}
 	}
 	return total
+}
+
+// maxPIIValues bounds how many distinct values are looked for outside
+// the place they were found; a body with more is masked where it stands.
+const maxPIIValues = 4096
+
+func responseBody(h *capture.Hop) *capture.Body {
+	if h.Response == nil {
+		return nil
+	}
+	return &h.Response.Body
 }

@@ -19,7 +19,7 @@ func BenchmarkStringEnds(b *testing.B) {
 	for b.Loop() {
 		n := 0
 		for i := 0; i < len(body); {
-			j := stringEnd(body, i)
+			j, _ := stringEnd(body, i)
 			n++
 			i = j + 1
 		}

@@ -79,7 +79,7 @@ func addRedaction(v *view, t *Ticket) {
 	}
 	r := t.Redaction
 	if r.PII {
-		v.Redaction.PII = fmt.Sprintf("%s and %s in the bodies were masked, keeping their shape (j***@example.com, +7 *** *** ** 67).",
+		v.Redaction.PII = fmt.Sprintf("%s and %s were masked, keeping their shape (j***@example.com, +7 *** *** ** 67).",
 			plural(r.Emails, "email address", "email addresses"), plural(r.Phones, "phone number", "phone numbers"))
 	}
 	for _, u := range r.Unmatched {

@@ -26,37 +26,68 @@ type Counts struct {
 // Add returns the sum of c and o.
 func (c Counts) Add(o Counts) Counts { return Counts{c.Emails + o.Emails, c.Phones + o.Phones} }
 
+// Match is one value to mask: b[Start:End] becomes Masked.
+type Match struct {
+	Start, End int
+	Masked     string
+	Email      bool // false for a phone number
+}
+
+// Find returns the values Mask would mask in b, in order and without
+// overlaps.
+func Find(b []byte) []Match {
+	spans := findFieldPhones(b)
+	spans = append(spans, findPlusPhones(b)...)
+	spans = append(spans, findEmails(b)...)
+	spans = sortSpans(spans)
+	out := make([]Match, len(spans))
+	for i, s := range spans {
+		out[i] = Match{s.start, s.end, string(s.repl), s.email}
+	}
+	return out
+}
+
 // Mask returns b with every email address and phone number in it masked,
 // and how many it masked. b is not modified; when nothing is masked, b
 // itself is returned.
 func Mask(b []byte) ([]byte, Counts) {
+	ms := Find(b)
+	return Apply(b, ms), CountOf(ms)
+}
+
+// CountOf counts matches by kind.
+func CountOf(ms []Match) Counts {
 	var c Counts
-	b, c.Phones = maskFieldPhones(b)
-	var n int
-	b, n = maskPlusPhones(b)
-	c.Phones += n
-	b, c.Emails = maskEmails(b)
-	return b, c
+	for _, m := range ms {
+		if m.Email {
+			c.Emails++
+		} else {
+			c.Phones++
+		}
+	}
+	return c
 }
 
-// span is a masked value and its replacement.
-type span struct {
-	start, end int
-	repl       []byte
-}
-
-func apply(b []byte, spans []span) []byte {
-	if len(spans) == 0 {
+// Apply replaces the matches in b; b itself when there are none.
+func Apply(b []byte, ms []Match) []byte {
+	if len(ms) == 0 {
 		return b
 	}
 	out := make([]byte, 0, len(b))
 	last := 0
-	for _, s := range spans {
-		out = append(out, b[last:s.start]...)
-		out = append(out, s.repl...)
-		last = s.end
+	for _, m := range ms {
+		out = append(out, b[last:m.Start]...)
+		out = append(out, m.Masked...)
+		last = m.End
 	}
 	return append(out, b[last:]...)
+}
+
+// span is a value found and its replacement.
+type span struct {
+	start, end int
+	repl       []byte
+	email      bool
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
@@ -74,7 +105,7 @@ func MaskEmail(local, sep, domain string) string {
 	return local[:1] + "***" + sep + domain
 }
 
-func maskEmails(b []byte) ([]byte, int) {
+func findEmails(b []byte) []span {
 	var spans []span
 	for _, sep := range []string{"@", "%40"} {
 		for i := 0; ; {
@@ -103,12 +134,11 @@ func maskEmails(b []byte) ([]byte, int) {
 			if s == at || !dot || !validDomain(b[at+len(sep):e]) {
 				continue
 			}
-			spans = append(spans, span{s, e, []byte(MaskEmail(string(b[s:at]), sep, string(b[at+len(sep):e])))})
+			spans = append(spans, span{s, e, []byte(MaskEmail(string(b[s:at]), sep, string(b[at+len(sep):e]))), true})
 			i = e
 		}
 	}
-	spans = sortSpans(spans)
-	return apply(b, spans), len(spans)
+	return spans
 }
 
 func localChar(c byte) bool {
@@ -186,8 +216,8 @@ func phoneEnd(b []byte, i int) (int, int) {
 	return end, digits
 }
 
-// maskPlusPhones masks +<digits> numbers of 9 to 15 digits.
-func maskPlusPhones(b []byte) ([]byte, int) {
+// findPlusPhones finds +<digits> numbers of 9 to 15 digits.
+func findPlusPhones(b []byte) []span {
 	var spans []span
 	for i := 0; ; {
 		j := bytes.IndexByte(b[i:], '+')
@@ -203,16 +233,16 @@ func maskPlusPhones(b []byte) ([]byte, int) {
 		if digits < 9 || digits > 15 || e < len(b) && isAlnum(b[e]) {
 			continue
 		}
-		spans = append(spans, span{s, e, []byte(MaskPhone(string(b[s:e])))})
+		spans = append(spans, span{s, e, []byte(MaskPhone(string(b[s:e]))), false})
 		i = e
 	}
-	return apply(b, spans), len(spans)
+	return spans
 }
 
-// maskFieldPhones masks the value of a field whose name contains "phone",
+// findFieldPhones finds the value of a field whose name contains "phone",
 // in JSON ("phone": "79161234567", "phone": 79161234567) or a form
 // (phone=79161234567), whether or not it starts with +.
-func maskFieldPhones(b []byte) ([]byte, int) {
+func findFieldPhones(b []byte) []span {
 	var spans []span
 	for _, word := range []string{"phone", "Phone", "PHONE"} {
 		for i := 0; ; {
@@ -247,12 +277,11 @@ func maskFieldPhones(b []byte) ([]byte, int) {
 			if digits < 7 || digits > 15 || e < len(b) && isAlnum(b[e]) {
 				continue
 			}
-			spans = append(spans, span{s, e, []byte(MaskPhone(string(b[s:e])))})
+			spans = append(spans, span{s, e, []byte(MaskPhone(string(b[s:e]))), false})
 			i = e
 		}
 	}
-	spans = sortSpans(spans)
-	return apply(b, spans), len(spans)
+	return spans
 }
 
 func skipSpace(b []byte, k int) int {
