@@ -265,7 +265,8 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 			if !d.names.header(f.Name) {
 				continue
 			}
-			d.credential(roleName(f.Name), f.Value, at)
+			// Header values are trimmed on the wire; field values are not.
+			d.credential(roleName(f.Name), strings.TrimSpace(f.Value), at)
 		}
 	}
 }
@@ -275,13 +276,12 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 // User y", an echo of one) is read as one, so that its tokens keep their
 // own placeholders instead of vanishing into one opaque secret.
 func (d *detector) credential(role, v, at string) {
-	v = strings.TrimSpace(v)
-	scheme, rest, _ := strings.Cut(v, " ")
+	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 	switch strings.ToLower(scheme) {
 	case "bearer", "basic", "user":
 		// Only where the name says so: a password may start with "User ".
 		if strings.Contains(role, "auth") && strings.TrimSpace(rest) != "" {
-			d.authorization(v, at, false, false)
+			d.authorization(strings.TrimSpace(v), at, false, false)
 			return
 		}
 	}
