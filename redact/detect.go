@@ -254,13 +254,20 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 			}
 		case "cookie":
 			for _, c := range strings.Split(f.Value, ";") {
-				d.cookie(c, where(hop, "cookie "))
+				d.cookie(c, "cookie", hop)
 			}
 		case "set-cookie":
 			c, _, _ := strings.Cut(f.Value, ";")
-			d.cookie(c, where(hop, "Set-Cookie "))
-		case "location", "content-location", "refresh", "link":
+			d.cookie(c, "Set-Cookie", hop)
+		case "location", "content-location", "refresh":
 			d.url(f.Value, at)
+		case "link":
+			// <https://...?token=...>; rel="next", ...
+			for _, l := range strings.Split(f.Value, ",") {
+				if i, j := strings.IndexByte(l, '<'), strings.IndexByte(l, '>'); i >= 0 && j > i {
+					d.url(l[i+1:j], at)
+				}
+			}
 		default:
 			if !d.names.header(f.Name) {
 				continue
@@ -288,12 +295,12 @@ func (d *detector) credential(role, v, at string) {
 	d.add(role, unquote(v), at)
 }
 
-func (d *detector) cookie(c, at string) {
+func (d *detector) cookie(c, kind string, hop int) {
 	name, value, ok := strings.Cut(strings.TrimSpace(c), "=")
 	if !ok || name == "" {
 		return
 	}
-	d.add("cookie_"+roleName(name), unquote(strings.TrimSpace(value)), strings.TrimSuffix(at, " ")+" "+name)
+	d.add("cookie_"+roleName(name), unquote(strings.TrimSpace(value)), where(hop, kind+" "+name))
 }
 
 // url reads the credentials of a URL: user:pass@, and the query and

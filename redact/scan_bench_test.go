@@ -12,17 +12,3 @@ func BenchmarkScanJSON(b *testing.B) {
 	}
 	reportCPU(b, start, int64(len(body)))
 }
-
-func BenchmarkStringEnds(b *testing.B) {
-	body := benchExchange(64 << 20).Response().Body.Data
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		n := 0
-		for i := 0; i < len(body); {
-			j, _ := stringEnd(body, i)
-			n++
-			i = j + 1
-		}
-		_ = n
-	}
-}
