@@ -270,7 +270,11 @@ func build(r *rnd, sc *scenario) {
 			auth = append(auth, "User "+s.value)
 		case chBasic:
 			cred := base64.StdEncoding.EncodeToString([]byte("client" + fmt.Sprint(i) + ":" + s.value))
-			reqHeaders = append(reqHeaders, capture.Header{Name: "Proxy-Authorization", Value: "Basic " + cred})
+			name := "Proxy-Authorization"
+			if !have(sc, chPartner) && !have(sc, chUser) {
+				name = "Authorization"
+			}
+			reqHeaders = append(reqHeaders, capture.Header{Name: name, Value: "Basic " + cred})
 		case chJSONField:
 			name := credentialNames[r.intn(len(credentialNames))]
 			flat = append(flat, [2]string{name, s.value})
