@@ -16,6 +16,7 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/capture/curlcmd"
 	"github.com/altegio/altegio-ticket/capture/harfile"
+	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
 	"github.com/spf13/pflag"
 )
@@ -52,6 +53,13 @@ type config struct {
 	listing   bool
 	harList   []harfile.Summary
 	harPicked int
+
+	// Redaction flags; see redactPolicy.
+	redactValues []string
+	redactFields []string
+	redactEnv    []string
+	maskTokens   bool
+	redactPII    bool
 }
 
 var errHelp = errors.New("help requested")
@@ -133,6 +141,17 @@ Safety:
   -y, --yes                replay POST, PUT, PATCH or DELETE without asking.
                            Replaying a booking call books again.
 
+Redaction (tokens, passwords, cookies, API keys, JWTs... are found on their own):
+      --redact VALUE       also remove this literal secret (at least 6
+                           characters), repeatable
+      --redact-env NAME    also remove the value of environment variable NAME,
+                           repeatable; keeps the secret out of shell history
+      --redact-field NAME  also remove the value of fields and headers named
+                           NAME (JSON, form, query; "2fa.secret" for a path)
+      --mask-tokens        show only the first and last 4 characters of the
+                           partner and user tokens, for sending them another way
+      --redact-pii         mask email addresses and phone numbers in the bodies
+
 Other:
       --demo               run against a built-in Alteg.io-like server
       --version            print the version
@@ -187,6 +206,11 @@ func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVar(&cfg.version, "version", false, "")
 	maxBody := fs.String("max-body", "5MiB", "")
+	fs.StringArrayVar(&cfg.redactValues, "redact", nil, "")
+	fs.StringArrayVar(&cfg.redactEnv, "redact-env", nil, "")
+	fs.StringArrayVar(&cfg.redactFields, "redact-field", nil, "")
+	fs.BoolVar(&cfg.maskTokens, "mask-tokens", false, "")
+	fs.BoolVar(&cfg.redactPII, "redact-pii", false, "")
 	help := fs.BoolP("help", "h", false, "")
 	in := &inputFlags{}
 	in.register(fs)
@@ -389,4 +413,26 @@ func parseEMLSize(s string) (int64, error) {
 		return 0, usagef("--max-eml-size %s is too small for a ticket; use at least 64KiB (or 0 for no limit)", s)
 	}
 	return size, nil
+}
+
+// redactPolicy turns the redaction flags into a redact.Policy, reading
+// --redact-env variables through getenv. A variable that is unset or empty,
+// or a literal too short to search for safely, is a usage error; no
+// message ever shows a value.
+func redactPolicy(cfg *config, getenv func(string) string) (redact.Policy, error) {
+	p := redact.Policy{Values: cfg.redactValues, Fields: cfg.redactFields, PII: cfg.redactPII}
+	for _, name := range cfg.redactEnv {
+		if name == "" || strings.ContainsAny(name, "= \t") {
+			return p, usagef("--redact-env %q is not a variable name; give the name, e.g. --redact-env ALTEGIO_PASSWORD", name)
+		}
+		v := getenv(name)
+		if v == "" {
+			return p, usagef("--redact-env %s: the variable is not set or is empty; export it first (export %s=...)", name, name)
+		}
+		p.Env = append(p.Env, redact.EnvSecret{Name: name, Value: v})
+	}
+	if err := p.Check(); err != nil {
+		return p, usagef("%v", err)
+	}
+	return p, nil
 }

@@ -86,6 +86,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	// Everything that can refuse the run is checked before anything is
 	// sent, so a refused output path never costs a replay.
+	policy, err := redactPolicy(cfg, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "altegio-ticket: %v\n", err)
+		return exitUsage
+	}
 	now := time.Now()
 	path, err := outputPath(cfg, now)
 	if err != nil {
@@ -121,7 +126,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			From:         cfg.source,
 		})
 	}
-	res := redact.Scrub(ex, redact.Policy{})
+	res := redact.Scrub(ex, policy)
 	findings := diagnose.Run(&res.Exchange, res.Secrets)
 	for i := range findings {
 		// Findings are built from the redacted exchange; the redactor runs
@@ -130,15 +135,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	rendered, err := report.Render(report.Ticket{
-		Exchange: res.Exchange,
-		Secrets:  res.Secrets,
-		Redact:   res.Bytes,
-		To:       cfg.to,
-		From:     cfg.from,
-		Date:     now,
-		Version:  versionString(),
-		MaxSize:  cfg.maxSize,
-		Findings: findings,
+		Exchange:   res.Exchange,
+		Secrets:    res.Secrets,
+		Redact:     res.Bytes,
+		Redaction:  res.Report,
+		MaskTokens: cfg.maskTokens,
+		To:         cfg.to,
+		From:       cfg.from,
+		Date:       now,
+		Version:    versionString(),
+		MaxSize:    cfg.maxSize,
+		Findings:   findings,
 	})
 	if err == nil {
 		err = writeFile(path, rendered.EML, cfg.force)
@@ -150,7 +157,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, w := range rendered.Warnings {
 		fmt.Fprintf(stderr, "altegio-ticket: warning: %s (--max-eml-size changes the budget)\n", w)
 	}
-	printSummary(stderr, &res.Exchange, res.Secrets, findings, path, len(rendered.EML))
+	printSummary(stderr, &res.Exchange, res.Secrets, res.Report, findings, path, len(rendered.EML))
 	if cfg.outDir != "" {
 		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
 			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %v\n", path, err)

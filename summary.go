@@ -13,7 +13,7 @@ import (
 
 // printSummary tells the user what happened and what to do next. It reads
 // the redacted exchange only and prints no secret value.
-func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, findings []diagnose.Finding, path string, size int) {
+func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, rr redact.Report, findings []diagnose.Finding, path string, size int) {
 	first := ex.First()
 	outcome := "no response"
 	if r := ex.Response(); r != nil {
@@ -25,9 +25,10 @@ func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, fi
 	fmt.Fprintf(w, "%s %s -> %s (%s)\n", first.Request.Method, first.Request.URL, outcome, durationText(ex))
 	printFindings(w, findings)
 
+	// Roles and counts only: the terminal never shows a value.
 	var roles []string
 	for _, s := range secrets {
-		roles = append(roles, strings.ReplaceAll(s.Role, "_", " "))
+		roles = append(roles, fmt.Sprintf("%s ×%d", strings.ReplaceAll(s.Role, "_", " "), s.Replaced))
 	}
 	switch len(roles) {
 	case 0:
@@ -37,6 +38,7 @@ func printSummary(w io.Writer, ex *capture.Exchange, secrets []redact.Secret, fi
 	default:
 		fmt.Fprintf(w, "redacted: %d secrets (%s)\n", len(roles), strings.Join(roles, ", "))
 	}
+	printRedaction(w, rr)
 	fmt.Fprintf(w, "ticket:   %s (%s)\n", path, capture.ByteCount(int64(size)))
 	switch cause, ok := diagnose.LikelyCause(findings); {
 	case ok && !cause.ServerSide:
@@ -87,4 +89,15 @@ func durationText(ex *capture.Exchange) string {
 		return fmt.Sprintf("%.1fms", float64(d)/1e6)
 	}
 	return d.Round(1e6).String()
+}
+
+// printRedaction adds what the summary line does not say: masked personal
+// data, and --redact entries that matched nothing (likely a typo).
+func printRedaction(w io.Writer, r redact.Report) {
+	if r.PII {
+		fmt.Fprintf(w, "masked:   %d email addresses, %d phone numbers\n", r.Emails, r.Phones)
+	}
+	for _, u := range r.Unmatched {
+		fmt.Fprintf(w, "note:     %s matched nothing\n", u)
+	}
 }

@@ -1,14 +1,25 @@
 // Package redact owns the third stage of a ticket: it finds every secret in
-// a captured Exchange and replaces each one, everywhere it occurs, with a
-// stable placeholder named by its role ({{partner_token}}, {{user_token}},
-// ...).
+// a captured Exchange and replaces each one, everywhere it occurs and in
+// every form it takes, with a stable placeholder named by its role
+// ({{partner_token}}, {{user_token}}, {{password}}, {{cookie_session}},
+// {{secret_1}}, ...).
 //
 // Scrub takes the Exchange as capture recorded it and a Policy, and returns
-// the redacted Exchange together with the list of secrets found. The list
-// still holds the values, in memory only: the report prints the values of
-// the two Alteg.io tokens that support asks for (Secret.Shareable) and
-// nothing else. Result also redacts any later text derived from the
-// exchange, so that no output can carry a secret the exchange held.
+// the redacted Exchange, the list of secrets found and a report of where
+// each was replaced. The list still holds the values, in memory only: the
+// report prints the values of the two Alteg.io tokens that support asks
+// for (Secret.Shareable) and nothing else. Result.Bytes redacts any later
+// text derived from the exchange, so that no output can carry a secret the
+// exchange held.
+//
+// What counts as a secret (detect.go): Authorization and
+// Proxy-Authorization with any scheme, cookies, headers named like a
+// credential, query, JSON and form fields named like one (names.go),
+// credentials in URLs and in the proxy URL, JWTs, and the values and names
+// the Policy adds. Every value is then replaced plain, URL-encoded,
+// JSON-escaped, HTML-escaped (each of them mixed or not, any hex case) and,
+// from 8 bytes, base64-encoded in both alphabets at every alignment
+// (match.go, forms.go).
 //
 // This package also knows where Alteg.io puts its tokens: the
 // Authorization header grammar "Bearer <partner>, User <user>"
@@ -16,26 +27,82 @@
 package redact
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/url"
-	"sort"
-	"strconv"
+	"fmt"
 	"strings"
 
 	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/redact/pii"
 )
 
-// Roles of the secrets this package names. Other secrets are numbered:
-// secret_1, secret_2, ...
+// Roles of the secrets this package names. Other secrets are named after
+// the field or header they were found in, or numbered: secret_1, ...
 const (
 	RolePartnerToken = "partner_token"
 	RoleUserToken    = "user_token"
 )
 
 // Policy says what to treat as a secret beyond what Scrub finds itself.
-type Policy struct{}
+// The zero value finds the built-in secrets only.
+type Policy struct {
+	// Values are literal secrets (--redact), each at least MinLiteral
+	// bytes long (see Check).
+	Values []string
+	// Env are secrets read from environment variables (--redact-env).
+	Env []EnvSecret
+	// Fields are more field or header names whose values are secrets
+	// (--redact-field). Matching ignores case, - and _; a dotted name
+	// ("2fa.secret") matches the end of a JSON path.
+	Fields []string
+	// PII masks email addresses and phone numbers in the bodies
+	// (--redact-pii).
+	PII bool
+}
+
+// EnvSecret is a secret taken from an environment variable; Name is shown
+// in the ticket, Value never is.
+type EnvSecret struct {
+	Name  string
+	Value string
+}
+
+// PolicyError is a Policy that cannot be applied safely, e.g. a literal
+// too short to search for. Its message names the value by its flag and
+// position, never by its content.
+type PolicyError struct{ Msg string }
+
+func (e *PolicyError) Error() string { return e.Msg }
+
+// Check reports a literal secret too short to be searched for without
+// mangling the ticket.
+func (p Policy) Check() error {
+	short := func(what string, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return &PolicyError{what + " is empty or only spaces; give the secret itself"}
+		}
+		if len(v) < MinLiteral {
+			return &PolicyError{fmt.Sprintf("%s is %d bytes long; a literal secret needs at least %d so that it cannot match ordinary text in the ticket (use --redact-field NAME to redact a short field by name)", what, len(v), MinLiteral)}
+		}
+		return nil
+	}
+	for i, v := range p.Values {
+		if err := short(fmt.Sprintf("--redact value %d", i+1), v); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.Env {
+		if err := short("--redact-env "+e.Name+": the value", e.Value); err != nil {
+			return err
+		}
+	}
+	for _, f := range p.Fields {
+		if strings.Trim(f, " .-_") == "" {
+			return &PolicyError{fmt.Sprintf("--redact-field %q is not a field name; give it as e.g. --redact-field sms_code", f)}
+		}
+	}
+	return nil
+}
 
 // Secret is one secret value found in the exchange.
 type Secret struct {
@@ -50,10 +117,23 @@ type Secret struct {
 	// that support can match a value without seeing it.
 	Fingerprint string
 	// Found lists where the secret was detected, e.g. "header
-	// Authorization".
+	// Authorization" or "response body $.data.user_token".
 	Found []string
 	// Replaced counts the replacements made across the exchange.
 	Replaced int
+	// Places says where the replacements were made and how many, in the
+	// order first met.
+	Places []Place
+	// Forms lists how the value was written where it was replaced, e.g.
+	// "plain", "URL-encoded", "base64".
+	Forms []string
+}
+
+// Place is where a secret was replaced, e.g. "response body", and how
+// many times.
+type Place struct {
+	Where string
+	Count int
 }
 
 // Shareable reports whether the value may appear in the ticket: only the
@@ -68,200 +148,202 @@ func Fingerprint(v string) string {
 	return hex.EncodeToString(sum[:])[:12]
 }
 
+// Report is what the redaction did besides the secrets list.
+type Report struct {
+	// PII is true when personal data was masked (Policy.PII).
+	PII bool
+	// Emails and Phones count the values masked.
+	Emails, Phones int
+	// Unmatched lists what the policy asked for that matched nothing,
+	// e.g. "--redact value 2" or "--redact-field sms_code".
+	Unmatched []string
+	// Short lists the placeholders of secrets shorter than MinLiteral,
+	// replaced only where they stand as a whole value.
+	Short []string
+}
+
 // Result is a redacted exchange and the secrets that were taken out of it.
 type Result struct {
 	Exchange capture.Exchange
 	Secrets  []Secret
+	Report   Report
 	rep      *replacer
 }
 
 // Bytes returns b with every form of every secret replaced by its
-// placeholder. b is not modified.
-func (r *Result) Bytes(b []byte) []byte { return r.rep.bytes(b) }
+// placeholder. b is not modified; when it holds no secret, b itself is
+// returned. It is safe for concurrent use.
+func (r *Result) Bytes(b []byte) []byte { return r.rep.bytes(b, "", false) }
 
 // String is Bytes for strings.
-func (r *Result) String(s string) string { return r.rep.str(s) }
-
-// Scrub finds the secrets in ex and returns a redacted copy; ex itself is
-// not modified.
-func Scrub(ex *capture.Exchange, p Policy) *Result {
-	d := &detector{}
-	d.exchange(ex)
-	rep := newReplacer(d.secrets)
-	out := rep.exchange(ex)
-	secrets := make([]Secret, len(d.secrets))
-	for i, s := range d.secrets {
-		s.Replaced = rep.counts[i]
-		secrets[i] = *s
-	}
-	rep.counts = make([]int, len(secrets)) // later calls do not count
-	return &Result{Exchange: out, Secrets: secrets, rep: rep}
-}
-
-// detector finds secrets and gives each a role and placeholder.
-type detector struct {
-	secrets []*Secret
-	others  int
-}
-
-func (d *detector) exchange(ex *capture.Exchange) {
-	for _, h := range ex.Hops {
-		for _, f := range h.Request.Header {
-			if strings.EqualFold(f.Name, "Authorization") {
-				for _, c := range ParseAuthorization(f.Value) {
-					d.add(c.Role, c.Token, "header Authorization")
-				}
-			}
-		}
-	}
-}
-
-// add records value under role ("" for a numbered secret). A value already
-// known keeps its first role and gains a place.
-func (d *detector) add(role, value, where string) {
-	if value == "" {
-		return
-	}
-	for _, s := range d.secrets {
-		if s.Value == value {
-			if !contains(s.Found, where) {
-				s.Found = append(s.Found, where)
-			}
-			return
-		}
-	}
-	if role == "" {
-		d.others++
-		role = "secret_" + strconv.Itoa(d.others)
-	}
-	d.secrets = append(d.secrets, &Secret{
-		Role:        role,
-		Placeholder: "{{" + role + "}}",
-		Value:       value,
-		Fingerprint: Fingerprint(value),
-		Found:       []string{where},
-	})
-}
-
-// replacer replaces every known form of every secret.
-type replacer struct {
-	forms  []form // longest first, so a longer form wins over its prefix
-	counts []int  // replacements per secret
-}
-
-type form struct {
-	text   []byte
-	secret int
-	ph     []byte
-}
-
-func newReplacer(secrets []*Secret) *replacer {
-	r := &replacer{counts: make([]int, len(secrets))}
-	for i, s := range secrets {
-		for _, f := range encodings(s.Value) {
-			r.forms = append(r.forms, form{text: []byte(f), secret: i, ph: []byte(s.Placeholder)})
-		}
-	}
-	sort.SliceStable(r.forms, func(a, b int) bool { return len(r.forms[a].text) > len(r.forms[b].text) })
-	return r
-}
-
-// encodings lists the forms a value can take in the exchange.
-func encodings(v string) []string {
-	out := []string{v}
-	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v)} {
-		if !contains(out, e) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func (r *replacer) bytes(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	for _, f := range r.forms {
-		if n := bytes.Count(b, f.text); n > 0 {
-			r.counts[f.secret] += n
-			b = bytes.ReplaceAll(b, f.text, f.ph)
-		}
-	}
-	return b
-}
-
-func (r *replacer) str(s string) string {
+func (r *Result) String(s string) string {
 	if s == "" {
 		return s
 	}
-	return string(r.bytes([]byte(s)))
+	return string(r.rep.bytes([]byte(s), "", false))
 }
 
-func (r *replacer) headers(h capture.Headers) capture.Headers {
-	out := h.Clone()
-	for i := range out {
-		out[i].Name = r.str(out[i].Name)
-		out[i].Value = r.str(out[i].Value)
-	}
-	return out
-}
+// Scrub finds the secrets in ex and returns a redacted copy; ex itself is
+// not modified. The policy should have passed Check; a literal shorter
+// than MinLiteral is still redacted, but only where it stands as a whole
+// value.
+func Scrub(ex *capture.Exchange, p Policy) *Result {
+	d := newDetector(p)
+	d.exchange(ex, p)
+	rep := newReplacer(d.list, d.charsets)
+	out := rep.exchange(ex)
 
-func (r *replacer) body(b capture.Body) capture.Body {
-	b.Data = r.bytes(b.Data)
-	b.UTF8 = r.bytes(b.UTF8)
-	b.Broken = r.str(b.Broken)
-	b.ContentType = r.str(b.ContentType)
-	return b
-}
-
-// exchange returns a redacted deep copy of ex. Every string the report can
-// show passes through here.
-func (r *replacer) exchange(ex *capture.Exchange) capture.Exchange {
-	out := *ex
-	out.Source.From = r.str(ex.Source.From)
-	out.Proxy = r.str(ex.Proxy)
-	if ex.Fault != nil {
-		f := *ex.Fault
-		f.Message, f.Detail = r.str(f.Message), r.str(f.Detail)
-		out.Fault = &f
-	}
-	out.Hops = make([]capture.Hop, len(ex.Hops))
-	for i, h := range ex.Hops {
-		h.Request.URL = r.str(h.Request.URL)
-		h.Request.Header = r.headers(h.Request.Header)
-		h.Request.Body = r.body(h.Request.Body)
-		if h.Response != nil {
-			resp := *h.Response
-			resp.StatusText = r.str(resp.StatusText)
-			resp.Header = r.headers(resp.Header)
-			resp.Body = r.body(resp.Body)
-			h.Response = &resp
+	res := &Result{Exchange: out, rep: rep}
+	for i, e := range d.list {
+		s := e.Secret
+		s.Replaced, s.Places, s.Forms = rep.tally(i)
+		res.Secrets = append(res.Secrets, s)
+		if len(s.Value) < MinLiteral {
+			res.Report.Short = append(res.Report.Short, s.Placeholder)
 		}
-		if h.TLS != nil {
-			t := *h.TLS
-			t.VerifyError = r.str(t.VerifyError)
-			t.ServerName = r.str(t.ServerName)
-			t.Chain = append([]capture.Cert(nil), t.Chain...)
-			for j := range t.Chain {
-				c := &t.Chain[j]
-				c.Subject, c.Issuer = r.str(c.Subject), r.str(c.Issuer)
-				c.Names = append([]string(nil), c.Names...)
-				for k := range c.Names {
-					c.Names[k] = r.str(c.Names[k])
+	}
+	rep.counting = false // later calls are the report's safety net
+	res.Report.Unmatched = unmatched(p, res.Secrets, d)
+	if p.PII {
+		res.Report.PII = true
+		c := maskPII(&res.Exchange)
+		res.Report.Emails, res.Report.Phones = c.Emails, c.Phones
+	}
+	return res
+}
+
+// unmatched lists the policy entries that found nothing to replace.
+func unmatched(p Policy, secrets []Secret, d *detector) []string {
+	var out []string
+	replaced := map[string]bool{}
+	for _, s := range secrets {
+		if s.Replaced > 0 {
+			replaced[s.Value] = true
+		}
+	}
+	for i, v := range p.Values {
+		if !replaced[v] {
+			out = append(out, fmt.Sprintf("--redact value %d", i+1))
+		}
+	}
+	for _, e := range p.Env {
+		if !replaced[e.Value] {
+			out = append(out, "--redact-env "+e.Name)
+		}
+	}
+	for _, f := range p.Fields {
+		hit := false
+		for _, s := range secrets {
+			for _, w := range s.Found {
+				if strings.Contains(normName(w), normName(f)) {
+					hit = true
 				}
 			}
-			h.TLS = &t
 		}
-		out.Hops[i] = h
+		if !hit {
+			out = append(out, "--redact-field "+f)
+		}
 	}
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// maskPII masks personal data in every body of ex, in place (ex is
+// already a copy); then the same values, in any form, and any other
+// email or phone number wherever else they appear (an echo header, a
+// query string), so that turning PII masking on leaves none in the ticket.
+func maskPII(ex *capture.Exchange) pii.Counts {
+	var total pii.Counts
+	found := map[string]*entry{}
+	var list []*entry
+	body := func(b *capture.Body, count bool) {
+		for _, d := range []*[]byte{&b.Data, &b.UTF8} {
+			if *d == nil {
+				continue
+			}
+			ms := pii.Find(*d)
+			for _, m := range ms {
+				v := string((*d)[m.Start:m.End])
+				if found[v] == nil {
+					role := "phone"
+					if m.Email {
+						role = "email"
+					}
+					found[v] = &entry{Secret: Secret{Role: role, Value: v, Placeholder: m.Masked}}
+					list = append(list, found[v])
+				}
+			}
+			*d = pii.Apply(*d, ms)
+			if count && d == &b.Data {
+				total = total.Add(pii.CountOf(ms)) // the UTF-8 copy holds the same values
+			}
 		}
 	}
-	return false
+	for i := range ex.Hops {
+		h := &ex.Hops[i]
+		if !h.Request.Body.Binary {
+			body(&h.Request.Body, true)
+		}
+		if h.Response != nil && !h.Response.Body.Binary {
+			body(&h.Response.Body, true)
+		}
+	}
+	var rep *replacer
+	if len(list) > 0 && len(list) <= maxPIIValues {
+		rep = newReplacer(list, nil)
+	}
+	str := func(s string) string {
+		b, c := pii.Mask([]byte(s))
+		total = total.Add(c)
+		if rep != nil {
+			b = rep.bytes(b, "elsewhere", false)
+		}
+		return string(b)
+	}
+	ex.Source.From, ex.Proxy = str(ex.Source.From), str(ex.Proxy)
+	if ex.Fault != nil {
+		ex.Fault.Message, ex.Fault.Detail = str(ex.Fault.Message), str(ex.Fault.Detail)
+	}
+	for i := range ex.Hops {
+		h := &ex.Hops[i]
+		h.Request.URL = str(h.Request.URL)
+		for j := range h.Request.Header {
+			h.Request.Header[j].Value = str(h.Request.Header[j].Value)
+		}
+		if r := h.Response; r != nil {
+			r.StatusText = str(r.StatusText)
+			for j := range r.Header {
+				r.Header[j].Value = str(r.Header[j].Value)
+			}
+		}
+		if rep != nil {
+			// Escaped copies in the bodies, e.g. an echoed query string.
+			for _, b := range []*capture.Body{&h.Request.Body, responseBody(h)} {
+				if b != nil {
+					b.Data, b.UTF8 = rep.bytes(b.Data, "elsewhere", false), rep.bytes(b.UTF8, "", false)
+				}
+			}
+		}
+	}
+	if rep != nil {
+		for i, e := range list {
+			n, _, _ := rep.tally(i)
+			if e.Role == "email" {
+				total.Emails += n
+			} else {
+				total.Phones += n
+			}
+		}
+	}
+	return total
+}
+
+// maxPIIValues bounds how many distinct values are looked for outside
+// the place they were found; a body with more is masked where it stands.
+const maxPIIValues = 4096
+
+func responseBody(h *capture.Hop) *capture.Body {
+	if h.Response == nil {
+		return nil
+	}
+	return &h.Response.Body
 }

@@ -101,3 +101,23 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("Fingerprint = %q", got)
 	}
 }
+
+func TestScrubPII(t *testing.T) {
+	ex := exWith("", nil, `{"login":"ann@example.com","password":"p4ssw0rd!"}`, "application/json", nil,
+		`{"data":[{"name":"Ann","phone":"79161234567","email":"ann@example.com"},{"phone":"+7 916 000 11 22"}]}`, "application/json")
+	res := Scrub(ex, Policy{PII: true})
+	got := []string{string(res.Exchange.First().Request.Body.Data), string(res.Exchange.Response().Body.Data)}
+	want := []string{
+		`{"login":"a***@example.com","password":"{{password}}"}`,
+		`{"data":[{"name":"Ann","phone":"*********67","email":"a***@example.com"},{"phone":"+7 *** *** ** 22"}]}`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("bodies (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(Report{PII: true, Emails: 2, Phones: 2}, res.Report); d != "" {
+		t.Errorf("report (-want +got):\n%s", d)
+	}
+	if off := Scrub(ex, Policy{}); strings.Contains(string(off.Exchange.Response().Body.Data), "***") {
+		t.Error("PII masked without Policy.PII")
+	}
+}

@@ -49,6 +49,12 @@ type Ticket struct {
 	// Redact is the safety net applied to every byte outside the Tokens
 	// section (redact.Result.Bytes). Nil means none.
 	Redact func([]byte) []byte
+	// Redaction is what redaction did besides the secrets list, for the
+	// redaction report (redact.Result.Report).
+	Redaction redact.Report
+	// MaskTokens shows the two tokens as their first and last 4
+	// characters in the Tokens section (--mask-tokens).
+	MaskTokens bool
 
 	To   string // DefaultTo when empty
 	From string // left out when empty, for the mail client to fill
@@ -124,8 +130,9 @@ func Render(t Ticket) (*Rendered, error) {
 	values := map[string]string{}
 	for _, s := range t.Secrets {
 		if s.Shareable() {
-			markers[s.Role] = "ALTEGIO-TICKET-TOKEN-" + randomHex(12)
-			values[markers[s.Role]] = s.Value
+			// Random hex only: no literal secret can match part of it.
+			markers[s.Role] = randomHex(16)
+			values[markers[s.Role]], _ = tokenShown(s, &t)
 		}
 	}
 	return fitBudget(&t, func(cut *capture.Exchange, notes []string) (*Rendered, error) {

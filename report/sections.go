@@ -16,5 +16,7 @@ var sections = []string{
 	"response",
 	"redirects",
 	"connection",
+	"secrets",
+	"redaction",
 	"tokens",
 }

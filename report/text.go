@@ -136,6 +136,9 @@ func textConnection(w *textWriter, v *view) {
 func textTokens(w *textWriter, v *view) {
 	w.heading("Tokens")
 	w.wrap("", "", "Support asks for both tokens separately; they appear nowhere else in this message.")
+	if v.MaskTokens {
+		w.wrap("", "", "They are shown masked here and will be sent another way; match them by their SHA-256 fingerprints.")
+	}
 	for _, t := range v.Tokens {
 		w.p("")
 		if t.Marker == "" {
@@ -144,6 +147,9 @@ func textTokens(w *textWriter, v *view) {
 		}
 		w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
 		w.p("  %s", t.Marker)
+		if t.Masked != "" {
+			w.p("  (%s)", t.Masked)
+		}
 	}
 }
 

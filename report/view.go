@@ -65,6 +65,11 @@ type view struct {
 	FaultDetail string // the underlying error, for support
 	FaultBefore string // what was captured before the fault
 	Redirects   []redirectRow
+
+	// The secrets list and the redaction report (redaction.go).
+	Secrets    []secretRow
+	Redaction  redactionView
+	MaskTokens bool
 }
 
 type attachmentRow struct {
@@ -89,6 +94,7 @@ type tokenRow struct {
 	Fingerprint string
 	Marker      string // replaced by the value after rendering; "" when absent
 	Missing     string // why there is no value
+	Masked      string // why the value is shown masked; "" when shown in full
 }
 
 func newView(t *Ticket, markers map[string]string) *view {
@@ -154,6 +160,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.Tokens = append(v.Tokens, row)
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
+	addRedaction(v, t)
 	return v
 }
 

@@ -42,6 +42,15 @@ func proxyHost(p string) string {
 	if p == "" {
 		return ""
 	}
+	// Cut the userinfo before parsing: redacted credentials hold
+	// {{placeholders}}, which url.Parse rejects in a userinfo.
+	if scheme, rest, ok := strings.Cut(p, "://"); ok {
+		authority, path, _ := strings.Cut(rest, "/")
+		if at := strings.LastIndex(authority, "@"); at >= 0 {
+			authority = authority[at+1:]
+		}
+		p = scheme + "://" + authority + "/" + path
+	}
 	u, err := url.Parse(p)
 	if err != nil || u.Host == "" {
 		return "(set)"

@@ -1,0 +1,529 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/altegio/altegio-ticket/capture"
+)
+
+// entry is a secret being collected, with the other strings that reveal
+// it (a Basic credential reveals its password).
+type entry struct {
+	Secret
+	aliases []string
+}
+
+// detector finds the secrets of an exchange and names each by its role.
+type detector struct {
+	names    *nameSet
+	list     []*entry
+	byValue  map[string]*entry
+	roles    map[string]bool
+	numbered int
+	charsets map[string]bool // non-UTF-8 charsets of the bodies
+}
+
+func newDetector(p Policy) *detector {
+	return &detector{
+		names:    newNameSet(p.Fields),
+		byValue:  map[string]*entry{},
+		roles:    map[string]bool{},
+		charsets: map[string]bool{},
+	}
+}
+
+// add records value as a secret with the given role, found at where. A
+// value already known keeps its first role and gains a place. The two
+// Alteg.io token roles are given only through token (the Authorization
+// grammar); anywhere else that name gets a number, so that a token met in
+// a body is never printed as if it were the one sent.
+func (d *detector) add(role, value, where string) *entry {
+	return d.addRole(role, value, where, false)
+}
+
+func (d *detector) token(role, value, where string) *entry {
+	return d.addRole(role, value, where, true)
+}
+
+func (d *detector) addRole(role, value, where string, token bool) *entry {
+	if strings.TrimSpace(value) == "" {
+		return nil
+	}
+	if e := d.byValue[value]; e != nil {
+		if !contains(e.Found, where) {
+			e.Found = append(e.Found, where)
+		}
+		return e
+	}
+	role = d.freeRole(role, token)
+	e := &entry{Secret: Secret{
+		Role:        role,
+		Placeholder: "{{" + role + "}}",
+		Value:       value,
+		Fingerprint: Fingerprint(value),
+		Found:       []string{where},
+	}}
+	d.list = append(d.list, e)
+	d.byValue[value] = e
+	return e
+}
+
+func (d *detector) freeRole(role string, token bool) string {
+	if role == "" {
+		d.numbered++
+		role = "secret_" + strconv.Itoa(d.numbered)
+		for d.roles[role] {
+			d.numbered++
+			role = "secret_" + strconv.Itoa(d.numbered)
+		}
+	}
+	reserved := !token && (role == RolePartnerToken || role == RoleUserToken)
+	if d.roles[role] || reserved {
+		base := role
+		for n := 2; d.roles[role] || role == base; n++ {
+			role = base + "_" + strconv.Itoa(n)
+		}
+	}
+	d.roles[role] = true
+	return role
+}
+
+// where names a place in hop i: "header Authorization", or with "(hop 2)"
+// after it for a redirect.
+func where(hop int, s string) string {
+	if hop == 0 {
+		return s
+	}
+	return s + " (hop " + strconv.Itoa(hop+1) + ")"
+}
+
+// exchange finds the secrets of ex. The Authorization headers come first
+// so that the Alteg.io tokens keep their roles wherever else they appear.
+func (d *detector) exchange(ex *capture.Exchange, p Policy) {
+	for i, h := range ex.Hops {
+		for _, f := range h.Request.Header {
+			switch {
+			case strings.EqualFold(f.Name, "Authorization"):
+				d.authorization(f.Value, where(i, "header "+f.Name), false, true)
+			case strings.EqualFold(f.Name, "Proxy-Authorization"):
+				d.authorization(f.Value, where(i, "header "+f.Name), true, false)
+			}
+		}
+	}
+	for i, h := range ex.Hops {
+		d.url(h.Request.URL, where(i, "URL"))
+		d.headers(h.Request.Header, i, "header ")
+		d.body(h.Request.Body, where(i, "request body"))
+		if h.Response != nil {
+			d.headers(h.Response.Header, i, "response header ")
+			d.body(h.Response.Body, where(i, "response body"))
+		}
+	}
+	d.url(ex.Proxy, "proxy URL")
+
+	// JWTs anywhere. A JSON body was searched while it was scanned.
+	for i, h := range ex.Hops {
+		d.jwts([]byte(h.Request.URL), where(i, "URL"))
+		for _, f := range h.Request.Header {
+			d.jwts([]byte(f.Value), where(i, "header "+f.Name))
+		}
+		if !d.scanned(h.Request.Body) {
+			d.jwts(h.Request.Body.Text(), where(i, "request body"))
+		}
+		if h.Response != nil {
+			for _, f := range h.Response.Header {
+				d.jwts([]byte(f.Value), where(i, "response header "+f.Name))
+			}
+			if !d.scanned(h.Response.Body) {
+				d.jwts(h.Response.Body.Text(), where(i, "response body"))
+			}
+		}
+	}
+	if ex.Fault != nil {
+		d.jwts([]byte(ex.Fault.Message+"\n"+ex.Fault.Detail), "fault")
+	}
+
+	for _, v := range p.Values {
+		d.add("", v, "--redact")
+	}
+	for _, e := range p.Env {
+		d.add(roleName(e.Name), e.Value, "--redact-env "+e.Name)
+	}
+}
+
+// authorization reads an Authorization or Proxy-Authorization value: the
+// Alteg.io grammar "Bearer <partner>, User <user>" by role, Basic decoded
+// to its password, and any other scheme as one opaque credential. Only the
+// request's own Authorization header is sent (sent is true) and gives the
+// two token roles whose values the ticket shows; the same grammar met
+// elsewhere (echoed in a body, a response header) gives numbered roles.
+func (d *detector) authorization(v, at string, proxy, sent bool) {
+	v = strings.TrimSpace(v)
+	scheme, rest, _ := strings.Cut(v, " ")
+	rest = strings.TrimSpace(rest)
+	generic := "authorization"
+	if proxy {
+		generic = "proxy_authorization"
+	}
+	switch strings.ToLower(scheme) {
+	case "basic":
+		d.basic(rest, at, proxy)
+		return
+	case "bearer", "user":
+		if proxy {
+			d.add(generic, rest, at)
+			return
+		}
+		for _, c := range ParseAuthorization(v) {
+			switch {
+			case strings.EqualFold(c.Scheme, "basic"):
+				d.basic(c.Token, at, false)
+			case c.Role != "" && sent:
+				d.token(c.Role, c.Token, at)
+			case c.Role != "":
+				d.add(c.Role, c.Token, at)
+			default:
+				d.add(generic, c.Token, at)
+			}
+		}
+		return
+	}
+	if rest == "" {
+		d.add(generic, unquote(v), at)
+		return
+	}
+	d.add(generic, rest, at)
+}
+
+// basic treats the password of a Basic credential as the secret, and the
+// base64 credential itself as another form of it, so that neither
+// survives. A credential with no password ("apikey:") is its user name.
+func (d *detector) basic(cred, at string, proxy bool) {
+	cred = strings.TrimSpace(cred)
+	role := "password"
+	if proxy {
+		role = "proxy_password"
+	}
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if raw, err = enc.DecodeString(cred); err == nil {
+			break
+		}
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if err != nil || !ok {
+		d.add(role, cred, at+" (Basic)")
+		return
+	}
+	if pass == "" {
+		pass, role = user, role+"_user"
+	}
+	e := d.add(role, pass, at+" (Basic)")
+	if e == nil {
+		return
+	}
+	for _, a := range []string{
+		cred,
+		base64.StdEncoding.EncodeToString(raw), base64.RawStdEncoding.EncodeToString(raw),
+		base64.URLEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw),
+	} {
+		if !contains(e.aliases, a) {
+			e.aliases = append(e.aliases, a)
+		}
+	}
+}
+
+// headers reads the cookies and the headers whose name says they carry a
+// credential, and the URLs in Location-like headers.
+func (d *detector) headers(hs capture.Headers, hop int, side string) {
+	for _, f := range hs {
+		at := where(hop, side+f.Name)
+		switch strings.ToLower(f.Name) {
+		case "authorization", "proxy-authorization":
+			if side != "header " {
+				d.authorization(f.Value, at, false, false)
+			}
+		case "cookie":
+			for _, c := range strings.Split(f.Value, ";") {
+				d.cookie(c, "cookie", hop)
+			}
+		case "set-cookie":
+			c, _, _ := strings.Cut(f.Value, ";")
+			d.cookie(c, "Set-Cookie", hop)
+		case "location", "content-location", "refresh":
+			d.url(f.Value, at)
+		case "link":
+			// <https://...?token=...>; rel="next", ...
+			for _, l := range strings.Split(f.Value, ",") {
+				if i, j := strings.IndexByte(l, '<'), strings.IndexByte(l, '>'); i >= 0 && j > i {
+					d.url(l[i+1:j], at)
+				}
+			}
+		default:
+			if !d.names.header(f.Name) {
+				continue
+			}
+			// Header values are trimmed on the wire; field values are not.
+			d.credential(roleName(f.Name), strings.TrimSpace(f.Value), at)
+		}
+	}
+}
+
+// credential records the value of a field or header named like a
+// credential. A value written like an Authorization header ("Bearer x,
+// User y", an echo of one) is read as one, so that its tokens keep their
+// own placeholders instead of vanishing into one opaque secret.
+func (d *detector) credential(role, v, at string) {
+	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	switch strings.ToLower(scheme) {
+	case "bearer", "basic", "user":
+		// Only where the name says so: a password may start with "User ".
+		if strings.Contains(role, "auth") && strings.TrimSpace(rest) != "" {
+			d.authorization(strings.TrimSpace(v), at, false, false)
+			return
+		}
+	}
+	d.add(role, unquote(v), at)
+}
+
+func (d *detector) cookie(c, kind string, hop int) {
+	name, value, ok := strings.Cut(strings.TrimSpace(c), "=")
+	if !ok || name == "" {
+		return
+	}
+	d.add("cookie_"+roleName(name), unquote(strings.TrimSpace(value)), where(hop, kind+" "+name))
+}
+
+// url reads the credentials of a URL: user:pass@, and the query and
+// fragment parameters named like a credential. It works on the text as
+// written, so that a URL Go would refuse still gives up its secrets.
+func (d *detector) url(raw, at string) {
+	if raw == "" {
+		return
+	}
+	// Refresh: 0; url=https://...
+	if i := strings.Index(strings.ToLower(raw), "url="); i >= 0 && !strings.Contains(raw[:i], "://") {
+		raw = raw[i+4:]
+	}
+	rest := raw
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+		auth := rest
+		if j := strings.IndexAny(auth, "/?#"); j >= 0 {
+			auth = auth[:j]
+		}
+		if k := strings.LastIndexByte(auth, '@'); k >= 0 {
+			user, pass, hasPass := strings.Cut(auth[:k], ":")
+			user, pass = pathUnescape(user), pathUnescape(pass)
+			role := "password"
+			if strings.HasPrefix(at, "proxy") {
+				role = "proxy_password"
+			}
+			switch {
+			case hasPass && pass != "":
+				d.add(role, pass, at+" user:pass@")
+			case user != "":
+				d.add(strings.TrimSuffix(role, "password")+"url_credential", user, at+" user@")
+			}
+		}
+	}
+	frag := ""
+	if j := strings.IndexByte(rest, '#'); j >= 0 {
+		rest, frag = rest[:j], rest[j+1:]
+	}
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		d.form(rest[i+1:], at+" query ")
+	}
+	if frag != "" {
+		// #access_token=... of OAuth, or #/route?token=... of a web app.
+		if k := strings.IndexByte(frag, '?'); k >= 0 {
+			frag = frag[k+1:]
+		}
+		d.form(frag, at+" fragment ")
+	}
+}
+
+// form reads name=value pairs joined by & (a query string or a form body).
+func (d *detector) form(q, at string) {
+	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		k = queryUnescape(k)
+		if d.names.field(k, nil) {
+			d.credential(roleName(k), queryUnescape(v), at+k)
+		}
+	}
+}
+
+func queryUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+func pathUnescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// body reads the credential fields of a JSON, form or multipart body.
+func (d *detector) body(b capture.Body, at string) {
+	if b.UTF8 != nil && b.Charset != "" {
+		d.charsets[b.Charset] = true
+	}
+	text := b.Text()
+	if len(text) == 0 || b.Binary {
+		return
+	}
+	mt, params, _ := mime.ParseMediaType(b.ContentType)
+	mt = strings.ToLower(mt)
+	switch {
+	case d.scanned(b):
+		d.json(text, at)
+	case mt == "application/x-www-form-urlencoded" || mt == "" && looksForm(text):
+		d.form(string(text), at+" field ")
+	case mt == "multipart/form-data" && params["boundary"] != "":
+		d.multipart(text, params["boundary"], at)
+	}
+}
+
+// scanned reports whether a body is read as JSON, in which case its JWTs
+// are looked for while it is scanned.
+func (d *detector) scanned(b capture.Body) bool {
+	if b.Binary || len(b.Text()) == 0 {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(b.ContentType)
+	mt = strings.ToLower(mt)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || looksJSON(b.Text())
+}
+
+func (d *detector) json(text []byte, at string) {
+	scanJSON(text, d.names, "", func(h jsonHit) {
+		role := h.key
+		if genericFields[normName(role)] && h.parent != "" {
+			role = h.parent + "_" + role
+		}
+		d.credential(roleName(role), h.value, at+" "+h.path)
+	}, func(s []byte) {
+		d.jwts(s, at)
+	})
+}
+
+func (d *detector) multipart(text []byte, boundary, at string) {
+	mr := multipart.NewReader(bytes.NewReader(text), boundary)
+	for {
+		p, err := mr.NextRawPart()
+		if err != nil {
+			return
+		}
+		name := p.FormName()
+		v, _ := io.ReadAll(io.LimitReader(p, 64<<10))
+		switch {
+		case p.FileName() == "" && d.names.field(name, nil):
+			d.credential(roleName(name), strings.TrimRight(string(v), "\r\n"), at+" field "+name)
+		case looksJSON(v):
+			d.json(v, at+" part "+name)
+		default:
+			d.jwts(v, at+" part "+name)
+		}
+	}
+}
+
+func looksJSON(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}
+
+// looksForm is true for a short text like a=1&b=2 with no spaces.
+func looksForm(b []byte) bool {
+	if len(b) > 1<<20 || bytes.ContainsAny(b, " \n\t{}<>\"") {
+		return false
+	}
+	return bytes.IndexByte(b, '=') > 0
+}
+
+// jwts finds JSON Web Tokens anywhere in t: three base64url parts joined
+// by dots, the first decoding to a JSON object with "alg". Every JWT
+// header starts with '{', which base64url writes as "e" followed by one of
+// y (for {" and {space) or w (for a newline or tab after the brace).
+func (d *detector) jwts(t []byte, at string) {
+	for _, lead := range []string{"ey", "ew"} {
+		for i := 0; ; {
+			j := bytes.Index(t[i:], []byte(lead))
+			if j < 0 {
+				break
+			}
+			s := i + j
+			i = s + 1
+			if s > 0 && b64url[t[s-1]] {
+				continue
+			}
+			if end, ok := jwtAt(t, s); ok {
+				d.add("jwt", string(t[s:end]), at+" (JWT)")
+				i = end
+			}
+		}
+	}
+}
+
+var b64url = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[c] = true
+	}
+	return t
+}()
+
+// jwtAt reports whether a JWT starts at t[s], and where it ends.
+func jwtAt(t []byte, s int) (int, bool) {
+	run := func(i int) int {
+		for i < len(t) && b64url[t[i]] {
+			i++
+		}
+		return i
+	}
+	h := run(s)
+	if h-s < 10 || h >= len(t) || t[h] != '.' {
+		return 0, false
+	}
+	p := run(h + 1)
+	if p == h+1 || p >= len(t) || t[p] != '.' {
+		return 0, false
+	}
+	end := run(p + 1) // the signature is empty for alg "none"
+	head, err := base64.RawURLEncoding.DecodeString(string(t[s:h]))
+	if err != nil {
+		return 0, false
+	}
+	var hdr map[string]any
+	if json.Unmarshal(head, &hdr) != nil {
+		return 0, false
+	}
+	if _, ok := hdr["alg"]; !ok {
+		return 0, false
+	}
+	return end, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

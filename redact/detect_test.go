@@ -1,0 +1,271 @@
+package redact
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"github.com/google/go-cmp/cmp"
+)
+
+// found is what a detection test compares: the secret and where it was
+// detected.
+type found struct {
+	Role, Value string
+	Found       []string
+}
+
+func foundOf(res *Result) []found {
+	var out []found
+	for _, s := range res.Secrets {
+		out = append(out, found{s.Role, s.Value, s.Found})
+	}
+	return out
+}
+
+// exWith is a GET with the given request headers and URL, and a response
+// with the given headers and body.
+func exWith(u string, reqH capture.Headers, reqBody, reqType string, respH capture.Headers, respBody, respType string) *capture.Exchange {
+	if u == "" {
+		u = "https://api.alteg.io/api/v1/records/1"
+	}
+	return &capture.Exchange{Hops: []capture.Hop{{
+		Request: capture.Sent{Method: "POST", URL: u, Header: reqH,
+			Body: capture.Body{Data: []byte(reqBody), Size: int64(len(reqBody)), ContentType: reqType}},
+		Response: &capture.Response{Status: 401, Header: respH,
+			Body: capture.Body{Data: []byte(respBody), Size: int64(len(respBody)), ContentType: respType}},
+	}}}
+}
+
+func hdr(kv ...string) capture.Headers {
+	var h capture.Headers
+	for i := 0; i+1 < len(kv); i += 2 {
+		h = append(h, capture.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return h
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+const jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+func TestDetect(t *testing.T) {
+	tests := map[string]struct {
+		ex     *capture.Exchange
+		policy Policy
+		want   []found
+	}{
+		"bearer and user by role": {
+			ex: exWith("", hdr("Authorization", "Bearer partner-123456, User user-654321"), "", "", nil, "", ""),
+			want: []found{
+				{"partner_token", "partner-123456", []string{"header Authorization"}},
+				{"user_token", "user-654321", []string{"header Authorization"}},
+			},
+		},
+		"basic: the password is the secret": {
+			ex:   exWith("", hdr("Authorization", "Basic "+b64("ann:s3cret-pass")), "", "", nil, "", ""),
+			want: []found{{"password", "s3cret-pass", []string{"header Authorization (Basic)"}}},
+		},
+		"basic with no password: the user is the secret": {
+			ex:   exWith("", hdr("Authorization", "Basic "+b64("sk_live_123456:")), "", "", nil, "", ""),
+			want: []found{{"password_user", "sk_live_123456", []string{"header Authorization (Basic)"}}},
+		},
+		"proxy-authorization basic": {
+			ex:   exWith("", hdr("Proxy-Authorization", "Basic "+b64("p:proxy-pass-1")), "", "", nil, "", ""),
+			want: []found{{"proxy_password", "proxy-pass-1", []string{"header Proxy-Authorization (Basic)"}}},
+		},
+		"proxy-authorization bearer is not the partner token": {
+			ex:   exWith("", hdr("Proxy-Authorization", "Bearer proxy-token-1"), "", "", nil, "", ""),
+			want: []found{{"proxy_authorization", "proxy-token-1", []string{"header Proxy-Authorization"}}},
+		},
+		"other scheme: the whole credential": {
+			ex:   exWith("", hdr("Authorization", `Digest username="ann", response="6629fae4"`), "", "", nil, "", ""),
+			want: []found{{"authorization", `username="ann", response="6629fae4"`, []string{"header Authorization"}}},
+		},
+		"bare token": {
+			ex:   exWith("", hdr("Authorization", "abcdef123456"), "", "", nil, "", ""),
+			want: []found{{"authorization", "abcdef123456", []string{"header Authorization"}}},
+		},
+		"second bearer is a secret without the partner role": {
+			ex: exWith("", hdr("Authorization", "Bearer first-token-1, Bearer second-token-2"), "", "", nil, "", ""),
+			want: []found{
+				{"partner_token", "first-token-1", []string{"header Authorization"}},
+				{"authorization", "second-token-2", []string{"header Authorization"}},
+			},
+		},
+		"cookies by name, names kept": {
+			ex: exWith("", hdr("Cookie", "session=abc123xyz789; theme=dark"), "", "", hdr("Set-Cookie", "sid=qwerty-12345; Path=/; HttpOnly"), "", ""),
+			want: []found{
+				{"cookie_session", "abc123xyz789", []string{"cookie session"}},
+				{"cookie_theme", "dark", []string{"cookie theme"}},
+				{"cookie_sid", "qwerty-12345", []string{"Set-Cookie sid"}},
+			},
+		},
+		"headers named like a credential": {
+			ex: exWith("", hdr("X-Api-Key", "ak_live_1234", "X-Auth-Token", "tok-987654", "Accept", "application/json"),
+				"", "", hdr("X-Session-Id", "sess-777777", "WWW-Authenticate", `Bearer error="invalid_token"`), "", ""),
+			want: []found{
+				{"x_api_key", "ak_live_1234", []string{"header X-Api-Key"}},
+				{"x_auth_token", "tok-987654", []string{"header X-Auth-Token"}},
+				{"x_session_id", "sess-777777", []string{"response header X-Session-Id"}},
+			},
+		},
+		"query parameters, any case and separator": {
+			ex: exWith("https://api.alteg.io/cb?sign=abcdef1&page=2&API-KEY=key-1234567&user_data_sign=uds%2F123456#access_token=frag-tok-1", nil, "", "", nil, "", ""),
+			want: []found{
+				{"sign", "abcdef1", []string{"URL query sign"}},
+				{"api_key", "key-1234567", []string{"URL query API-KEY"}},
+				{"user_data_sign", "uds/123456", []string{"URL query user_data_sign"}},
+				{"access_token", "frag-tok-1", []string{"URL fragment access_token"}},
+			},
+		},
+		"URL and proxy credentials": {
+			ex: func() *capture.Exchange {
+				ex := exWith("https://ann:p%40ssw0rd!@api.alteg.io/x", nil, "", "", hdr("Location", "https://tok3n-only-user@h.example/y"), "", "")
+				ex.Proxy = "http://proxyuser:proxy-secret-9@proxy.local:3128"
+				return ex
+			}(),
+			want: []found{
+				{"password", "p@ssw0rd!", []string{"URL user:pass@"}},
+				{"url_credential", "tok3n-only-user", []string{"response header Location user@"}},
+				{"proxy_password", "proxy-secret-9", []string{"proxy URL user:pass@"}},
+			},
+		},
+		"JSON fields at any depth": {
+			ex: exWith("", nil,
+				`{"login":"me@example.com","password":"p@ss w0rd","2fa":{"uuid":"u-1","secret":"123456"},"items":[{"id":1},{"apiKey":"ak-000111"}],"sign":12345678}`,
+				"application/json", nil, `{"success":true,"data":{"id":1,"user_token":"new-user-token-1"}}`, "application/json"),
+			want: []found{
+				{"password", "p@ss w0rd", []string{"request body $.password"}},
+				{"2fa_secret", "123456", []string{"request body $.2fa.secret"}},
+				{"apikey", "ak-000111", []string{"request body $.items[1].apiKey"}},
+				{"sign", "12345678", []string{"request body $.sign"}},
+				{"user_token_2", "new-user-token-1", []string{"response body $.data.user_token"}},
+			},
+		},
+		"JSON held in a JSON string": {
+			ex:   exWith("", nil, `{"payload":"{\"password\":\"inner-pass-1\"}"}`, "application/json", nil, "", ""),
+			want: []found{{"password", "inner-pass-1", []string{"request body $.payload>.password"}}},
+		},
+		"JSON sniffed without a content type": {
+			ex:   exWith("", nil, ` {"refresh_token":"rt-123456"}`, "", nil, "", ""),
+			want: []found{{"refresh_token", "rt-123456", []string{"request body $.refresh_token"}}},
+		},
+		"form fields": {
+			ex:   exWith("", nil, "login=me%40example.com&password=p%40ss+w0rd&new-password=n3w-pass", "application/x-www-form-urlencoded", nil, "", ""),
+			want: []found{{"password", "p@ss w0rd", []string{"request body field password"}}, {"new_password", "n3w-pass", []string{"request body field new-password"}}},
+		},
+		"multipart form fields": {
+			ex: exWith("", nil, "--XX\r\nContent-Disposition: form-data; name=\"login\"\r\n\r\nann\r\n--XX\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nmp-pass-123\r\n--XX--\r\n",
+				"multipart/form-data; boundary=XX", nil, "", ""),
+			want: []found{{"password", "mp-pass-123", []string{"request body field password"}}},
+		},
+		"JWT anywhere": {
+			ex:   exWith("", nil, "", "", nil, "<p>your token: "+jwt+"</p>", "text/html"),
+			want: []found{{"jwt", jwt, []string{"response body (JWT)"}}},
+		},
+		"JWT in a JSON string": {
+			ex:   exWith("", nil, "", "", nil, `{"note":"Bearer `+jwt+`"}`, "application/json"),
+			want: []found{{"jwt", jwt, []string{"response body (JWT)"}}},
+		},
+		"not a JWT: no alg in the header": {
+			ex: exWith("", nil, "", "", nil, base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT"}`))+".eyJzdWIiOiIxIn0.c2ln", "text/plain"),
+		},
+		"a token echoed in a body is one secret": {
+			ex: exWith("", hdr("Authorization", "Bearer partner-123456, User user-654321"), "", "", nil,
+				`{"data":{"user_token":"user-654321"}}`, "application/json"),
+			want: []found{
+				{"partner_token", "partner-123456", []string{"header Authorization"}},
+				{"user_token", "user-654321", []string{"header Authorization", "response body $.data.user_token"}},
+			},
+		},
+		"an echoed Authorization keeps its tokens apart": {
+			ex: exWith("", hdr("Authorization", "Bearer partner-123456, User user-654321"), "", "",
+				hdr("X-Echo-Auth", "Bearer partner-123456, User user-654321"),
+				`{"headers":{"Authorization":"Bearer other-partner-1, User user-654321"},"password":"User pass-1234"}`, "application/json"),
+			want: []found{
+				{"partner_token", "partner-123456", []string{"header Authorization", "response header X-Echo-Auth"}},
+				{"user_token", "user-654321", []string{"header Authorization", "response header X-Echo-Auth", "response body $.headers.Authorization"}},
+				{"partner_token_2", "other-partner-1", []string{"response body $.headers.Authorization"}},
+				{"password", "User pass-1234", []string{"response body $.password"}},
+			},
+		},
+		"policy: literals, environment, field names": {
+			ex: exWith("", nil, `{"sms_code":"4321","client":{"pin":"9876"}}`, "application/json", nil, "", ""),
+			policy: Policy{
+				Values: []string{"literal-secret-1"},
+				Env:    []EnvSecret{{Name: "ALTEGIO_PASSWORD", Value: "env-secret-1"}},
+				Fields: []string{"SMS-Code", "client.pin"},
+			},
+			want: []found{
+				{"sms_code", "4321", []string{"request body $.sms_code"}},
+				{"pin", "9876", []string{"request body $.client.pin"}},
+				{"secret_1", "literal-secret-1", []string{"--redact"}},
+				{"altegio_password", "env-secret-1", []string{"--redact-env ALTEGIO_PASSWORD"}},
+			},
+		},
+		"dotted field name needs its parent": {
+			ex:     exWith("", nil, `{"pin":"1111","client":{"pin":"2222"}}`, "application/json", nil, "", ""),
+			policy: Policy{Fields: []string{"client.pin"}},
+			want:   []found{{"pin", "2222", []string{"request body $.client.pin"}}},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := foundOf(Scrub(tc.ex, tc.policy))
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("secrets (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestBasicCredentialRemoved checks that a Basic credential leaves no
+// trace: neither the password nor the base64 that holds it.
+func TestBasicCredentialRemoved(t *testing.T) {
+	cred := b64("ann:s3cret-pass")
+	ex := exWith("", hdr("Authorization", "Basic "+cred), "", "", nil, "echo: "+cred+" and "+strings.TrimRight(cred, "="), "text/plain")
+	res := Scrub(ex, Policy{})
+	got := []string{res.Exchange.First().Request.Header.Get("Authorization"), string(res.Exchange.Response().Body.Data)}
+	want := []string{"Basic {{password}}", "echo: {{password}} and {{password}}"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestNameMatching(t *testing.T) {
+	ns := newNameSet([]string{"X-Tenant", "2fa.code"})
+	tests := []struct {
+		name string
+		path []string
+		want bool
+	}{
+		{"password", nil, true},
+		{"PASSWORD", nil, true},
+		{"Pass-Word", nil, true},
+		{"user_token", nil, true},
+		{"userToken", nil, true},
+		{"api-key", nil, true},
+		{"x_tenant", nil, true},
+		{"code", []string{"2fa"}, true},
+		{"code", []string{"data"}, false},
+		{"code", nil, false},
+		{"passport", nil, false},
+		{"token_type", nil, false},
+		{"login", nil, false},
+	}
+	for _, tc := range tests {
+		if got := ns.field(tc.name, tc.path); got != tc.want {
+			t.Errorf("field(%q, %q) = %v, want %v", tc.name, tc.path, got, tc.want)
+		}
+		if tc.want && !ns.maybe([]byte(tc.name)) {
+			t.Errorf("maybe(%q) = false, but the name matches", tc.name)
+		}
+	}
+	for name, want := range map[string]bool{"X-Api-Key": true, "X-Auth-Token": true, "Cookie-Session": true, "WWW-Authenticate": false, "Accept": false, "X-Tenant": true, "Signature": true} {
+		if got := ns.header(name); got != want {
+			t.Errorf("header(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

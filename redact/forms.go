@@ -1,0 +1,350 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+)
+
+// patterns lists the forms to search for, for every secret: the value
+// (whose escaped forms the matcher decodes on its own), the base64 cores,
+// the aliases, and the value in each non-UTF-8 charset the bodies use.
+func patterns(list []*entry, charsets map[string]bool) []pattern {
+	var out []pattern
+	seen := map[string]bool{}
+	addInner := func(text string, secret int, kind formKind, inner uint8) {
+		if text == "" || seen[text] {
+			return
+		}
+		seen[text] = true
+		out = append(out, pattern{text: []byte(text), secret: secret, kind: kind, inner: inner, bounded: len(text) < MinLiteral})
+	}
+	add := func(text string, secret int, kind formKind) { addInner(text, secret, kind, 0) }
+	var encs []encoding.Encoding
+	for _, cs := range sortedKeys(charsets) {
+		if e := charsetEncoding(cs); e != nil {
+			encs = append(encs, e)
+		}
+	}
+	for i, e := range list {
+		add(e.Value, i, formPlain)
+		for _, f := range escapedOnce(e.Value) {
+			addInner(f.text, i, formEncoded, f.esc)
+		}
+		for _, a := range e.aliases {
+			add(a, i, formAlias)
+		}
+		for _, c := range base64Cores(e.Value) {
+			add(c, i, formBase64)
+		}
+		for _, enc := range encs {
+			if b, err := enc.NewEncoder().String(e.Value); err == nil && b != e.Value {
+				add(b, i, formCharset)
+			}
+		}
+	}
+	return out
+}
+
+type escaped struct {
+	text string
+	esc  uint8
+}
+
+// escapedOnce lists the value as the common encoders write it: JSON
+// (Go's, with and without HTML escapes, and PHP's \/ and \uXXXX), HTML
+// (package html and html/template) and URL (query and path). The matcher
+// decodes one layer of escapes itself, in any style; these patterns let it
+// find a value escaped twice, like a request body echoed inside a JSON
+// string ("\\\"quoted\\\"") or HTML carried in JSON ("\u0026lt;").
+func escapedOnce(v string) []escaped {
+	var out []escaped
+	add := func(s string, esc uint8) {
+		if s != v {
+			out = append(out, escaped{s, esc})
+		}
+	}
+	if utf8.ValidString(v) {
+		goJSON, plainJSON := jsonString(v, true), jsonString(v, false)
+		add(goJSON, escJSON)
+		add(plainJSON, escJSON)
+		add(phpJSON(plainJSON), escJSON)
+		add(html.EscapeString(v), escHTML)
+		add(template.HTMLEscapeString(v), escHTML)
+	}
+	add(url.QueryEscape(v), escURL)
+	add(url.PathEscape(v), escURL)
+	return out
+}
+
+func jsonString(v string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	enc.Encode(v)
+	s := strings.TrimSuffix(b.String(), "\n")
+	return s[1 : len(s)-1]
+}
+
+// phpJSON is json_encode's default: / as \/ and non-ASCII as \uXXXX.
+func phpJSON(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '/':
+			b.WriteString(`\/`)
+		case r < utf8.RuneSelf:
+			b.WriteRune(r)
+		default:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04x`, u)
+			}
+		}
+	}
+	return b.String()
+}
+
+// base64Cores returns, for a value of at least minBase64 bytes, the part
+// of its base64 encoding that does not depend on the bytes around it, at
+// each of the three alignments the value can have in a longer encoded
+// text, in the standard and the URL alphabet. Padding lies outside the
+// core, so padded and unpadded encodings both contain it. The characters
+// left out at each end carry at most 4 bits of the value each.
+func base64Cores(v string) []string {
+	if len(v) < minBase64 {
+		return nil
+	}
+	var out []string
+	for align := 0; align < 3; align++ {
+		buf := make([]byte, align+len(v))
+		copy(buf[align:], v)
+		enc := base64.StdEncoding.EncodeToString(buf)
+		// Character k holds bits [6k, 6k+6); v holds bits
+		// [8*align, 8*(align+len(v))).
+		lo := (8*align + 5) / 6
+		hi := 8 * (align + len(v)) / 6
+		core := enc[lo:hi]
+		out = append(out, core)
+		if u := strings.NewReplacer("+", "-", "/", "_").Replace(core); u != core {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func charsetEncoding(cs string) encoding.Encoding {
+	if e, err := ianaindex.MIME.Encoding(cs); err == nil && e != nil {
+		return e
+	}
+	if e, err := htmlindex.Get(cs); err == nil {
+		return e
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// replacer replaces every form of every secret with its placeholder and,
+// while Scrub runs, counts where.
+type replacer struct {
+	mt       *matcher
+	ph       [][]byte // placeholder per secret
+	counting bool
+	places   []map[string]int
+	order    [][]string
+	forms    []map[string]bool
+}
+
+func newReplacer(list []*entry, charsets map[string]bool) *replacer {
+	r := &replacer{counting: true}
+	var names []string
+	for _, e := range list {
+		r.ph = append(r.ph, []byte(e.Placeholder))
+		names = append(names, e.Role)
+		r.places = append(r.places, map[string]int{})
+		r.order = append(r.order, nil)
+		r.forms = append(r.forms, map[string]bool{})
+	}
+	r.mt = newMatcher(patterns(list, charsets), names)
+	return r
+}
+
+// tally returns what was counted for secret i.
+func (r *replacer) tally(i int) (int, []Place, []string) {
+	total := 0
+	var places []Place
+	for _, w := range r.order[i] {
+		places = append(places, Place{Where: w, Count: r.places[i][w]})
+		total += r.places[i][w]
+	}
+	var forms []string
+	for _, f := range formNames {
+		if r.forms[i][f] {
+			forms = append(forms, f)
+		}
+	}
+	return total, places, forms
+}
+
+// formNames are the names of the forms, in the order the report lists them.
+var formNames = []string{"plain", "URL-encoded", "JSON-escaped", "HTML-escaped", "base64", "Basic credential", "charset"}
+
+func formsOf(kind formKind, inner, esc uint8) []string {
+	var out []string
+	esc |= inner
+	switch kind {
+	case formEncoded:
+	case formBase64:
+		out = append(out, "base64")
+	case formAlias:
+		out = append(out, "Basic credential")
+	case formCharset:
+		out = append(out, "charset")
+	default:
+		if esc == 0 {
+			out = append(out, "plain")
+		}
+	}
+	if esc&escURL != 0 {
+		out = append(out, "URL-encoded")
+	}
+	if esc&escJSON != 0 {
+		out = append(out, "JSON-escaped")
+	}
+	if esc&escHTML != 0 {
+		out = append(out, "HTML-escaped")
+	}
+	return out
+}
+
+// bytes returns b with every match replaced; b itself when nothing
+// matched. where names the place for the counts; partial is set for a
+// body cut short, whose end may hold the start of a secret.
+func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	ms := r.mt.find(b, partial)
+	if len(ms) == 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(ms)*8)
+	last := 0
+	for _, m := range ms {
+		p := &r.mt.pats[m.pat]
+		out = append(out, b[last:m.start]...)
+		out = append(out, r.ph[p.secret]...)
+		last = m.end
+		if r.counting && where != "" {
+			if r.places[p.secret][where] == 0 {
+				r.order[p.secret] = append(r.order[p.secret], where)
+			}
+			r.places[p.secret][where]++
+			for _, f := range formsOf(p.kind, p.inner, m.esc) {
+				r.forms[p.secret][f] = true
+			}
+		}
+	}
+	return append(out, b[last:]...)
+}
+
+func (r *replacer) str(s, where string) string {
+	if s == "" {
+		return s
+	}
+	return string(r.bytes([]byte(s), where, false))
+}
+
+func (r *replacer) headers(h capture.Headers, hop int, side string) capture.Headers {
+	out := h.Clone()
+	for i := range out {
+		at := where(hop, side+out[i].Name)
+		out[i].Name = r.str(out[i].Name, at)
+		out[i].Value = r.str(out[i].Value, at)
+	}
+	return out
+}
+
+// body redacts a body. The UTF-8 copy is redacted too but not counted: it
+// holds the same occurrences as Data.
+func (r *replacer) body(b capture.Body, at string) capture.Body {
+	cut := b.Truncated || b.Broken != ""
+	b.Data = r.bytes(b.Data, at, cut)
+	if b.UTF8 != nil {
+		counting := r.counting
+		r.counting = false
+		b.UTF8 = r.bytes(b.UTF8, at, cut)
+		r.counting = counting
+	}
+	b.Broken = r.str(b.Broken, at)
+	b.ContentType = r.str(b.ContentType, at)
+	return b
+}
+
+// exchange returns a redacted deep copy of ex. Every string the report can
+// show passes through here.
+func (r *replacer) exchange(ex *capture.Exchange) capture.Exchange {
+	out := *ex
+	out.Source.From = r.str(ex.Source.From, "source")
+	out.Proxy = r.str(ex.Proxy, "proxy URL")
+	if ex.Fault != nil {
+		f := *ex.Fault
+		f.Message, f.Detail = r.str(f.Message, "error message"), r.str(f.Detail, "error message")
+		out.Fault = &f
+	}
+	out.Hops = make([]capture.Hop, len(ex.Hops))
+	for i, h := range ex.Hops {
+		h.Request.URL = r.str(h.Request.URL, where(i, "URL"))
+		h.Request.Header = r.headers(h.Request.Header, i, "header ")
+		h.Request.Body = r.body(h.Request.Body, where(i, "request body"))
+		h.Dropped = append([]string(nil), h.Dropped...)
+		for j := range h.Dropped {
+			h.Dropped[j] = r.str(h.Dropped[j], where(i, "dropped headers"))
+		}
+		if h.Response != nil {
+			resp := *h.Response
+			resp.StatusText = r.str(resp.StatusText, where(i, "response status"))
+			resp.Header = r.headers(resp.Header, i, "response header ")
+			resp.Body = r.body(resp.Body, where(i, "response body"))
+			h.Response = &resp
+		}
+		if h.TLS != nil {
+			t := *h.TLS
+			at := where(i, "TLS")
+			t.VerifyError = r.str(t.VerifyError, at)
+			t.ServerName = r.str(t.ServerName, at)
+			t.Chain = append([]capture.Cert(nil), t.Chain...)
+			for j := range t.Chain {
+				c := &t.Chain[j]
+				c.Subject, c.Issuer = r.str(c.Subject, at), r.str(c.Issuer, at)
+				c.Names = append([]string(nil), c.Names...)
+				for k := range c.Names {
+					c.Names[k] = r.str(c.Names[k], at)
+				}
+			}
+			h.TLS = &t
+		}
+		out.Hops[i] = h
+	}
+	return out
+}

@@ -1,0 +1,249 @@
+package redact
+
+import (
+	"bytes"
+	"strings"
+)
+
+// credentialFields are the names of query parameters, JSON fields and form
+// fields whose value is a secret, normalized by normName. They are the
+// fields Alteg.io uses for credentials (see shared/notes/altegio-api.md)
+// and the keys the official integration hub redacts. "2fa.secret" is
+// covered by "secret", which matches at any depth.
+var credentialFields = []string{
+	"password", "old_password", "new_password", "passwd",
+	"token", "user_token", "partner_token", "access_token", "refresh_token", "id_token",
+	"system_user_token", "auth_token",
+	"api_key", "apikey", "secret", "secret_key", "client_secret",
+	"sign", "signature", "user_data_sign",
+	"authorization",
+}
+
+// headerWords mark a header whose whole value is a credential, e.g.
+// X-Api-Key or X-Auth-Token.
+var headerWords = []string{"token", "secret", "key", "auth", "session", "signature", "password"}
+
+// notCredentialHeaders contain a header word but carry no credential:
+// challenges and CORS lists only name the scheme or the headers.
+var notCredentialHeaders = map[string]bool{
+	"wwwauthenticate":    true,
+	"proxyauthenticate":  true,
+	"authenticationinfo": true,
+}
+
+// genericFields are field names too vague to name a secret on their own;
+// their role takes the parent key as a prefix ("2fa" + "secret" becomes
+// 2fa_secret).
+var genericFields = map[string]bool{"secret": true, "token": true, "key": true, "sign": true, "signature": true}
+
+// normName folds a field or header name for matching: lower case, with -
+// and _ removed, so that "API-Key", "api_key" and "apiKey" are one name.
+func normName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == '_':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// nameSet matches field names: the built-in credential list plus the
+// names given with --redact-field. A dotted name ("2fa.secret") matches
+// the end of a JSON path.
+type nameSet struct {
+	plain  map[string]bool     // normalized single names
+	lasts  map[string]bool     // normalized last names of the dotted ones
+	dotted [][]string          // normalized path suffixes
+	last2  [256 * 256 / 8]byte // bitset of the last two lower-cased bytes of every name, a cheap first filter
+	maxLen int                 // longest raw name worth normalizing
+}
+
+func newNameSet(extra []string) *nameSet {
+	ns := &nameSet{plain: map[string]bool{}, lasts: map[string]bool{}}
+	add := func(n string) {
+		if strings.Contains(n, ".") {
+			var parts []string
+			for _, p := range strings.Split(n, ".") {
+				if p = normName(p); p != "" {
+					parts = append(parts, p)
+				}
+			}
+			if len(parts) > 0 {
+				ns.dotted = append(ns.dotted, parts)
+				ns.lasts[parts[len(parts)-1]] = true
+				ns.addLast(parts[len(parts)-1])
+			}
+			return
+		}
+		if n = normName(n); n != "" {
+			ns.plain[n] = true
+			ns.addLast(n)
+		}
+	}
+	for _, n := range credentialFields {
+		add(n)
+	}
+	for _, n := range extra {
+		add(n)
+	}
+	return ns
+}
+
+func (ns *nameSet) addLast(n string) {
+	// Room for separators in the raw spelling: "user-data-sign".
+	if l := 2*len(n) + 2; l > ns.maxLen {
+		ns.maxLen = l
+	}
+	if len(n) == 1 {
+		for c := 0; c < 256; c++ {
+			ns.setLast(byte(c), n[0])
+		}
+		return
+	}
+	ns.setLast(n[len(n)-2], n[len(n)-1])
+}
+
+func (ns *nameSet) setLast(a, b byte) {
+	for _, x := range []byte{a, upper(a)} {
+		for _, y := range []byte{b, upper(b)} {
+			k := int(x)<<8 | int(y)
+			ns.last2[k>>3] |= 1 << (k & 7)
+		}
+	}
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// maybe is a fast filter for a raw (still JSON-escaped) key: false means
+// it cannot be a credential name. It checks the last two bytes first,
+// then the whole name folded in a stack buffer, so that the common case
+// costs no allocation.
+func (ns *nameSet) maybe(raw []byte) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return true // an escaped key: decide on the decoded name
+	}
+	if len(raw) > ns.maxLen {
+		return false
+	}
+	// The last two bytes that are not separators.
+	var last [2]byte
+	n := 0
+	for i := len(raw) - 1; i >= 0 && n < 2; i-- {
+		if c := raw[i]; c != '-' && c != '_' {
+			last[1-n] = c
+			n++
+		}
+	}
+	if n == 2 {
+		k := int(last[0])<<8 | int(last[1])
+		if ns.last2[k>>3]&(1<<(k&7)) == 0 {
+			return false
+		}
+	}
+	var buf [128]byte
+	n = 0
+	for _, c := range raw {
+		switch {
+		case c == '-' || c == '_':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if n == len(buf) {
+			return true
+		}
+		buf[n] = c
+		n++
+	}
+	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]
+}
+
+// field reports whether a field named name at the end of path (the names
+// of the enclosing objects, outermost first) is a credential.
+func (ns *nameSet) field(name string, path []string) bool {
+	n := normName(name)
+	if ns.plain[n] {
+		return true
+	}
+	for _, d := range ns.dotted {
+		if d[len(d)-1] != n || len(d)-1 > len(path) {
+			continue
+		}
+		ok := true
+		for i := 0; i < len(d)-1; i++ {
+			if normName(path[len(path)-(len(d)-1)+i]) != d[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// header reports whether a header's whole value is a credential: its
+// name suggests one, or it was named with --redact-field.
+func (ns *nameSet) header(name string) bool {
+	n := normName(name)
+	if notCredentialHeaders[n] {
+		return false
+	}
+	if ns.plain[n] {
+		return true
+	}
+	for _, w := range headerWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// roleName turns a name into a placeholder-safe role: lower-case letters,
+// digits and single underscores, e.g. "X-Api-Key" -> "x_api_key".
+func roleName(s string) string {
+	var b strings.Builder
+	under := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			if b.Len() > 0 {
+				under = true
+			}
+			continue
+		}
+		if under {
+			b.WriteByte('_')
+			under = false
+		}
+		b.WriteByte(c)
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "secret"
+	}
+	return b.String()
+}
