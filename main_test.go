@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -369,4 +370,20 @@ func ticketBodies(t *testing.T, path string) (text, html string) {
 		}
 	}
 	return text, html
+}
+
+func TestLimitMemory(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+
+	debug.SetMemoryLimit(1 << 40)
+	limitMemory(func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); got != softMemoryLimit {
+		t.Errorf("limit = %d, want %d", got, softMemoryLimit)
+	}
+	debug.SetMemoryLimit(1 << 40)
+	limitMemory(func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] })
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit = %d; GOMEMLIMIT set by the user must win", got)
+	}
 }

@@ -9,7 +9,8 @@ import (
 
 // renderFunc renders the ticket with the bodies of ex (already cut) and
 // extra notes for the reader.
-type renderFunc func(ex *capture.Exchange, notes []string) (*Rendered, error)
+// With measure, only Rendered.Size is filled in.
+type renderFunc func(ex *capture.Exchange, notes []string, measure bool) (*Rendered, error)
 
 // fitBudget renders the ticket and, when the message is larger than the
 // budget, cuts every body to a common cap, so that the largest bodies are
@@ -22,33 +23,55 @@ func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
 	if limit == 0 {
 		limit = DefaultMaxSize
 	}
-	full, err := render(&t.Exchange, nil)
-	if err != nil || limit < 0 || int64(len(full.EML)) <= limit {
-		return full, err
+	// When the bodies alone cannot fit, the full render is skipped: it
+	// would be the largest of all, and the peak memory of a big ticket.
+	var fullSize int64
+	over := "would be " // how the warning states fullSize
+	if est := leastSize(&t.Exchange); limit >= 0 && est > limit {
+		fullSize, over = est, "would be over "
+	} else {
+		full, err := render(&t.Exchange, nil, false)
+		if err != nil || limit < 0 || int64(len(full.EML)) <= limit {
+			return full, err
+		}
+		fullSize = int64(len(full.EML))
 	}
-	try := func(limitCap int) (*Rendered, error) {
+	try := func(limitCap int, measure bool) (*Rendered, error) {
 		ex, cuts := cutBodies(&t.Exchange, limitCap)
 		var notes []string
 		for _, c := range cuts {
 			notes = append(notes, fmt.Sprintf("To keep this message under %s, %s.", capture.ByteCount(limit), c))
 		}
-		r, err := render(ex, notes)
+		r, err := render(ex, notes, measure)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range cuts {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("the ticket would be %s, over its %s budget: %s", capture.ByteCount(int64(len(full.EML))), capture.ByteCount(limit), c))
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the ticket %s%s, over its %s budget: %s", over, capture.ByteCount(fullSize), capture.ByteCount(limit), c))
 		}
 		return r, nil
 	}
 
+	// The search keeps only sizes, and the chosen cap is rendered once more
+	// at the end: one render more, but never two large ones in memory.
+	measure := func(limitCap int) (int64, error) {
+		r, err := try(limitCap, true)
+		if err != nil {
+			return 0, err
+		}
+		return r.Size, nil
+	}
 	lo, hi := 0, longestBody(&t.Exchange) // the cap lo fits; hi does not
-	best, err := try(lo)
+	sizeLo, err := measure(lo)
 	if err != nil {
 		return nil, err
 	}
-	sizeLo, sizeHi := int64(len(best.EML)), int64(len(full.EML))
+	sizeHi := fullSize
 	if sizeLo > limit {
+		best, err := try(lo, false)
+		if err != nil {
+			return nil, err
+		}
 		best.Warnings = append(best.Warnings, fmt.Sprintf("the ticket is %s even with every body left out, over its %s budget; it was written anyway", capture.ByteCount(sizeLo), capture.ByteCount(limit)))
 		return best, nil
 	}
@@ -62,13 +85,13 @@ func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
 			guess, streak = lo+(hi-lo)/2, 0
 		}
 		guess = min(max(guess, lo+1), hi-1)
-		r, err := try(guess)
+		size, err := measure(guess)
 		if err != nil {
 			return nil, err
 		}
 		moved := -1
-		if size := int64(len(r.EML)); size <= limit {
-			lo, sizeLo, best, moved = guess, size, r, +1
+		if size <= limit {
+			lo, sizeLo, moved = guess, size, +1
 		} else {
 			hi, sizeHi = guess, size
 		}
@@ -78,7 +101,26 @@ func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
 			side, streak = moved, 1
 		}
 	}
-	return best, nil
+	return try(lo, false)
+}
+
+// leastSize is a lower bound of the size of the message for ex. Every
+// body is in request.har, and the first request's and the final
+// response's bodies are attached too; attachments are base64-encoded
+// (4 bytes for 3).
+func leastSize(ex *capture.Exchange) int64 {
+	var n int64
+	for _, h := range ex.Hops {
+		n += int64(len(h.Request.Body.Data))
+		if h.Response != nil {
+			n += int64(len(h.Response.Body.Data))
+		}
+	}
+	n += int64(len(ex.First().Request.Body.Data))
+	if r := ex.Response(); r != nil {
+		n += int64(len(r.Body.Data))
+	}
+	return n * 4 / 3
 }
 
 // longestBody is the length of the longest body kept in ex.

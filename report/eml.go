@@ -94,6 +94,8 @@ type attachment = File
 type Rendered struct {
 	// EML is the whole message.
 	EML []byte
+	// Size is len(EML).
+	Size int64
 	// Files are what --out-dir writes: ticket.txt and ticket.html (the
 	// body parts, with the token values left out of their Tokens
 	// section), every attachment of the .eml byte for byte, and
@@ -135,14 +137,18 @@ func Render(t Ticket) (*Rendered, error) {
 			values[markers[s.Role]], _ = tokenShown(s, &t)
 		}
 	}
-	return fitBudget(&t, func(cut *capture.Exchange, notes []string) (*Rendered, error) {
-		return render(&t, cut, notes, markers, values)
+	return fitBudget(&t, func(cut *capture.Exchange, notes []string, measure bool) (*Rendered, error) {
+		return render(&t, cut, notes, markers, values, measure)
 	})
 }
 
 // render renders t with ex in place of t.Exchange (ex has the bodies cut
 // to the budget) and notes added to the ticket's notes.
-func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map[string]string) (*Rendered, error) {
+//
+// With measure, only the size of the message is wanted: it is counted,
+// not kept (Rendered.EML is nil and Size is set), which spares the
+// budget's search a full copy of the message per try.
+func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map[string]string, measure bool) (*Rendered, error) {
 	tt := *t
 	tt.Exchange = *ex
 	guard := t.Redact
@@ -179,8 +185,23 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 		secrets = strings.ReplaceAll(secrets, m, val)
 	}
 
+	subject := string(guard([]byte(v.Subject)))
+	if measure {
+		var n countWriter
+		if err := writeMessage(&n, &tt, subject, emlText, emlHTML, atts); err != nil {
+			return nil, err
+		}
+		return &Rendered{Size: int64(n)}, nil
+	}
+	// Size the buffer once: base64 and quoted-printable grow the parts by
+	// about a third, and a doubling buffer would hold up to twice that.
 	var buf bytes.Buffer
-	if err := writeMessage(&buf, &tt, string(guard([]byte(v.Subject))), emlText, emlHTML, atts); err != nil {
+	est := len(emlText) + len(emlHTML)
+	for _, a := range atts {
+		est += len(a.Data)
+	}
+	buf.Grow(est*4/3 + 64<<10)
+	if err := writeMessage(&buf, &tt, subject, emlText, emlHTML, atts); err != nil {
 		return nil, err
 	}
 	files := []File{
@@ -189,7 +210,15 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	}
 	files = append(files, atts...)
 	files = append(files, File{Name: "secrets.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(secrets)})
-	return &Rendered{EML: buf.Bytes(), Files: files}, nil
+	return &Rendered{EML: buf.Bytes(), Size: int64(buf.Len()), Files: files}, nil
+}
+
+// countWriter counts what is written to it and keeps nothing.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
 }
 
 // writeMessage writes the MIME message: the text and HTML bodies as

@@ -182,15 +182,22 @@ type Fault struct {
 // Encode returns ex, which must be redacted already, as an indented HAR
 // 1.2 document. version is the altegio-ticket version for log.creator.
 func Encode(ex *capture.Exchange, version string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Marshal once, then indent into a buffer sized up front: an indenting
+	// json.Encoder grows two buffers by doubling, which for a body of a few
+	// MiB held four copies of it at once.
+	var flat bytes.Buffer
+	enc := json.NewEncoder(&flat)
 	enc.SetEscapeHTML(false) // "<" stays "<", so the file reads as sent
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(Build(ex, version)); err != nil {
 		// Every field is a string, number or bool that json can write.
 		panic(fmt.Sprintf("har: encoding: %v", err))
 	}
-	return buf.Bytes()
+	var out bytes.Buffer
+	out.Grow(flat.Len() + flat.Len()/8 + 4<<10)
+	if err := json.Indent(&out, flat.Bytes(), "", "  "); err != nil {
+		panic(fmt.Sprintf("har: indenting: %v", err))
+	}
+	return out.Bytes()
 }
 
 // Build returns the HAR document for ex.
