@@ -5,8 +5,6 @@ package report
 func textRecorded(w *textWriter, v *view) {
 	if v.Recorded != "" {
 		w.p("")
-		w.p("%s", v.Recorded)
+		w.wrap("", "", v.Recorded)
 	}
 }
-
-func init() { textSections["recorded"] = textRecorded }

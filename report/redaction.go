@@ -11,11 +11,6 @@ import (
 // "secrets"), the redaction report (section "redaction"), and how the
 // Tokens section shows the two tokens (in full, or masked).
 
-func init() {
-	textSections["secrets"] = textSecrets
-	textSections["redaction"] = textRedaction
-}
-
 // secretRow is one line of the secrets list. It never holds a value.
 type secretRow struct {
 	Role        string // "partner token"

@@ -299,3 +299,26 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionsAreWired: every section in the list renders in at least one
+// part, and nothing is registered that the list does not name (it would
+// never be shown).
+func TestSectionsAreWired(t *testing.T) {
+	listed := map[string]bool{}
+	for _, name := range sections {
+		listed[name] = true
+		if textSections[name] == nil && htmlTemplate.Lookup("section-"+name) == nil {
+			t.Errorf("section %q has neither a text function nor a template", name)
+		}
+	}
+	for name := range textSections {
+		if !listed[name] {
+			t.Errorf("text section %q is not in the sections list", name)
+		}
+	}
+	for _, tpl := range htmlTemplate.Templates() {
+		if name, ok := strings.CutPrefix(tpl.Name(), "section-"); ok && !listed[name] {
+			t.Errorf("template section-%s is not in the sections list", name)
+		}
+	}
+}

@@ -18,12 +18,15 @@ func (w *textWriter) heading(title string) { w.p("\n## %s", title) }
 // textSections renders each section of the text part; see sections.
 var textSections = map[string]func(*textWriter, *view){
 	"fault":      textFault,
+	"recorded":   textRecorded,
 	"findings":   textFindings,
 	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,
 	"redirects":  textRedirects,
 	"connection": textConnection,
+	"secrets":    textSecrets,
+	"redaction":  textRedaction,
 	"tokens":     textTokens,
 }
 
