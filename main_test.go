@@ -61,7 +61,7 @@ func TestRunExitCodes(t *testing.T) {
 		"version":              {[]string{"--version"}, "", 0, ""},
 		"missing URL":          {[]string{"-H", "Accept: x"}, "", 2, "missing URL"},
 		"two URLs":             {[]string{srv.URL, srv.URL}, "", 2, "expected one URL"},
-		"unknown flag":         {[]string{"--nope", srv.URL}, "", 2, "unknown flag: --nope"},
+		"unknown flag":         {[]string{"--nope", srv.URL}, "", 2, "unknown option --nope"},
 		"bad scheme":           {[]string{"ftp://example.com/x"}, "", 2, "only http:// and https://"},
 		"header without colon": {[]string{"-H", "Authorization Bearer x", srv.URL}, "", 2, "has no colon"},
 		"unreadable body file": {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), srv.URL}, "", 2, "cannot read the file"},
@@ -293,7 +293,7 @@ func TestRunNamesTheCause(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if !strings.Contains(stderr, tc.wantDo) || !strings.Contains(stderr, "the ticket is written in case it doesn't help") {
+			if !strings.Contains(stderr, tc.wantDo) || !strings.Contains(stderr, "if that doesn't help, send the ticket") {
 				t.Errorf("terminal does not say %q:\n%s", tc.wantDo, stderr)
 			}
 			for _, tok := range []string{e2ePartner, e2eUser} {

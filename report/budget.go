@@ -36,6 +36,7 @@ func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
 		if err != nil {
 			return nil, err
 		}
+		r.Cut = len(cuts) > 0
 		for _, c := range cuts {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("the ticket would be %s, over its %s budget: %s", capture.ByteCount(int64(len(full.EML))), capture.ByteCount(limit), c))
 		}
