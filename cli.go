@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -189,9 +190,23 @@ func checkAddress(flag, addr string) error {
 // that a refused path never costs a replay.
 func outputPath(cfg *config, now time.Time) (string, error) {
 	if cfg.output != "" {
-		if !cfg.force {
-			if _, err := os.Lstat(cfg.output); err == nil {
-				return "", usagef("%s already exists; choose another -o or add --force to overwrite it", cfg.output)
+		fi, err := os.Lstat(cfg.output)
+		switch {
+		case err == nil && fi.IsDir():
+			return "", usagef("-o %s is a folder; give a file name, e.g. -o %s", cfg.output, filepath.Join(cfg.output, "ticket.eml"))
+		case !strings.EqualFold(filepath.Ext(cfg.output), ".eml"):
+			// Most likely curl's -o, which saves the response: here the
+			// file is the ticket, and mail clients open it by its name.
+			return "", usagef("-o %s: the ticket is an email, which mail clients open by its .eml name; use e.g. -o ticket.eml (curl's -o, which saves the response, has no meaning here)", cfg.output)
+		case err == nil && !cfg.force:
+			return "", usagef("%s already exists; choose another -o or add --force to overwrite it", cfg.output)
+		}
+		if dir := filepath.Dir(cfg.output); dir != "." {
+			switch fi, err := os.Stat(dir); {
+			case errors.Is(err, os.ErrNotExist):
+				return "", usagef("-o %s: the folder %s does not exist; create it first (mkdir -p %s) or choose another path", cfg.output, dir, dir)
+			case err == nil && !fi.IsDir():
+				return "", usagef("-o %s: %s is a file, not a folder; choose another path", cfg.output, dir)
 			}
 		}
 		return cfg.output, nil

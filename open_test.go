@@ -137,7 +137,7 @@ func TestVersion(t *testing.T) {
 			"v0.0.0-20261120100000-0123456789ab+dirty 0123456789ab+dirty",
 			"altegio-ticket v0.0.0-20261120100000-0123456789ab+dirty\nrevision 0123456789abcdef0123456789abcdef01234567 (with uncommitted changes), committed 2026-11-20T10:00:00Z\nbuilt 2026-11-29T18:00:00Z with go1.26.8 for linux/amd64\n"},
 		"clone, -buildvcs=false": {info("(devel)"), "", "(devel)",
-			"altegio-ticket (devel)\nrevision unknown: built without VCS information; build from a git clone with go build -buildvcs=true\nbuilt with go1.26.8 for linux/amd64\n"},
+			"altegio-ticket (devel)\nrevision unknown: built without VCS information; build in a git clone (not a worktree) with go build -buildvcs=true\nbuilt with go1.26.8 for linux/amd64\n"},
 		"no build info": {nil, "", "(devel)", ""},
 	}
 	for name, tc := range tests {

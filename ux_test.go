@@ -14,9 +14,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 )
 
 // fakeTerm is a stream that testSystem reports as a terminal.
@@ -383,18 +385,21 @@ func TestRunJSONFault(t *testing.T) {
 	}
 }
 
-// TestRunJSONWriteFails: when the ticket cannot be written the object
-// still comes, with the error and no ticket, and the exit code is 1.
+// TestRunJSONWriteFails: when not every file can be written after the
+// call, the object still comes, with the error, and the exit code is 1.
 func TestRunJSONWriteFails(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("needs /proc, where no folder can be made")
+	}
 	srv := echoServer(t)
-	out := filepath.Join(t.TempDir(), "no", "such", "dir", "t.eml")
-	code, stdout := runSys(t, testSystem(t), nil, &bytes.Buffer{}, nil, "--json", "-o", out, srv.URL)
+	out := filepath.Join(t.TempDir(), "t.eml")
+	code, stdout := runSys(t, testSystem(t), nil, &bytes.Buffer{}, nil, "--json", "-o", out, "--out-dir", "/proc/self/altegio-ticket-test", srv.URL)
 	var got jsonResult
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil || code != 1 {
 		t.Fatalf("exit %d, %v:\n%s", code, err, stdout)
 	}
-	if got.Ticket != nil || got.Error == "" || got.Status == nil {
-		t.Errorf("ticket %+v, error %q, status %+v", got.Ticket, got.Error, got.Status)
+	if got.Ticket == nil || got.OutDir != nil || !strings.Contains(got.Error, "--out-dir") || got.Status == nil {
+		t.Errorf("ticket %+v, out_dir %+v, error %q, status %+v", got.Ticket, got.OutDir, got.Error, got.Status)
 	}
 }
 
@@ -528,6 +533,7 @@ func TestRunUsageErrors(t *testing.T) {
 		"bad number":            {[]string{"--har", "x.har", "--entry", "two"}, `--entry "two": must be an integer`},
 		"bad max-time":          {[]string{"-m", "soon", "http://h/"}, `-m/--max-time "soon": want a number of seconds`},
 		"two URLs":              {[]string{"http://h/a", "http://h/b"}, "expected one URL, got 2"},
+		"curl's -o":             {[]string{"-o", "response.json", "http://h/"}, "use e.g. -o ticket.eml (curl's -o, which saves the response, has no meaning here)"},
 		"unset bad flag syntax": {[]string{"---x", "http://h/"}, `"---x" is not an option`},
 	}
 	for name, tc := range tests {
@@ -573,3 +579,45 @@ func TestSafeRunPanics(t *testing.T) {
 type panicWriter struct{}
 
 func (panicWriter) Write([]byte) (int, error) { panic("boom") }
+
+// TestHelp checks the help a new user reads: 80 columns, the groups in
+// order, every option of ours and curl's main ones, the worked examples
+// for the Alteg.io flows, and how each mail client sends the .eml.
+func TestHelp(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "--help")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for i, line := range strings.Split(stdout, "\n") {
+		if n := utf8.RuneCountInString(line); n > 79 {
+			t.Errorf("line %d is %d columns: %q", i+1, n, line)
+		}
+	}
+	at := 0
+	for _, want := range []string{"Usage:", "Quick: ", "Request (", "Inputs (", "Output:", "Redaction (", "Safety:", "Other:", "Examples:",
+		"Authorization: Bearer PARTNER_TOKEN, User USER_TOKEN", "https://api.alteg.io/api/v1/auth", "--curl @cmd.txt", "--har session.har",
+		"Sending the ticket:", "Outlook opens it as a draft", "Edit As New Message", "Send Again (⇧⌘D)", "Webmail", "Exit status:"} {
+		i := strings.Index(stdout[at:], want)
+		if i < 0 {
+			t.Fatalf("%q is missing or out of order", want)
+		}
+		at += i
+	}
+	// Every option of ours is explained.
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	cfg := &config{}
+	fs.StringVar(&cfg.output, "output", "", "")
+	var in inputFlags
+	in.register(fs)
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	names = append(names, "force", "to", "from", "max-eml-size", "out-dir", "yes", "demo", "version", "max-body", "redact", "redact-env",
+		"redact-field", "mask-tokens", "redact-pii", "color", "json", "print", "show-tokens", "open", "help", "timeout",
+		"request", "header", "data", "data-raw", "data-binary", "data-urlencode", "get", "head", "user", "cookie", "user-agent",
+		"referer", "compressed", "url", "insecure", "max-time")
+	for _, n := range names {
+		if !strings.Contains(stdout, "--"+n+" ") && !strings.Contains(stdout, "--"+n+"\n") {
+			t.Errorf("--%s is not in the help", n)
+		}
+	}
+}

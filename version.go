@@ -83,7 +83,7 @@ func (v buildVersion) long(built, platform string) string {
 		}
 		b.WriteString("\n")
 	case v.Module == "(devel)" || v.Module == "":
-		b.WriteString("revision unknown: built without VCS information; build from a git clone with go build -buildvcs=true\n")
+		b.WriteString("revision unknown: built without VCS information; build in a git clone (not a worktree) with go build -buildvcs=true\n")
 	}
 	if built != "" {
 		fmt.Fprintf(&b, "built %s ", built)
