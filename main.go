@@ -10,8 +10,14 @@
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
-// diagnose.Run names the likely cause, and report.Write turns the result
+// diagnose.Run names the likely cause, and report.Render turns the result
 // into the .eml.
+//
+// The rest is this package's: the flags and their errors (cli.go,
+// usage.go), the terminal (console.go: whether a stream is a terminal,
+// colour; progress.go: the progress line drawn from capture's progress
+// hook), the summary on stderr (summary.go), --json (jsonout.go), --open
+// (open.go) and --version (version.go). No other package prints.
 package main
 
 import (
@@ -148,9 +154,9 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			From:         cfg.source,
 		}
 		stop := func() {}
-		if stderrTTY {
-			// The progress line is for people: a terminal only, so that
-			// CI logs and pipes stay clean.
+		if stderrTTY && getenv("TERM") != "dumb" {
+			// The progress line is for people: a terminal that can
+			// redraw a line only, so that CI logs and pipes stay clean.
 			opts.Progress, stop = startProgress(stderr, sys, sys.width(stderr), pal)
 		}
 		ex = capture.Replay(ctx, cfg.request, opts)

@@ -81,15 +81,15 @@ func printSummary(w io.Writer, o *outcome, pal palette, goos string) {
 // class, then the call and how long it took.
 func statusLine(ex *capture.Exchange, pal palette) string {
 	first := ex.First()
-	var mark, outcome string
+	var mark, text string
 	color := pal.red
 	switch r := ex.Response(); {
 	case ex.Fault != nil:
-		mark, outcome = "✗", terminalSafe(ex.Fault.Message)
+		mark, text = "✗", terminalSafe(ex.Fault.Message)
 	case r == nil:
-		mark, outcome = "✗", "no response"
+		mark, text = "✗", "no response"
 	default:
-		outcome = strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, terminalSafe(r.StatusText)))
+		text = strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, terminalSafe(r.StatusText)))
 		switch {
 		case r.Status < 300:
 			mark, color = "✓", pal.green
@@ -102,7 +102,7 @@ func statusLine(ex *capture.Exchange, pal palette) string {
 		}
 	}
 	call := terminalSafe(first.Request.Method) + " " + cutRunes(terminalSafe(first.Request.URL), maxURL)
-	return fmt.Sprintf("%s %s  %s  %s", color(mark), pal.bold(color(outcome)), call, pal.dim("("+durationText(ex)+")"))
+	return fmt.Sprintf("%s %s  %s  %s", color(mark), pal.bold(color(text)), call, pal.dim("("+durationText(ex)+")"))
 }
 
 // printFindings lists the top findings, most severe first, each with its

@@ -269,8 +269,8 @@ func TestRunProgressOnTerminal(t *testing.T) {
 	}
 }
 
-// TestRunNoProgressOffTerminal: the same slow call with stderr not a
-// terminal shows no progress at all, whatever the clock says.
+// TestRunNoProgressOffTerminal: a call with stderr not a terminal, or a
+// dumb one, shows no progress at all, whatever the clock says.
 func TestRunNoProgressOffTerminal(t *testing.T) {
 	ticks := make(chan time.Time, 10)
 	for i := 0; i < 10; i++ {
@@ -287,6 +287,12 @@ func TestRunNoProgressOffTerminal(t *testing.T) {
 	code, _ := runSys(t, sys, nil, &stderr, nil, "-o", filepath.Join(t.TempDir(), "t.eml"), srv.URL)
 	if code != 0 || strings.Contains(stderr.String(), "\r") || escape.MatchString(stderr.String()) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	// A terminal that cannot redraw a line (TERM=dumb) gets none either.
+	var term fakeTerm
+	code, _ = runSys(t, sys, nil, &term, map[string]string{"TERM": "dumb"}, "-o", filepath.Join(t.TempDir(), "t.eml"), srv.URL)
+	if code != 0 || strings.Contains(term.String(), "\r") || escape.MatchString(term.String()) {
+		t.Errorf("TERM=dumb: exit %d, stderr %q", code, term.String())
 	}
 }
 
