@@ -158,3 +158,26 @@ func TestVersion(t *testing.T) {
 		t.Errorf("--version: exit %d, %q", code, stdout)
 	}
 }
+
+// TestRunOpenWithTheRealSystem runs --open through run, with the real
+// system and a fake xdg-open first on PATH that logs its arguments: the
+// wiring main uses, end to end.
+func TestRunOpenWithTheRealSystem(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("xdg-open is the Linux opener")
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "xdg-open.log")
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" >> "+log+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out := filepath.Join(t.TempDir(), "t.eml")
+	var stdout, stderr strings.Builder
+	env := map[string]string{"DISPLAY": ":0"}
+	code := run(context.Background(), []string{"--open", "--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	b, _ := os.ReadFile(log)
+	if code != 0 || string(b) != out+"\n" || !strings.Contains(stderr.String(), "opened:   in your mail client (xdg-open)") {
+		t.Errorf("exit %d, xdg-open got %q; stderr:\n%s", code, b, stderr.String())
+	}
+}
