@@ -8,7 +8,7 @@ import (
 	"math"
 	"net/url"
 	"os"
-	"runtime/debug"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +60,14 @@ type config struct {
 	redactEnv    []string
 	maskTokens   bool
 	redactPII    bool
+
+	// Terminal and output modes: --color, --json, --print, --show-tokens
+	// and --open.
+	color      string
+	jsonOut    bool
+	print      bool
+	showTokens bool
+	open       bool
 }
 
 var errHelp = errors.New("help requested")
@@ -70,114 +78,6 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
-
-const usageText = `altegio-ticket replays a failing Alteg.io API call and writes an email-ready
-.eml ticket for api@alteg.io, with every token and secret redacted.
-
-Usage:
-  altegio-ticket [flags] URL          same flags as curl: change curl's first word
-  altegio-ticket --curl @cmd.txt      a curl command copied from a browser or Postman
-  altegio-ticket --har FILE           the failing call in a browser's HAR export
-  altegio-ticket --demo               try it against a built-in local server
-
-Request (curl's options):
-  -X, --request METHOD     method (default GET, or POST when a body is given)
-  -H, --header 'N: v'      header, repeatable; the value is kept verbatim.
-                           'Name:' drops a default header, 'Name;' sends it empty
-  -d, --data DATA          body; @file reads a file (CR and LF stripped),
-                           @- reads stdin; repeated values are joined with &
-      --data-raw DATA      body taken literally, no @file
-      --data-binary DATA   body; @file is read byte for byte
-      --data-urlencode D   body, percent-encoded: 'name=value', 'name@file'
-      --json DATA          JSON body, with JSON Content-Type and Accept
-  -G, --get                send the -d data in the URL's query instead
-  -I, --head               send HEAD
-  -u, --user USER:PASS     basic authentication
-  -b, --cookie 'N=V; ...'  cookies (a cookie file is not read)
-  -A, --user-agent UA      User-Agent;  -e, --referer URL  Referer
-      --compressed         ask for gzip or deflate (not br or zstd, which the
-                           ticket could not decode)
-      --url URL            the URL, as a flag
-  -k, --insecure           skip TLS certificate verification (said in the ticket)
-  -m, --max-time SECONDS   curl's limit for the call; --timeout wins over it
-      --timeout DURATION   limit for the whole call (default 30s; 0 = none)
-      --max-body SIZE      keep at most SIZE of each body in the ticket (default
-                           5MiB, e.g. 512KiB, 20MiB); the rest is counted, not kept
-  Options that change only what curl prints (-s, -S, -v, -i, -L, -o FILE in a
-  pasted command, -w, ...) are accepted and change nothing. An option the tool
-  cannot honour (-F, -x, --digest, ...) is an error that says what to do.
-
-Other inputs:
-      --curl CMD           a whole curl command, as Chrome, Firefox or Postman
-                           copy it (bash or Windows cmd quoting); @FILE reads it
-                           from a file, - from stdin. Options given here too
-                           win over the pasted ones (-H replaces that header)
-      --har FILE           replay an entry of a HAR file saved from the
-                           browser's network panel: by default the last
-                           failing API call
-      --entry N            the entry to use, counting from 1
-      --list               list the entries (URLs without secrets) and exit
-      --no-replay          send nothing: build the ticket from what was
-                           recorded (--har, or --response / --status)
-      --response FILE      with --no-replay: the response saved by curl -i
-                           (- reads stdin)
-      --status CODE        with --no-replay: the status; --response FILE is
-                           then just the body
-
-Output:
-  -o, --output FILE        where to write the .eml
-                           (default altegio-ticket-YYYYMMDD-HHMMSS.eml here)
-      --force              overwrite FILE (and files in --out-dir) if they exist
-      --to ADDR            recipient (default api@alteg.io)
-      --from ADDR          sender; left for your mail client to fill when empty
-      --max-eml-size SIZE  keep the .eml under SIZE (default 10MiB; e.g. 500KiB,
-                           20MB, 0 for no limit): the largest bodies are cut
-      --out-dir DIR        also write the ticket unpacked into DIR: ticket.txt,
-                           ticket.html, request.har, postman_collection.json,
-                           replay.sh, the bodies, and secrets.txt (the tokens).
-                           DIR must be new or empty unless --force is given
-
-Safety:
-  -y, --yes                replay POST, PUT, PATCH or DELETE without asking.
-                           Replaying a booking call books again.
-
-Redaction (tokens, passwords, cookies, API keys, JWTs... are found on their own):
-      --redact VALUE       also remove this literal secret (at least 6
-                           characters), repeatable
-      --redact-env NAME    also remove the value of environment variable NAME,
-                           repeatable; keeps the secret out of shell history
-      --redact-field NAME  also remove the value of fields and headers named
-                           NAME (JSON, form, query; "2fa.secret" for a path)
-      --mask-tokens        show only the first and last 4 characters of the
-                           partner and user tokens, for sending them another way
-      --redact-pii         mask email addresses and phone numbers in the bodies
-
-Other:
-      --demo               run against a built-in Alteg.io-like server
-      --version            print the version
-  -h, --help               print this help
-
-Examples:
-  # A business-data call with both tokens:
-  altegio-ticket -H 'Accept: application/vnd.api.v2+json' \
-    -H 'Authorization: Bearer PARTNER_TOKEN, User USER_TOKEN' \
-    https://api.alteg.io/api/v1/records/123456
-
-  # Getting a user token (the password is redacted from the ticket):
-  altegio-ticket -y -H 'Accept: application/vnd.api.v2+json' \
-    -H 'Content-Type: application/json' -H 'Authorization: Bearer PARTNER_TOKEN' \
-    -d '{"login":"me@example.com","password":"..."}' \
-    https://api.alteg.io/api/v1/auth
-
-  # A call copied from Chrome (Network panel: Copy as cURL) and saved to a file:
-  altegio-ticket --curl @cmd.txt -o ticket.eml
-
-  # A booking call that must not be sent twice, with the response curl -i saved:
-  altegio-ticket --no-replay --curl @cmd.txt --response response.txt
-
-Exit status: 0 a ticket was written (whatever the API answered),
-             1 no ticket could be written, 2 the command line is wrong.
-`
 
 // parseArgs parses the command line into a config, with no environment
 // for a pasted command's $NAME variables.
@@ -204,13 +104,20 @@ func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string
 	fs.StringVar(&cfg.outDir, "out-dir", "", "")
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
-	fs.BoolVar(&cfg.version, "version", false, "")
+	fs.BoolVarP(&cfg.version, "version", "V", false, "")
 	maxBody := fs.String("max-body", "5MiB", "")
 	fs.StringArrayVar(&cfg.redactValues, "redact", nil, "")
 	fs.StringArrayVar(&cfg.redactEnv, "redact-env", nil, "")
 	fs.StringArrayVar(&cfg.redactFields, "redact-field", nil, "")
 	fs.BoolVar(&cfg.maskTokens, "mask-tokens", false, "")
 	fs.BoolVar(&cfg.redactPII, "redact-pii", false, "")
+	fs.StringVar(&cfg.color, "color", colorAuto, "")
+	// --json is the JSON summary here; curl's --json DATA (a JSON body)
+	// is read in a pasted command (--curl), where it cannot clash.
+	fs.BoolVar(&cfg.jsonOut, "json", false, "")
+	fs.BoolVar(&cfg.print, "print", false, "")
+	fs.BoolVar(&cfg.showTokens, "show-tokens", false, "")
+	fs.BoolVar(&cfg.open, "open", false, "")
 	help := fs.BoolP("help", "h", false, "")
 	in := &inputFlags{}
 	in.register(fs)
@@ -223,13 +130,16 @@ func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, errHelp
 		}
-		return nil, usagef("%s (see --help)", strings.Join(strings.Fields(err.Error()), " "))
+		return nil, flagError(fs, err)
 	}
 	if *help {
 		return nil, errHelp
 	}
 	if cfg.version {
 		return cfg, nil
+	}
+	if err := checkModes(cfg, fs); err != nil {
+		return nil, err
 	}
 	maxBodyBytes, err := parseSize(*maxBody)
 	if err == nil && maxBodyBytes < 1 {
@@ -280,9 +190,23 @@ func checkAddress(flag, addr string) error {
 // that a refused path never costs a replay.
 func outputPath(cfg *config, now time.Time) (string, error) {
 	if cfg.output != "" {
-		if !cfg.force {
-			if _, err := os.Lstat(cfg.output); err == nil {
-				return "", usagef("%s already exists; choose another -o or add --force to overwrite it", cfg.output)
+		fi, err := os.Lstat(cfg.output)
+		switch {
+		case err == nil && fi.IsDir():
+			return "", usagef("-o %s is a folder; give a file name, e.g. -o %s", cfg.output, filepath.Join(cfg.output, "ticket.eml"))
+		case !strings.EqualFold(filepath.Ext(cfg.output), ".eml"):
+			// Most likely curl's -o, which saves the response: here the
+			// file is the ticket, and mail clients open it by its name.
+			return "", usagef("-o %s: the ticket is an email, which mail clients open by its .eml name; use e.g. -o ticket.eml (curl's -o, which saves the response, has no meaning here)", cfg.output)
+		case err == nil && !cfg.force:
+			return "", usagef("%s already exists; choose another -o or add --force to overwrite it", cfg.output)
+		}
+		if dir := filepath.Dir(cfg.output); dir != "." {
+			switch fi, err := os.Stat(dir); {
+			case errors.Is(err, os.ErrNotExist):
+				return "", usagef("-o %s: the folder %s does not exist; create it first (mkdir -p %s) or choose another path", cfg.output, dir, dir)
+			case err == nil && !fi.IsDir():
+				return "", usagef("-o %s: %s is a file, not a folder; choose another path", cfg.output, dir)
 			}
 		}
 		return cfg.output, nil
@@ -301,13 +225,14 @@ func outputPath(cfg *config, now time.Time) (string, error) {
 
 var errDeclined = errors.New("not replayed: you declined; nothing was sent and no ticket was written")
 
-// confirmReplay asks before a method that changes data is sent again.
-func confirmReplay(cfg *config, stdin io.Reader, stderr io.Writer) error {
+// confirmReplay asks before a method that changes data is sent again,
+// when stdin is a terminal (stdinTTY); otherwise it refuses.
+func confirmReplay(cfg *config, stdin io.Reader, stdinTTY bool, stderr io.Writer) error {
 	m := strings.ToUpper(cfg.request.Method)
 	if cfg.yes || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" {
 		return nil
 	}
-	if !isTerminal(stdin) {
+	if !stdinTTY {
 		return usagef("refusing to replay %s without confirmation: it may create a booking or a payment twice; add --yes to send it", cfg.request.Method)
 	}
 	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ", cfg.request.Method, redactedForPrompt(cfg.request.URL))
@@ -327,43 +252,6 @@ func redactedForPrompt(raw string) string {
 		return "to the URL"
 	}
 	return "to " + u.Scheme + "://" + u.Host + "/…"
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// userAgent is the User-Agent sent when the user gives none, in place of
-// curl's own.
-func userAgent() string {
-	v := "dev"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		v = strings.TrimPrefix(bi.Main.Version, "v")
-	}
-	return "altegio-ticket/" + v
-}
-
-// versionString is the module version and VCS revision from the build.
-func versionString() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(devel)"
-	}
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
 }
 
 // parseSize reads a byte size for --max-body and --max-eml-size: a number

@@ -10,4 +10,9 @@ require (
 	golang.org/x/net v0.43.0
 )
 
-require golang.org/x/text v0.28.0
+require (
+	golang.org/x/term v0.34.0
+	golang.org/x/text v0.28.0
+)
+
+require golang.org/x/sys v0.35.0 // indirect

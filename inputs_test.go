@@ -425,7 +425,7 @@ func TestRunInputErrors(t *testing.T) {
 		"demo with curl":            {[]string{"--demo", "--curl", "curl http://x"}, "drop --curl"},
 		"refused option in flags":   {[]string{"-x", "http://proxy:1", "http://x.test"}, "set HTTPS_PROXY"},
 		"pasted POST not confirmed": {[]string{"--curl", "curl -d a=1 http://127.0.0.1:1/x"}, "refusing to replay POST"},
-		"our flag typo":             {[]string{"--nope", "http://x.test"}, "unknown flag: --nope"},
+		"our flag typo":             {[]string{"--nope", "http://x.test"}, "unknown option --nope"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

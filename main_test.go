@@ -58,24 +58,25 @@ func TestRunExitCodes(t *testing.T) {
 		wantCode int
 		wantErr  string // a substring of stderr
 	}{
-		"help":                 {[]string{"--help"}, "", 0, ""},
-		"version":              {[]string{"--version"}, "", 0, ""},
-		"missing URL":          {[]string{"-H", "Accept: x"}, "", 2, "missing URL"},
-		"two URLs":             {[]string{srv.URL, srv.URL}, "", 2, "expected one URL"},
-		"unknown flag":         {[]string{"--nope", srv.URL}, "", 2, "unknown flag: --nope"},
-		"bad scheme":           {[]string{"ftp://example.com/x"}, "", 2, "only http:// and https://"},
-		"header without colon": {[]string{"-H", "Authorization Bearer x", srv.URL}, "", 2, "has no colon"},
-		"unreadable body file": {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), srv.URL}, "", 2, "cannot read the file"},
-		"negative timeout":     {[]string{"--timeout", "-1s", srv.URL}, "", 2, "must not be negative"},
-		"bad --from":           {[]string{"--from", "me", srv.URL}, "", 2, "not an email address"},
-		"demo with URL":        {[]string{"--demo", srv.URL}, "", 2, "drop the URL"},
-		"POST not confirmed":   {[]string{"-d", "{}", "-o", filepath.Join(dir, "post.eml"), srv.URL}, "", 2, "refusing to replay POST"},
-		"DELETE not confirmed": {[]string{"-X", "DELETE", "-o", filepath.Join(dir, "del.eml"), srv.URL}, "", 2, "add --yes"},
-		"output exists":        {[]string{"-o", existing, srv.URL}, "", 2, "already exists"},
-		"POST with --yes":      {[]string{"-y", "-d", "{}", "-o", filepath.Join(dir, "yes.eml"), srv.URL}, "", 0, ""},
-		"GET 401 is success":   {[]string{"-o", filepath.Join(dir, "get.eml"), srv.URL}, "", 0, ""},
-		"refused still writes": {[]string{"-o", filepath.Join(dir, "refused.eml"), "http://127.0.0.1:1/api/v1/records/1"}, "", 0, "refused the connection"},
-		"unwritable output":    {[]string{"-o", filepath.Join(dir, "no", "such", "dir.eml"), srv.URL}, "", 1, "no ticket written"},
+		"help":                  {[]string{"--help"}, "", 0, ""},
+		"version":               {[]string{"--version"}, "", 0, ""},
+		"missing URL":           {[]string{"-H", "Accept: x"}, "", 2, "missing URL"},
+		"two URLs":              {[]string{srv.URL, srv.URL}, "", 2, "expected one URL"},
+		"unknown flag":          {[]string{"--nope", srv.URL}, "", 2, "unknown option --nope"},
+		"bad scheme":            {[]string{"ftp://example.com/x"}, "", 2, "only http:// and https://"},
+		"header without colon":  {[]string{"-H", "Authorization Bearer x", srv.URL}, "", 2, "has no colon"},
+		"unreadable body file":  {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), srv.URL}, "", 2, "cannot read the file"},
+		"negative timeout":      {[]string{"--timeout", "-1s", srv.URL}, "", 2, "must not be negative"},
+		"bad --from":            {[]string{"--from", "me", srv.URL}, "", 2, "not an email address"},
+		"demo with URL":         {[]string{"--demo", srv.URL}, "", 2, "drop the URL"},
+		"POST not confirmed":    {[]string{"-d", "{}", "-o", filepath.Join(dir, "post.eml"), srv.URL}, "", 2, "refusing to replay POST"},
+		"DELETE not confirmed":  {[]string{"-X", "DELETE", "-o", filepath.Join(dir, "del.eml"), srv.URL}, "", 2, "add --yes"},
+		"output exists":         {[]string{"-o", existing, srv.URL}, "", 2, "already exists"},
+		"POST with --yes":       {[]string{"-y", "-d", "{}", "-o", filepath.Join(dir, "yes.eml"), srv.URL}, "", 0, ""},
+		"GET 401 is success":    {[]string{"-o", filepath.Join(dir, "get.eml"), srv.URL}, "", 0, ""},
+		"refused still writes":  {[]string{"-o", filepath.Join(dir, "refused.eml"), "http://127.0.0.1:1/api/v1/records/1"}, "", 0, "refused the connection"},
+		"output folder missing": {[]string{"-o", filepath.Join(dir, "no", "such", "dir.eml"), srv.URL}, "", 2, "does not exist; create it first"},
+		"output is a folder":    {[]string{"-o", dir, srv.URL}, "", 2, "is a folder; give a file name"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -294,7 +295,7 @@ func TestRunNamesTheCause(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if !strings.Contains(stderr, tc.wantDo) || !strings.Contains(stderr, "the ticket is written in case it doesn't help") {
+			if !strings.Contains(stderr, tc.wantDo) || !strings.Contains(stderr, "if that doesn't help, send the ticket") {
 				t.Errorf("terminal does not say %q:\n%s", tc.wantDo, stderr)
 			}
 			for _, tok := range []string{e2ePartner, e2eUser} {

@@ -17,7 +17,12 @@ import (
 func writeFile(path string, data []byte, force bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".altegio-ticket-*.tmp") // mode 0600
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot write in %s (permission denied); choose a folder you can write to with -o", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the folder %s does not exist; create it first, or choose another -o", dir)
+	case err != nil:
 		return fmt.Errorf("creating a file in %s: %w", dir, err)
 	}
 	tmpName := tmp.Name()

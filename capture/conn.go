@@ -116,6 +116,7 @@ func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn,
 	hctx, cancel := context.WithTimeout(ctx, tlsTimeout)
 	defer cancel()
 	r.tlsEvent(func(h *hopRec, now time.Time) { h.tlsStart, h.tlsDialed = now, true })
+	r.phase(PhaseTLS)
 	err = tc.HandshakeContext(hctx)
 	cs := tc.ConnectionState()
 	r.tlsEvent(func(h *hopRec, now time.Time) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -85,6 +86,37 @@ func BenchmarkReplayLargeBody(b *testing.B) {
 			b.Fatalf("fault %+v", ex.Fault)
 		}
 	}
+}
+
+// BenchmarkReplayLargeBodyProgress is BenchmarkReplayLargeBody with a
+// progress hook that takes a lock per report, as the terminal's progress
+// line does: what the hook costs a large download.
+func BenchmarkReplayLargeBodyProgress(b *testing.B) {
+	const size = 64 << 20
+	url := bigServer(b, size)
+	var mu sync.Mutex
+	var last Progress
+	reports := 0
+	hook := func(p Progress) {
+		mu.Lock()
+		last = p
+		reports++
+		mu.Unlock()
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		ex := get(url, Options{Progress: hook})
+		if ex.Fault != nil || ex.Response().Body.Size != size {
+			b.Fatalf("fault %+v", ex.Fault)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if last.Received != size {
+		b.Fatalf("the last report counts %d bytes", last.Received)
+	}
+	b.ReportMetric(float64(reports)/float64(b.N), "reports/op")
 }
 
 // BenchmarkReadBounded measures the body reader alone, without a network:

@@ -61,6 +61,14 @@ type Options struct {
 	Now func() time.Time
 	// From is recorded as Exchange.Source.From.
 	From string
+	// Progress, when set, is told when the replay enters a new phase
+	// (see Phase) and, while a response body is read, after each read
+	// from the connection. It is called from the transport's goroutines,
+	// possibly from several at once, so it must be safe for concurrent
+	// use and return quickly; phases of one hop may be reported out of
+	// order (HTTP/2 can report the request written after the answer
+	// began). Nil costs nothing.
+	Progress func(Progress)
 }
 
 func (o Options) maxBody() int64 {
@@ -179,6 +187,8 @@ func (r *recorder) hasResponse() bool {
 // hopRec is a hop being recorded, with the phase timestamps it needs.
 type hopRec struct {
 	hop Hop
+	// host is Progress.Host for this hop.
+	host string
 
 	start, dnsStart, connStart, tlsStart time.Time
 	wrote, firstByte, done               time.Time
@@ -200,10 +210,14 @@ type hopRec struct {
 func (r *recorder) cur() *hopRec { return r.recs[len(r.recs)-1] }
 
 func (r *recorder) newHop(method, rawURL string, body Body) {
-	r.recs = append(r.recs, &hopRec{hop: Hop{
+	h := &hopRec{hop: Hop{
 		Request: Sent{Method: method, URL: rawURL, Body: body},
 		Timings: NoTimings(),
-	}})
+	}}
+	if r.opt.Progress != nil {
+		h.host = progressHost(rawURL)
+	}
+	r.recs = append(r.recs, h)
 }
 
 // hops finalises the timings and returns the recorded hops.
@@ -388,7 +402,10 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
 		},
-		DNSStart: func(httptrace.DNSStartInfo) { at(func(h *hopRec, now time.Time) { h.dnsStart = now }) },
+		DNSStart: func(httptrace.DNSStartInfo) {
+			at(func(h *hopRec, now time.Time) { h.dnsStart = now })
+			r.phase(PhaseResolving)
+		},
 		DNSDone: func(httptrace.DNSDoneInfo) {
 			at(func(h *hopRec, now time.Time) { h.hop.Timings.DNS = now.Sub(h.dnsStart) })
 		},
@@ -399,6 +416,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				}
 				h.dialAddr = addr
 			})
+			r.phase(PhaseConnecting)
 		},
 		ConnectDone: func(_, addr string, err error) {
 			at(func(h *hopRec, now time.Time) {
@@ -420,6 +438,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 					h.tlsStart = now
 				}
 			})
+			r.phase(PhaseTLS)
 		},
 		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
 			at(func(h *hopRec, now time.Time) {
@@ -447,6 +466,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 					}
 				}
 			})
+			r.phase(PhaseSending)
 		},
 		WroteHeaderField: func(key string, values []string) {
 			at(func(h *hopRec, _ time.Time) {
@@ -466,9 +486,28 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.wrote = now
 				h.wroteAll = info.Err == nil
 			})
+			if info.Err == nil {
+				r.phase(PhaseWaiting)
+			}
 		},
 		GotFirstResponseByte: func() { at(func(h *hopRec, now time.Time) { h.firstByte = now }) },
 	}
+}
+
+// phase reports that the current hop entered ph, unless the replay is
+// over.
+func (r *recorder) phase(ph Phase) {
+	if r.opt.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	p := Progress{Phase: ph, Hop: len(r.recs) - 1, Host: r.cur().host, Size: -1}
+	r.mu.Unlock()
+	r.report(p)
 }
 
 // origin says who put a header with this name on the wire: the user or the
@@ -518,7 +557,13 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	r.mu.Lock()
 	h := r.cur()
 	resp := h.hop.Response
+	hop := len(r.recs) - 1
 	r.mu.Unlock()
+	if r.opt.Progress != nil {
+		p := Progress{Phase: PhaseReceiving, Hop: hop, Host: h.host, Size: want}
+		r.report(p)
+		rc = &progressReader{r: rc, rec: r, base: p}
+	}
 	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody(), want)
 	now := r.opt.now()
 	r.mu.Lock()

@@ -243,6 +243,18 @@ func TestShortSecret(t *testing.T) {
 	}
 }
 
+// TestShortURLPassword: a short password in a URL's user:password@ is
+// replaced there, where it ends at the @.
+func TestShortURLPassword(t *testing.T) {
+	ex := exWith("http://u:ab1@h/x", nil, `{"note":"ab1@example.com"}`, "application/json", nil, "", "")
+	res := Scrub(ex, Policy{})
+	got := []string{res.Exchange.First().Request.URL, string(res.Exchange.First().Request.Body.Data)}
+	want := []string{"http://u:{{password}}@h/x", `{"note":"ab1@example.com"}`}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
 // TestEverywhere: a secret is replaced in every string of the exchange.
 func TestEverywhere(t *testing.T) {
 	const s = "everywhere/secret-1"

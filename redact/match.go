@@ -323,7 +323,7 @@ func (mt *matcher) findShort(t []byte, ms []match) []match {
 				break
 			}
 			s, e := i+j, i+j+len(p)
-			if opensValue(t, s) && closesValue(t, e) {
+			if opensValue(t, s) && (closesValue(t, e) || closesUserinfo(t, s, e)) {
 				ms = append(ms, match{start: s, end: e, pat: pi})
 			}
 			i = s + 1
@@ -352,6 +352,12 @@ func closesValue(t []byte, e int) bool {
 		return true
 	}
 	return false
+}
+
+// closesUserinfo reports whether t[s:e] is the password of a URL's
+// user:password@, which ends at the @ after it.
+func closesUserinfo(t []byte, s, e int) bool {
+	return s > 0 && t[s-1] == ':' && e < len(t) && t[e] == '@'
 }
 
 // choose picks matches leftmost-longest, without overlaps and never

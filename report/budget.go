@@ -46,6 +46,7 @@ func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
 		if err != nil {
 			return nil, err
 		}
+		r.Cut = len(cuts) > 0
 		for _, c := range cuts {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("the ticket %s%s, over its %s budget: %s", over, capture.ByteCount(fullSize), capture.ByteCount(limit), c))
 		}

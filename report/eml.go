@@ -55,6 +55,10 @@ type Ticket struct {
 	// MaskTokens shows the two tokens as their first and last 4
 	// characters in the Tokens section (--mask-tokens).
 	MaskTokens bool
+	// Printed renders for --print, where the text part alone goes to
+	// stdout: Rendered.Text lists no attachments (none go with it), and
+	// masked tokens are said to be masked by --print.
+	Printed bool
 
 	To   string // DefaultTo when empty
 	From string // left out when empty, for the mail client to fill
@@ -101,9 +105,15 @@ type Rendered struct {
 	// section), every attachment of the .eml byte for byte, and
 	// secrets.txt, the Tokens section alone with the values.
 	Files []File
+	// Text is the text/plain body part as the .eml carries it, Tokens
+	// section included (masked with Ticket.MaskTokens), for --print.
+	Text []byte
 	// Warnings say what the user should know, e.g. that bodies were cut
 	// to keep the message under the size budget. They hold no secret.
 	Warnings []string
+	// Cut is true when bodies were cut to keep the message under the
+	// size budget; Warnings says which.
+	Cut bool
 }
 
 // Write writes t as an .eml message to w.
@@ -210,7 +220,7 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	}
 	files = append(files, atts...)
 	files = append(files, File{Name: "secrets.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(secrets)})
-	return &Rendered{EML: buf.Bytes(), Size: int64(buf.Len()), Files: files}, nil
+	return &Rendered{EML: buf.Bytes(), Size: int64(buf.Len()), Files: files, Text: []byte(emlText)}, nil
 }
 
 // countWriter counts what is written to it and keeps nothing.

@@ -83,6 +83,10 @@ func TestFilesAreTheAttachments(t *testing.T) {
 		if p.ContentType == "text/plain" && got != strings.ReplaceAll(p.Body, "\r\n", "\n") {
 			t.Errorf("%s is not the text part with the values left out", name)
 		}
+		// Rendered.Text (--print) is the text part itself, values in.
+		if p.ContentType == "text/plain" && string(r.Text) != strings.ReplaceAll(p.Body, "\r\n", "\n") {
+			t.Errorf("Rendered.Text is not the text part of the .eml")
+		}
 	}
 }
 
@@ -286,8 +290,8 @@ func TestBudgetCutsTheLargestBody(t *testing.T) {
 	if !strings.Contains(string(files["request.har"]), `"_truncated": true`) {
 		t.Error("the HAR does not mark the body as truncated")
 	}
-	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "the response body was cut") {
-		t.Errorf("warnings = %q", r.Warnings)
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "the response body was cut") || !r.Cut {
+		t.Errorf("warnings = %q, cut %v", r.Warnings, r.Cut)
 	}
 	// Nothing is cut when the ticket fits.
 	tk.MaxSize = 0
@@ -295,7 +299,7 @@ func TestBudgetCutsTheLargestBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Warnings) != 0 || bytes.Contains(r.EML, []byte("To keep this message under")) {
+	if len(r.Warnings) != 0 || r.Cut || bytes.Contains(r.EML, []byte("To keep this message under")) {
 		t.Errorf("a ticket of %d bytes under the default budget was cut: %q", len(r.EML), r.Warnings)
 	}
 }

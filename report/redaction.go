@@ -100,7 +100,10 @@ func addRedaction(v *view, t *Ticket) {
 // last 4 characters are shown; support matches it by its fingerprint.
 func tokenShown(s redact.Secret, t *Ticket) (string, string) {
 	why := ""
-	if t.MaskTokens {
+	switch {
+	case t.MaskTokens && t.Printed:
+		why = "masked by --print (--show-tokens shows them): first and last 4 characters"
+	case t.MaskTokens:
 		why = "masked with --mask-tokens: first and last 4 characters"
 	}
 	for _, o := range t.Secrets {

@@ -46,7 +46,7 @@ func renderText(v *view) string {
 			f(w, v)
 		}
 	}
-	if len(v.Attachments) > 0 {
+	if len(v.Attachments) > 0 && !v.Printed {
 		w.heading("Attachments")
 		width := 0
 		for _, a := range v.Attachments {
@@ -139,7 +139,10 @@ func textConnection(w *textWriter, v *view) {
 func textTokens(w *textWriter, v *view) {
 	w.heading("Tokens")
 	w.wrap("", "", "Support asks for both tokens separately; they appear nowhere else in this message.")
-	if v.MaskTokens {
+	switch {
+	case v.MaskTokens && v.Printed:
+		w.wrap("", "", "They are shown masked here; match them by their SHA-256 fingerprints.")
+	case v.MaskTokens:
 		w.wrap("", "", "They are shown masked here and will be sent another way; match them by their SHA-256 fingerprints.")
 	}
 	for _, t := range v.Tokens {

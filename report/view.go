@@ -70,6 +70,8 @@ type view struct {
 	Secrets    []secretRow
 	Redaction  redactionView
 	MaskTokens bool
+	// Printed is Ticket.Printed.
+	Printed bool
 }
 
 type attachmentRow struct {
@@ -105,6 +107,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		URL:     first.Request.URL,
 		Started: ex.Started.UTC().Format("2006-01-02 15:04:05 MST"),
 		Version: t.Version,
+		Printed: t.Printed,
 	}
 	v.Source = "replayed by altegio-ticket"
 	if !ex.Source.Replayed {

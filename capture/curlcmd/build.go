@@ -21,6 +21,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -172,6 +173,9 @@ func (f *Flags) Build(env Env) (*Command, error) {
 
 	switch {
 	case f.Method != "":
+		if !validMethod(f.Method) {
+			return nil, fmt.Errorf("-X %q is not an HTTP method: a method is one word of letters, such as GET, POST or DELETE", f.Method)
+		}
 		req.Method = f.Method
 	case f.Head:
 		req.Method = "HEAD"
@@ -261,28 +265,31 @@ func orNone(v string) string {
 
 // ParseURL checks a URL the way curl reads it: a missing scheme means
 // http://, and only http and https are supported. It returns the URL with
-// its scheme.
+// its scheme. Its errors say where the URL breaks and never quote the
+// path, the query or a user:password, which may hold a token.
 func ParseURL(raw string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s != raw {
-		return "", fmt.Errorf("the URL %q has spaces around it; remove them", raw)
+		return "", errors.New("the URL has spaces or a line break around it; remove them (quote the URL as one argument)")
 	}
+	added := 0
 	if !strings.Contains(s, "://") {
-		s = "http://" + s
+		s, added = "http://"+s, len("http://")
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return "", fmt.Errorf("the URL %q cannot be parsed: %v", raw, err)
+		return "", urlProblem(s, added, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("the URL %q uses %q; only http:// and https:// are supported", raw, u.Scheme)
+		return "", fmt.Errorf("the URL starts with %s://; only http:// and https:// are supported", u.Scheme)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("the URL %q has no host; write it as https://api.alteg.io/api/v1/...", raw)
+		return "", fmt.Errorf("the URL has no host after %s://; write it as https://api.alteg.io/api/v1/...", u.Scheme)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("the URL's port %s is not a port: use a number from 1 to 65535, or none (https:// means 443)", p)
+		}
 	}
 	return s, nil
 }

@@ -475,3 +475,52 @@ func newTestFlagSet() *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	return fs
 }
+
+// TestParseURLErrors checks that a URL error says where the URL breaks
+// and how to fix it, in one line, without quoting anything after the
+// host (a path or query may hold a token) or a user:password.
+func TestParseURLErrors(t *testing.T) {
+	tests := map[string]struct{ in, want string }{
+		"space in host":        {"http://exa mple.com/", `the URL breaks at character 11 after "http://exa": a space in the host name`},
+		"no scheme":            {"exa mple.com/x", `character 4 after "exa": a space in the host name`},
+		"userinfo masked":      {"http://me:SECRETVALUE@exa mple.com/", `after "http://…@exa": a space`},
+		"bad escape in path":   {"http://h/SECRETVALUE%zz", `character 21 in the path: a % not followed by two hex digits ("%zz"); write a literal % as %25`},
+		"escape in host":       {"http://ex%41mple.com/", `after "http://ex": a percent-escape (%41) in the host name`},
+		"control in query":     {"http://h/x?t=SECRETVALUE\x01", "in the query: a control character (U+0001)"},
+		"port not a number":    {"http://h:9x/", `after "http://h:": the port is not a number`},
+		"port out of range":    {"http://h:99999/", "port 99999 is not a port: use a number from 1 to 65535"},
+		"IPv6 unclosed":        {"http://[::1/x", "an IPv6 address without its closing ]"},
+		"not a scheme":         {"ht!tp://h/", `starts with "ht!tp://", which is not a scheme; start it with https://`},
+		"other scheme":         {"ftp://h/SECRETVALUE", "the URL starts with ftp://; only http:// and https:// are supported"},
+		"no host":              {"https:///SECRETVALUE", "no host after https://"},
+		"spaces around":        {" http://h/", "spaces or a line break around it"},
+		"bad userinfo":         {"http://a SECRETVALUE@h/", "user:password part has a character that must be percent-encoded"},
+		"userinfo short masks": {"http://u:SECRETVALUE@h:9x/", `after "http://…@h:"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseURL(tc.in)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "SECRETVALUE") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("the error quotes the URL's secret part, or is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestBadMethod(t *testing.T) {
+	for _, m := range []string{"GE T", "GET\r\n", "", "PO(ST"} {
+		f, _, err := Parse("curl -X '"+m+"' http://h/", nil)
+		if err == nil {
+			_, err = f.Build(Env{})
+		}
+		if m == "" {
+			continue // -X '' is curl's "no method given"
+		}
+		if err == nil || !strings.Contains(err.Error(), "is not an HTTP method") {
+			t.Errorf("-X %q: err = %v", m, err)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// system is what run takes from the machine besides its arguments,
+// streams and environment: whether a stream is a terminal, the clock of
+// the progress display, and the mail client opener. run uses the real
+// one; tests inject their own to drive both the terminal and the
+// non-terminal paths.
+type system struct {
+	// isTerminal reports whether a stream run was given (stdin, stdout
+	// or stderr) is an interactive terminal. It decides the replay
+	// prompt, colour and the progress display, so that they agree.
+	isTerminal func(stream any) bool
+	// width returns the width in columns of a terminal stream, or 0.
+	width func(stream any) int
+	// now is the clock of the progress display.
+	now func() time.Time
+	// ticker returns a channel that ticks every d, and a function that
+	// stops it.
+	ticker func(d time.Duration) (<-chan time.Time, func())
+	// open opens the .eml at path (absolute) in the default mail client
+	// and says how ("xdg-open"); see systemOpener.
+	open func(ctx context.Context, path string) (how string, err error)
+	// goos is runtime.GOOS, for the words of the next step.
+	goos string
+}
+
+// realSystem is the system of the running program.
+func realSystem(getenv func(string) string) *system {
+	return &system{
+		isTerminal: isTerminal,
+		width:      termWidth,
+		now:        time.Now,
+		ticker: func(d time.Duration) (<-chan time.Time, func()) {
+			t := time.NewTicker(d)
+			return t.C, t.Stop
+		},
+		open: systemOpener(runtime.GOOS, getenv, nil, openWait),
+		goos: runtime.GOOS,
+	}
+}
+
+// isTerminal reports whether s is a file open on a terminal. It asks the
+// terminal driver (golang.org/x/term), so /dev/null, which is a character
+// device but not a terminal, is not one.
+func isTerminal(s any) bool {
+	f, ok := s.(*os.File)
+	return ok && f != nil && term.IsTerminal(int(f.Fd()))
+}
+
+func termWidth(s any) int {
+	f, ok := s.(*os.File)
+	if !ok || f == nil {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// Colour modes of --color.
+const (
+	colorAuto   = "auto"
+	colorAlways = "always"
+	colorNever  = "never"
+)
+
+// useColor decides whether stderr gets colour: always or never when
+// --color says so; with auto, only on a terminal, and not when NO_COLOR
+// is set to anything (https://no-color.org) or TERM is dumb. On Windows,
+// auto also wants a terminal known to read escape codes (Windows
+// Terminal, or a TERM set by e.g. Git Bash): the old console shows them
+// as garbage.
+func useColor(mode string, stderrTTY bool, getenv func(string) string, goos string) bool {
+	switch mode {
+	case colorAlways:
+		return true
+	case colorNever:
+		return false
+	}
+	if !stderrTTY || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	if goos == "windows" {
+		return getenv("WT_SESSION") != "" || getenv("TERM") != "" || strings.EqualFold(getenv("ConEmuANSI"), "ON")
+	}
+	return true
+}
+
+// palette colours text with ANSI escape codes when on; off, it returns
+// the text unchanged, so the non-colour output has no escape code at all.
+type palette struct{ on bool }
+
+func (p palette) paint(code, s string) string {
+	if !p.on || s == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (p palette) red(s string) string    { return p.paint("31", s) }
+func (p palette) green(s string) string  { return p.paint("32", s) }
+func (p palette) yellow(s string) string { return p.paint("33", s) }
+func (p palette) blue(s string) string   { return p.paint("34", s) }
+func (p palette) cyan(s string) string   { return p.paint("36", s) }
+func (p palette) bold(s string) string   { return p.paint("1", s) }
+func (p palette) dim(s string) string    { return p.paint("2", s) }
