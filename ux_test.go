@@ -511,7 +511,7 @@ func TestRunUsageErrors(t *testing.T) {
 		want string
 	}{
 		"header without colon":  {[]string{"-H", "Authorization Bearer x", "http://h/"}, "has no colon; write it as -H 'Name: value'"},
-		"bad header name":       {[]string{"-H", "Bad Name: v", "http://h/"}, `the header name "Bad Name" is not valid`},
+		"bad header name":       {[]string{"-H", "Bad Name: v", "http://h/"}, `the header name starting "Bad" is not valid`},
 		"unreadable @file":      {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), "http://h/"}, "cannot read the file (no such file; check the path"},
 		"URL with a space":      {[]string{"http://exa mple.com/"}, `the URL breaks at character 11 after "http://exa": a space in the host name`},
 		"URL bad escape":        {[]string{"http://h/x%zz"}, "in the path: a % not followed by two hex digits"},

@@ -328,8 +328,12 @@ func appendQuery(target, q string) string {
 // "@file" reads one header per line.
 func headerList(values []string, dropped map[string]bool, env Env) (capture.Headers, error) {
 	var hs capture.Headers
-	for _, h := range values {
+	for i, h := range values {
 		if err := addHeader(&hs, dropped, h, env); err != nil {
+			if len(values) > 1 {
+				// Say which -H, since the message cannot quote it.
+				return nil, fmt.Errorf("-H number %d: %w", i+1, err)
+			}
 			return nil, err
 		}
 	}
@@ -358,11 +362,11 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 			*hs = append(*hs, capture.Header{Name: name, Value: "", Origin: capture.FromUser})
 			return nil
 		}
-		return fmt.Errorf("the header %s has no colon; write it as -H 'Name: value'", headerHint(h))
+		return fmt.Errorf("the header %shas no colon; write it as -H 'Name: value'", headerHint(h))
 	}
 	name, value := h[:colon], strings.TrimLeft(h[colon+1:], " \t")
 	if !validName(name) {
-		return fmt.Errorf("the header name %q is not valid (no spaces or special characters); write it as -H 'Name: value'", cut(name, 40))
+		return fmt.Errorf("the header name %sis not valid (no spaces or special characters); write it as -H 'Name: value'", headerHint(name))
 	}
 	if value == "" {
 		dropped[strings.ToLower(name)] = true
@@ -374,12 +378,17 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 
 // headerHint shows the start of a malformed header without its value,
 // which may be a token.
+// headerHint names a malformed header by its first word, followed by a
+// space, when that is safe to print: a word followed by more text and
+// shaped like a header name or a scheme ("Authorization", "Bearer"). A
+// header of one word may be a bare token (-H "$TOKEN"), and a long word
+// may be one too, so those are not shown; the message is then generic.
 func headerHint(h string) string {
-	first := strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == '\t' || r == '=' })
-	if len(first) == 0 {
-		return "value"
+	i := strings.IndexAny(h, " \t=")
+	if i <= 0 || i > 30 || !validName(h[:i]) {
+		return ""
 	}
-	return fmt.Sprintf("starting %q", cut(first[0], 40))
+	return fmt.Sprintf("starting %q ", h[:i])
 }
 
 func cut(s string, n int) string {

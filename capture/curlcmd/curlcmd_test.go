@@ -524,3 +524,30 @@ func TestBadMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderErrorsHideValues: a malformed -H may be a bare token
+// (-H "$TOKEN") or hold one after its first word; the error names the
+// header without quoting what could be secret.
+func TestHeaderErrorsHideValues(t *testing.T) {
+	tests := map[string]struct {
+		headers []string
+		want    string
+	}{
+		"bare token":           {[]string{"SECRETTOKEN6"}, "the header has no colon"},
+		"scheme and token":     {[]string{"Authorization Bearer SECRETTOKEN6"}, `the header starting "Authorization" has no colon`},
+		"token in a bad name":  {[]string{"Bearer SECRETTOKEN6: x"}, `the header name starting "Bearer" is not valid`},
+		"which of several -H":  {[]string{"Accept: */*", "SECRETTOKEN6"}, "-H number 2: the header has no colon"},
+		"long word not quoted": {[]string{"abcdefghijklmnopqrstuvwxyz0123456789 x"}, "the header has no colon"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := headerList(tc.headers, map[string]bool{}, Env{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "SECRETTOKEN6") || strings.Contains(err.Error(), "abcdefghij") {
+				t.Errorf("the error quotes the header: %v", err)
+			}
+		})
+	}
+}
