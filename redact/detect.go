@@ -340,15 +340,55 @@ func (d *detector) url(raw, at string) {
 	if j := strings.IndexByte(rest, '#'); j >= 0 {
 		rest, frag = rest[:j], rest[j+1:]
 	}
+	path := rest
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
 		d.form(rest[i+1:], at+" query ")
+		path = rest[:i]
 	}
+	d.path(path, at)
 	if frag != "" {
 		// #access_token=... of OAuth, or #/route?token=... of a web app.
 		if k := strings.IndexByte(frag, '?'); k >= 0 {
 			frag = frag[k+1:]
 		}
 		d.form(frag, at+" fragment ")
+	}
+}
+
+// pathSecrets are the Alteg.io paths that carry a secret as a segment
+// (shared/notes/altegio-api.md): the segments before the secret, and its
+// role. The partner token in an SMS callback URL is the partner token
+// support asks for; a record hash opens a client's record without a login.
+var pathSecrets = []struct {
+	before []string // the segments right before the secret
+	skip   int      // segments between them and the secret (an id)
+	role   string
+}{
+	{[]string{"smsprovider", "status", "callback"}, 0, RolePartnerToken},
+	{[]string{"user", "records"}, 1, "record_hash"},
+}
+
+// path reads the secrets that Alteg.io puts in URL paths. p is the
+// authority and path of a URL, without its query.
+func (d *detector) path(p, at string) {
+	segs := strings.Split(p, "/")
+	for i := range segs {
+		for _, ps := range pathSecrets {
+			j := i + len(ps.before) + ps.skip
+			if j >= len(segs) || segs[j] == "" {
+				continue
+			}
+			match := true
+			for k, want := range ps.before {
+				if !strings.EqualFold(segs[i+k], want) {
+					match = false
+					break
+				}
+			}
+			if match {
+				d.add(ps.role, pathUnescape(segs[j]), at+" path")
+			}
+		}
 	}
 }
 

@@ -56,6 +56,16 @@ func TestDetect(t *testing.T) {
 		policy Policy
 		want   []found
 	}{
+		// Only the tokens sent in Authorization are the ones the Tokens
+		// section shows; one met elsewhere is removed under a numbered role.
+		"partner token in the SMS callback path": {
+			ex:   exWith("https://api.alteg.io/api/v1/smsprovider/status/callback/cb-partner-77", nil, "", "", nil, "", ""),
+			want: []found{{"partner_token_2", "cb-partner-77", []string{"URL path"}}},
+		},
+		"record hash in the client's record path": {
+			ex:   exWith("https://api.alteg.io/api/v1/user/records/123/9f86d081884c?x=1", nil, "", "", nil, "", ""),
+			want: []found{{"record_hash", "9f86d081884c", []string{"URL path"}}},
+		},
 		"bearer and user by role": {
 			ex: exWith("", hdr("Authorization", "Bearer partner-123456, User user-654321"), "", "", nil, "", ""),
 			want: []found{
