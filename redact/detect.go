@@ -342,7 +342,7 @@ func (d *detector) url(raw, at string) {
 	}
 	path := rest
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
-		d.form(rest[i+1:], at+" query ")
+		d.form(rest[i+1:], at+" query ", true)
 		path = rest[:i]
 	}
 	d.path(path, at)
@@ -351,7 +351,7 @@ func (d *detector) url(raw, at string) {
 		if k := strings.IndexByte(frag, '?'); k >= 0 {
 			frag = frag[k+1:]
 		}
-		d.form(frag, at+" fragment ")
+		d.form(frag, at+" fragment ", true)
 	}
 }
 
@@ -393,14 +393,15 @@ func (d *detector) path(p, at string) {
 }
 
 // form reads name=value pairs joined by & (a query string or a form body).
-func (d *detector) form(q, at string) {
+// In a URL (inURL), the made-up credential parameters count too.
+func (d *detector) form(q, at string, inURL bool) {
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			continue
 		}
 		k = queryUnescape(k)
-		if d.names.field(k, nil) {
+		if d.names.field(k, nil) || inURL && madeUpParams[normName(k)] {
 			d.credential(roleName(k), queryUnescape(v), at+k)
 		}
 	}
@@ -435,7 +436,7 @@ func (d *detector) body(b capture.Body, at string) {
 	case d.scanned(b):
 		d.json(text, at)
 	case mt == "application/x-www-form-urlencoded" || mt == "" && looksForm(text):
-		d.form(string(text), at+" field ")
+		d.form(string(text), at+" field ", false)
 	case mt == "multipart/form-data" && params["boundary"] != "":
 		d.multipart(text, params["boundary"], at)
 	}

@@ -279,3 +279,30 @@ func TestNameMatching(t *testing.T) {
 		}
 	}
 }
+
+// TestMadeUpCredentialsAreRedacted: diagnosis (AT119) says of these
+// headers and query parameters "value not shown"; redaction must make
+// that true, in every spelling.
+func TestMadeUpCredentialsAreRedacted(t *testing.T) {
+	for i, name := range MadeUpHeaders {
+		for _, spelling := range []string{name, strings.ToLower(name), strings.ToUpper(name)} {
+			v := "made-up-header-secret-" + strings.Repeat("x", i)
+			res := Scrub(exWith("", hdr(spelling, v), "", "", nil, "", ""), Policy{})
+			if got := res.Exchange.First().Request.Header.Get(spelling); strings.Contains(got, v) {
+				t.Errorf("header %s kept its value: %q", spelling, got)
+			}
+		}
+	}
+	for i, name := range MadeUpParams {
+		v := "made-up-param-secret-" + strings.Repeat("y", i)
+		res := Scrub(exWith("https://api.alteg.io/api/v1/records/1?"+name+"="+v, nil, "", "", nil, "", ""), Policy{})
+		if u := res.Exchange.First().Request.URL; strings.Contains(u, v) {
+			t.Errorf("query parameter %s kept its value: %q", name, u)
+		}
+	}
+	// In a body, partner_id is an ordinary id.
+	res := Scrub(exWith("", nil, `{"partner_id":12345678}`, "application/json", nil, "", ""), Policy{})
+	if len(res.Secrets) != 0 {
+		t.Errorf("a body's partner_id was taken for a secret: %+v", foundOf(res))
+	}
+}

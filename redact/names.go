@@ -19,6 +19,33 @@ var credentialFields = []string{
 	"authorization",
 }
 
+// MadeUpHeaders are headers integrators invent for credentials (the API
+// reads credentials from Authorization only; diagnosis flags them as
+// AT119). Whatever they carry is treated as a secret.
+var MadeUpHeaders = []string{
+	"X-Partner-Id", "X-Partnerid", "Partner-Id", "X-Partner-Token", "Partner-Token",
+	"X-User-Token", "User-Token", "X-Application-Id", "Application-Id", "X-App-Id",
+	"X-Api-Key", "Api-Key", "X-Auth-Token", "X-Access-Token", "X-Company-Id",
+}
+
+// MadeUpParams are query parameters integrators invent for credentials
+// (AT119 too). Their values are secrets in a query string; in a body,
+// partner_id or app_id is an ordinary id and is left alone.
+var MadeUpParams = []string{
+	"partner_id", "partner_token", "user_token", "application_id", "app_id",
+	"api_key", "token", "access_token", "bearer",
+}
+
+var madeUpHeaders, madeUpParams = normSet(MadeUpHeaders), normSet(MadeUpParams)
+
+func normSet(names []string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[normName(n)] = true
+	}
+	return m
+}
+
 // headerWords mark a header whose whole value is a credential, e.g.
 // X-Api-Key or X-Auth-Token.
 var headerWords = []string{"token", "secret", "key", "auth", "session", "signature", "password"}
@@ -205,7 +232,7 @@ func (ns *nameSet) header(name string) bool {
 	if notCredentialHeaders[n] {
 		return false
 	}
-	if ns.plain[n] {
+	if ns.plain[n] || madeUpHeaders[n] {
 		return true
 	}
 	for _, w := range headerWords {

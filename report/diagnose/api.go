@@ -203,21 +203,6 @@ func acceptTypes(v string) []string {
 	return out
 }
 
-// credentialHeaders are made-up headers integrators send in the hope that
-// the API reads them; it does not.
-var credentialHeaders = []string{
-	"X-Partner-Id", "X-Partnerid", "Partner-Id", "X-Partner-Token", "Partner-Token",
-	"X-User-Token", "User-Token", "X-Application-Id", "Application-Id", "X-App-Id",
-	"X-Api-Key", "Api-Key", "X-Auth-Token", "X-Access-Token", "X-Company-Id",
-}
-
-// credentialParams are query parameters that carry credentials the API
-// does not read from the URL.
-var credentialParams = []string{
-	"partner_id", "partner_token", "user_token", "application_id", "app_id",
-	"api_key", "token", "access_token", "bearer",
-}
-
 // fieldRenames pairs field names that differ between the API versions, so
 // that a 422 on one can point at the other.
 var fieldRenames = map[string]string{

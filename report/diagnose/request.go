@@ -356,7 +356,7 @@ func checkCredentialElsewhere(c *call) {
 	}
 	var ev []string
 	for _, h := range c.req.Header {
-		for _, name := range credentialHeaders {
+		for _, name := range redact.MadeUpHeaders {
 			if strings.EqualFold(h.Name, name) {
 				ev = append(ev, "header "+h.Name+" (value not shown)")
 			}
@@ -370,7 +370,7 @@ func checkCredentialElsewhere(c *call) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			for _, p := range credentialParams {
+			for _, p := range redact.MadeUpParams {
 				if strings.EqualFold(k, p) {
 					ev = append(ev, "query parameter "+k+"= (value not shown)")
 				}
