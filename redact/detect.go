@@ -228,14 +228,19 @@ func (d *detector) basic(cred, at string, proxy bool) {
 		pass, role = user, role+"_user"
 	}
 	e := d.add(role, pass, at+" (Basic)")
+	basicAliases(e, raw, cred)
+}
+
+// basicAliases adds to e the Basic credential built from raw ("user:pass")
+// in every base64 alphabet, and extra forms; none may survive redaction.
+func basicAliases(e *entry, raw []byte, extra ...string) {
 	if e == nil {
 		return
 	}
-	for _, a := range []string{
-		cred,
+	forms := append(extra,
 		base64.StdEncoding.EncodeToString(raw), base64.RawStdEncoding.EncodeToString(raw),
-		base64.URLEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw),
-	} {
+		base64.URLEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw))
+	for _, a := range forms {
 		if !contains(e.aliases, a) {
 			e.aliases = append(e.aliases, a)
 		}
@@ -328,11 +333,14 @@ func (d *detector) url(raw, at string) {
 			if strings.HasPrefix(at, "proxy") {
 				role = "proxy_password"
 			}
+			// Go's client (and curl) turn user:pass@ into a Basic
+			// Authorization or Proxy-Authorization header, which a server
+			// can echo back.
 			switch {
 			case hasPass && pass != "":
-				d.add(role, pass, at+" user:pass@")
+				basicAliases(d.add(role, pass, at+" user:pass@"), []byte(user+":"+pass))
 			case user != "":
-				d.add(strings.TrimSuffix(role, "password")+"url_credential", user, at+" user@")
+				basicAliases(d.add(strings.TrimSuffix(role, "password")+"url_credential", user, at+" user@"), []byte(user+":"))
 			}
 		}
 	}

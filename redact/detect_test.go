@@ -306,3 +306,22 @@ func TestMadeUpCredentialsAreRedacted(t *testing.T) {
 		t.Errorf("a body's partner_id was taken for a secret: %+v", foundOf(res))
 	}
 }
+
+// TestURLCredentialsAsBasic: Go sends user:pass@ of the URL or the proxy
+// as a Basic header, which a server can echo; the whole credential must
+// go too, even when the password is too short for base64 matching alone.
+func TestURLCredentialsAsBasic(t *testing.T) {
+	for name, tc := range map[string]struct{ proxy, url, echo string }{
+		"proxy": {proxy: "http://puser:secret1@127.0.0.1:3128", echo: b64("puser:secret1")},
+		"url":   {url: "https://ann:pw12345@api.alteg.io/api/v1/x", echo: b64("ann:pw12345")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ex := exWith(tc.url, nil, "", "", nil, `{"echo":"Basic `+tc.echo+`"}`, "application/json")
+			ex.Proxy = tc.proxy
+			res := Scrub(ex, Policy{})
+			if body := string(res.Exchange.Response().Body.Data); strings.Contains(body, tc.echo) {
+				t.Errorf("the echoed Basic credential survived: %s", body)
+			}
+		})
+	}
+}
