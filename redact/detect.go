@@ -431,8 +431,11 @@ func pathUnescape(s string) string {
 
 // body reads the credential fields of a JSON, form or multipart body.
 func (d *detector) body(b capture.Body, at string) {
-	if b.UTF8 != nil && b.Charset != "" {
-		d.charsets[b.Charset] = true
+	// Search the body's declared charset even when no UTF-8 copy was made
+	// (a conversion that failed, a body taken for binary): its bytes still
+	// reach the ticket.
+	if cs := strings.ToLower(b.Charset); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" && cs != "ascii" {
+		d.charsets[cs] = true
 	}
 	text := b.Text()
 	if len(text) == 0 || b.Binary {

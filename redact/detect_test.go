@@ -325,3 +325,45 @@ func TestURLCredentialsAsBasic(t *testing.T) {
 		})
 	}
 }
+
+// TestUTF16Bodies: a secret echoed in a UTF-16 body is found in its
+// UTF-16 form and replaced by the placeholder in UTF-16, so the body stays
+// valid UTF-16; this holds even when the body was taken for binary.
+func TestUTF16Bodies(t *testing.T) {
+	const tok = "partner-utf16-1234"
+	utf16 := func(s string, big bool) []byte {
+		var out []byte
+		for _, r := range s {
+			if big {
+				out = append(out, byte(r>>8), byte(r))
+			} else {
+				out = append(out, byte(r), byte(r>>8))
+			}
+		}
+		return out
+	}
+	for name, tc := range map[string]struct {
+		charset string
+		big     bool
+		binary  bool
+	}{
+		"utf-16le":                {"utf-16le", false, false},
+		"utf-16be":                {"utf-16be", true, false},
+		"utf-16 taken for binary": {"utf-16", false, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			body := utf16(`{"echo":"Bearer `+tok+`"}`, tc.big)
+			ex := exWith("", hdr("Authorization", "Bearer "+tok), "", "", nil, "", "")
+			ex.Hops[0].Response.Body = capture.Body{Data: body, Size: int64(len(body)), Charset: tc.charset, Binary: tc.binary,
+				ContentType: "application/json; charset=" + tc.charset}
+			res := Scrub(ex, Policy{})
+			got := res.Exchange.Response().Body.Data
+			if strings.Contains(string(got), string(utf16(tok, tc.big))) {
+				t.Fatal("the UTF-16 token survived")
+			}
+			if want := utf16(`{"echo":"Bearer {{partner_token}}"}`, tc.big); string(got) != string(want) {
+				t.Errorf("body = %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/encoding/ianaindex"
 )
 
@@ -35,9 +37,7 @@ func patterns(list []*entry, charsets map[string]bool) []pattern {
 	add := func(text string, secret int, kind formKind) { addInner(text, secret, kind, 0) }
 	var encs []encoding.Encoding
 	for _, cs := range sortedKeys(charsets) {
-		if e := charsetEncoding(cs); e != nil {
-			encs = append(encs, e)
-		}
+		encs = append(encs, charsetEncodings(cs)...)
 	}
 	for i, e := range list {
 		add(e.Value, i, formPlain)
@@ -51,8 +51,13 @@ func patterns(list []*entry, charsets map[string]bool) []pattern {
 			add(c, i, formBase64)
 		}
 		for _, enc := range encs {
-			if b, err := enc.NewEncoder().String(e.Value); err == nil && b != e.Value {
-				add(b, i, formCharset)
+			b, err := enc.NewEncoder().String(e.Value)
+			if err != nil || b == e.Value || seen[b] {
+				continue
+			}
+			add(b, i, formCharset)
+			if ph, err := enc.NewEncoder().String(e.Placeholder); err == nil && ph != e.Placeholder {
+				out[len(out)-1].ph = []byte(ph)
 			}
 		}
 	}
@@ -143,6 +148,28 @@ func base64Cores(v string) []string {
 		}
 	}
 	return out
+}
+
+// charsetEncodings returns the encodings to search a charset's text for.
+// UTF-16 and UTF-32 are searched in both byte orders and without a byte
+// order mark, since a secret sits in the middle of a text.
+func charsetEncodings(cs string) []encoding.Encoding {
+	switch c := strings.ToLower(strings.ReplaceAll(cs, "_", "-")); {
+	case strings.HasPrefix(c, "utf-16"), c == "ucs-2":
+		return []encoding.Encoding{
+			unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+			unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
+		}
+	case strings.HasPrefix(c, "utf-32"), c == "ucs-4":
+		return []encoding.Encoding{
+			utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM),
+			utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM),
+		}
+	}
+	if e := charsetEncoding(cs); e != nil {
+		return []encoding.Encoding{e}
+	}
+	return nil
 }
 
 func charsetEncoding(cs string) encoding.Encoding {
@@ -253,7 +280,11 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 	for _, m := range ms {
 		p := &r.mt.pats[m.pat]
 		out = append(out, b[last:m.start]...)
-		out = append(out, r.ph[p.secret]...)
+		if p.ph != nil {
+			out = append(out, p.ph...)
+		} else {
+			out = append(out, r.ph[p.secret]...)
+		}
 		last = m.end
 		if r.counting && where != "" {
 			if r.places[p.secret][where] == 0 {

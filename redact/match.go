@@ -36,6 +36,9 @@ type pattern struct {
 	kind    formKind
 	inner   uint8 // formEncoded: the escaping the text already has
 	bounded bool  // short: match only as a whole value
+	// ph replaces the match when set: the placeholder in the charset of
+	// the text (UTF-16 must stay UTF-16). Nil means the secret's own.
+	ph []byte
 }
 
 // match is one occurrence of a pattern in a text.
