@@ -16,9 +16,9 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
-	"golang.org/x/text/encoding/ianaindex"
 )
 
 // patterns lists the forms to search for, for every secret: the value
