@@ -18,12 +18,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/altegio/altegio-ticket/capture"
 )
@@ -214,13 +216,13 @@ func (x *Entry) Recording(from string) (capture.Recording, error) {
 		rec.Total = ms(float64(e.Time))
 	}
 	resp := e.Response
-	if int(resp.Status) == 0 {
+	if resp.Status.status() == 0 {
 		rec.Fault = browserFault(resp.Error)
 		return rec, nil
 	}
 	rr := &capture.RecordedResponse{
 		Proto:      proto(resp.HTTPVersion),
-		Status:     int(resp.Status),
+		Status:     resp.Status.status(),
 		StatusText: resp.StatusText,
 		Decoded:    true, // browsers store the decoded content
 		WireSize:   -1,
@@ -402,7 +404,7 @@ func WriteList(w io.Writer, list []Summary, picked int) error {
 		if s.Status == 0 {
 			status = "failed"
 		}
-		line := fmt.Sprintf("%s %4d  %-7s  %-6s  %s", mark, s.Index, cut(s.Method, 7), status, SafeURL(s.URL))
+		line := fmt.Sprintf("%s %4d  %-7s  %-6s  %s", mark, s.Index, cut(s.Method, 7), status, cut(SafeURL(s.URL), 200))
 		if s.Error != "" {
 			line += "  (" + cut(s.Error, 60) + ")"
 		}
@@ -419,7 +421,16 @@ func WriteList(w io.Writer, list []Summary, picked int) error {
 	return bw.Flush()
 }
 
+// cut shortens a text from the HAR for one line of the terminal: runs of
+// whitespace become one space and control characters go, so that a
+// crafted file cannot move the cursor or fake a line.
 func cut(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= n {
 		return s
@@ -442,7 +453,7 @@ type entry struct {
 }
 
 func (e *entry) summary(i int) Summary {
-	s := Summary{Index: i, Method: e.Request.Method, URL: e.Request.URL, Status: int(e.Response.Status), Error: e.Response.Error}
+	s := Summary{Index: i, Method: e.Request.Method, URL: e.Request.URL, Status: e.Response.Status.status(), Error: e.Response.Error}
 	if s.Method == "" {
 		s.Method = "GET"
 	}
@@ -613,12 +624,26 @@ func (t timings) capture(total float64) *capture.Timings {
 // num is a number that may come as a JSON number, a string or null.
 type num float64
 
+// UnmarshalJSON reads a number, also when a tool wrote it as a string. A
+// value that is not a finite number of a sane size (NaN, Inf, 1e300)
+// reads as -1, "not recorded", rather than overflowing a duration.
 func (n *num) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(b), `"`)
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
+			f = -1
+		}
 		*n = num(f)
 	}
 	return nil
+}
+
+// status reads a status code; anything but 100-999 is 0, "no status".
+func (n num) status() int {
+	if n < 100 || n > 999 {
+		return 0
+	}
+	return int(n)
 }
 
 // scan walks log.entries of a HAR file as a stream and calls fn for each

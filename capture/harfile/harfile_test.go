@@ -436,3 +436,39 @@ func FuzzList(f *testing.F) {
 		WriteList(io.Discard, list, 1)
 	})
 }
+
+// TestHostileHAR: text from a HAR reaches the terminal through --list; a
+// crafted file must not carry escape sequences or line breaks there, and
+// absurd numbers must not overflow durations or statuses.
+func TestHostileHAR(t *testing.T) {
+	const har = `{"log":{"entries":[{"startedDateTime":"2026-11-29T10:00:00Z","time":1e300,
+	"request":{"method":"GE\u001b[2JT","url":"https://api.alteg.io/x\r\nfake line","headers":[]},
+	"response":{"status":"NaN","headers":[],"content":{"size":0,"text":""},"_error":"net::ERR\u001b]0;title\u0007"},
+	"timings":{"dns":"Inf","connect":-1,"ssl":-1,"send":1e308,"wait":1,"receive":1}}]}}`
+	list, err := List(strings.NewReader(har))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteList(&buf, list, 1); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b\a\r") || strings.Count(out, "\n") != 3 {
+		t.Errorf("--list output carries control characters or extra lines:\n%q", out)
+	}
+	if list[0].Status != 0 {
+		t.Errorf("status NaN read as %d, want 0 (no status)", list[0].Status)
+	}
+	e, err := Read(strings.NewReader(strings.Replace(har, `x\r\nfake line`, "x", 1)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := e.Recording("hostile.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Total < 0 || rec.Timings != nil && (rec.Timings.DNS != capture.Skipped || rec.Timings.Total < -1) {
+		t.Errorf("absurd timings leaked through: total %v, timings %+v", rec.Total, rec.Timings)
+	}
+}
