@@ -201,7 +201,8 @@ func outputPath(cfg *config, now time.Time) (string, error) {
 		case err == nil && !cfg.force:
 			return "", usagef("%s already exists; choose another -o or add --force to overwrite it", cfg.output)
 		}
-		if dir := filepath.Dir(cfg.output); dir != "." {
+		dir := filepath.Dir(cfg.output)
+		if dir != "." {
 			switch fi, err := os.Stat(dir); {
 			case errors.Is(err, os.ErrNotExist):
 				return "", usagef("-o %s: the folder %s does not exist; create it first (mkdir -p %s) or choose another path", cfg.output, dir, dir)
@@ -209,18 +210,44 @@ func outputPath(cfg *config, now time.Time) (string, error) {
 				return "", usagef("-o %s: %s is a file, not a folder; choose another path", cfg.output, dir)
 			}
 		}
+		if err := probeWritable(dir); err != nil {
+			return "", usagef("-o %s: cannot write in %s (%v); choose another path", cfg.output, dir, err)
+		}
 		return cfg.output, nil
 	}
+	if err := probeWritable("."); err != nil {
+		return "", usagef("cannot write the ticket in the current folder (%v); choose a path with -o", err)
+	}
 	base := "altegio-ticket-" + now.Format("20060102-150405")
-	for i := 1; ; i++ {
+	for i := 1; i <= 1000; i++ {
 		p := base + ".eml"
 		if i > 1 {
 			p = fmt.Sprintf("%s-%d.eml", base, i)
 		}
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		switch _, err := os.Lstat(p); {
+		case errors.Is(err, os.ErrNotExist):
 			return p, nil
+		case err != nil:
+			return "", usagef("cannot check %s (%v); choose a path with -o", p, errors.Unwrap(err))
 		}
 	}
+	return "", usagef("too many tickets named %s-*.eml here; choose a path with -o", base)
+}
+
+// probeWritable checks that a file can be created in dir, by creating and
+// removing an empty one, so that a folder the ticket cannot be written to
+// is found before the call is replayed, not after.
+func probeWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".altegio-ticket-probe-*")
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			return errors.New("permission denied")
+		}
+		return errors.Unwrap(err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }
 
 var errDeclined = errors.New("not replayed: you declined; nothing was sent and no ticket was written")

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/emersion/go-message/mail"
@@ -386,5 +387,24 @@ func TestLimitMemory(t *testing.T) {
 	limitMemory(func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] })
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
 		t.Errorf("limit = %d; GOMEMLIMIT set by the user must win", got)
+	}
+}
+
+// TestRunUnwritableOutputCostsNoReplay: a ticket that could not be
+// written must be found out before a POST is sent again, not after.
+// /proc refuses new files even to root, so the test works as any user.
+func TestRunUnwritableOutputCostsNoReplay(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("needs Linux /proc, a folder no one can create files in")
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(srv.Close)
+	code, _, stderr := runCLI(t, "", "-y", "-d", "a=1", "-o", "/proc/ticket.eml", srv.URL)
+	if code != 2 || !strings.Contains(stderr, "cannot write in /proc") {
+		t.Errorf("exit %d, stderr %q; want 2 and a one-line reason", code, stderr)
+	}
+	if hits.Load() != 0 {
+		t.Error("the POST was sent although the ticket could not be written")
 	}
 }
