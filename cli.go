@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -254,7 +255,8 @@ var errDeclined = errors.New("not replayed: you declined; nothing was sent and n
 
 // confirmReplay asks before a method that changes data is sent again,
 // when stdin is a terminal (stdinTTY); otherwise it refuses.
-func confirmReplay(cfg *config, stdin io.Reader, stdinTTY bool, stderr io.Writer) error {
+// Ctrl-C (ctx) interrupts the question: it returns ctx.Err().
+func confirmReplay(ctx context.Context, cfg *config, stdin io.Reader, stdinTTY bool, stderr io.Writer) error {
 	m := strings.ToUpper(cfg.request.Method)
 	if cfg.yes || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" {
 		return nil
@@ -263,12 +265,24 @@ func confirmReplay(cfg *config, stdin io.Reader, stdinTTY bool, stderr io.Writer
 		return usagef("refusing to replay %s without confirmation: it may create a booking or a payment twice; add --yes to send it", cfg.request.Method)
 	}
 	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ", cfg.request.Method, redactedForPrompt(cfg.request.URL))
-	line, _ := bufio.NewReader(stdin).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return nil
+	// The read cannot be cancelled, so it runs aside; after Ctrl-C the
+	// program exits and takes it along.
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdin).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(stderr)
+		return ctx.Err()
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return nil
+		}
+		return errDeclined
 	}
-	return errDeclined
 }
 
 // redactedForPrompt shows only the scheme and host of a URL: its path and

@@ -65,6 +65,9 @@ const (
 	exitOK    = 0 // a ticket was written, whatever the API answered
 	exitFail  = 1 // no ticket could be written
 	exitUsage = 2 // the command line is wrong
+	// exitInterrupted is the shell's code for a program stopped by Ctrl-C
+	// (128 + SIGINT): the user stopped it, so no ticket is written.
+	exitInterrupted = 130
 )
 
 // run is the whole program behind main, with its environment passed in so
@@ -140,9 +143,12 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		// nothing is sent, so there is nothing to confirm.
 		ex = recordedExchange(cfg, now)
 	} else {
-		if err := confirmReplay(cfg, stdin, sys.isTerminal(stdin), stderr); err != nil {
-			if errors.Is(err, errDeclined) {
+		if err := confirmReplay(ctx, cfg, stdin, sys.isTerminal(stdin), stderr); err != nil {
+			switch {
+			case errors.Is(err, errDeclined):
 				return fail(exitFail, "%v", err)
+			case errors.Is(err, context.Canceled):
+				return fail(exitInterrupted, "interrupted: nothing was sent and no ticket was written")
 			}
 			return fail(exitUsage, "%v", err)
 		}
@@ -162,6 +168,11 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		ex = capture.Replay(ctx, cfg.request, opts)
 		stop()
+		if ctx.Err() != nil {
+			// Ctrl-C during the call: the user stopped it, which is not a
+			// network failure to write a ticket about.
+			return fail(exitInterrupted, "interrupted: no ticket was written (a call that hangs can be bounded with --timeout)")
+		}
 	}
 	res := redact.Scrub(ex, policy)
 	findings := diagnose.Run(&res.Exchange, res.Secrets)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -626,4 +627,52 @@ func TestHelp(t *testing.T) {
 			t.Errorf("--%s is not in the help", n)
 		}
 	}
+}
+
+// blockingTermIn is a terminal stdin on which the user never answers.
+type blockingTermIn struct{ done chan struct{} }
+
+func (b blockingTermIn) Read([]byte) (int, error) { <-b.done; return 0, io.EOF }
+
+// TestRunCtrlC: Ctrl-C at the replay question, or during the call, stops
+// the program with exit 130 and no ticket: the user stopped it, which is
+// not a network failure to report.
+func TestRunCtrlC(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	t.Cleanup(srv.Close)
+
+	t.Run("at the question", func(t *testing.T) {
+		sys := testSystem(t)
+		sys.isTerminal = func(s any) bool { _, ok := s.(blockingTermIn); return ok }
+		in := blockingTermIn{make(chan struct{})}
+		defer close(in.done)
+		ctx, cancel := context.WithCancel(context.Background())
+		out := filepath.Join(t.TempDir(), "t.eml")
+		time.AfterFunc(50*time.Millisecond, cancel)
+		var stdout, stderr bytes.Buffer
+		code := runWith(ctx, []string{"-d", "a=1", "-o", out, srv.URL}, in, &stdout, &stderr, func(string) string { return "" }, sys)
+		if code != exitInterrupted || !strings.Contains(stderr.String(), "nothing was sent") {
+			t.Errorf("exit %d, stderr %q; want 130 and 'nothing was sent'", code, stderr.String())
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Error("a ticket was written")
+		}
+	})
+	t.Run("during the call", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-arrived; cancel() }()
+		out := filepath.Join(t.TempDir(), "t.eml")
+		var stdout, stderr bytes.Buffer
+		code := runWith(ctx, []string{"--timeout", "0", "-o", out, srv.URL}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" }, testSystem(t))
+		if code != exitInterrupted || !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("exit %d, stderr %q; want 130 and 'interrupted'", code, stderr.String())
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Error("a ticket was written")
+		}
+	})
 }
