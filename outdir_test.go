@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/altegio/altegio-ticket/report"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -203,5 +204,27 @@ func TestParseEMLSize(t *testing.T) {
 	code, _, stderr := runCLI(t, "", "--max-eml-size", "1k", "http://127.0.0.1:1/")
 	if code != 2 || !strings.Contains(stderr, "use at least 64KiB") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestWriteOutDirForceReplacesTheTicket: with --force, the folder ends up
+// holding one ticket: files of an earlier ticket that this one does not
+// have are removed, and files that are not ticket files are kept.
+func TestWriteOutDirForceReplacesTheTicket(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"response-body.json": "old", "ticket.txt": "old", "notes.md": "mine"} {
+		os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600)
+	}
+	files := []report.File{{Name: "ticket.txt", Data: []byte("new")}, {Name: "response-body.bin", Data: []byte{0, 1}}}
+	if err := writeOutDir(dir, files, true); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if d := cmp.Diff([]string{"notes.md", "response-body.bin", "ticket.txt"}, got); d != "" {
+		t.Errorf("folder (-want +got):\n%s", d)
 	}
 }

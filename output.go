@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/altegio/altegio-ticket/report"
 )
@@ -86,12 +87,42 @@ func checkOutDir(dir string, force bool) error {
 	return nil
 }
 
+// isTicketFile reports whether name is one a ticket writes into --out-dir.
+func isTicketFile(name string) bool {
+	switch name {
+	case "ticket.txt", "ticket.html", "request.har", "postman_collection.json", "replay.sh", "secrets.txt":
+		return true
+	}
+	return strings.HasPrefix(name, "request-body.") || strings.HasPrefix(name, "response-body.")
+}
+
 // writeOutDir writes the ticket's files into dir, which it creates with
 // mode 0700 when needed. Each file is written as writeFile writes the .eml:
 // mode 0600, atomically, never over an existing file unless force.
+//
+// With force, the ticket files of an earlier run that this ticket does not
+// have (a response-body.json next to a new response-body.bin) are removed,
+// so that the folder holds one ticket; other files are left alone.
 func writeOutDir(dir string, files []report.File, force bool) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating --out-dir %s: %w", dir, err)
+	}
+	if force {
+		keep := map[string]bool{}
+		for _, f := range files {
+			keep[f.Name] = true
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("reading --out-dir %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			if !keep[e.Name()] && isTicketFile(e.Name()) && e.Type().IsRegular() {
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+					return fmt.Errorf("removing the earlier %s from --out-dir %s: %w", e.Name(), dir, err)
+				}
+			}
+		}
 	}
 	for _, f := range files {
 		if err := writeFile(filepath.Join(dir, f.Name), f.Data, force); err != nil {
