@@ -217,6 +217,13 @@ type Body struct {
 	// Broken describes where a body read stopped early, e.g. a reset
 	// mid-body; "" when the body was read to its end.
 	Broken string
+	// Withheld says in plain words why no bytes of the body were kept
+	// although Size bytes arrived, e.g. "the body is zstd-encoded, which
+	// altegio-ticket cannot decode; it is left out because secrets in it
+	// could not be removed". Data and UTF8 are then nil, Truncated is
+	// false, Size counts the bytes as they came (still encoded) and
+	// Encoding is "". "" when the body is kept.
+	Withheld string `json:",omitempty"`
 }
 
 // Text returns the body as UTF-8 text: UTF8 when a conversion was made,

@@ -564,7 +564,9 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 		r.report(p)
 		rc = &progressReader{r: rc, rec: r, base: p}
 	}
-	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody(), want)
+	// Every Content-Encoding field counts: a second one adds a coding.
+	enc := strings.Join(resp.Header.Values("Content-Encoding"), ", ")
+	b, err := readBounded(rc, enc, resp.Body.ContentType, r.opt.maxBody(), want)
 	now := r.opt.now()
 	r.mu.Lock()
 	resp.Body = b
