@@ -13,6 +13,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // readBounded reads a body stream, keeping at most max content bytes and
@@ -270,9 +273,14 @@ func toUTF8(cs string, data []byte) []byte {
 	case "", "utf-8", "utf8", "us-ascii", "ascii":
 		return nil
 	}
-	rd, err := charset.Reader(cs, bytes.NewReader(data))
-	if err != nil {
-		return nil
+	var rd io.Reader
+	if enc := wideEncoding(cs, data); enc != nil {
+		rd = enc.NewDecoder().Reader(bytes.NewReader(data))
+	} else {
+		var err error
+		if rd, err = charset.Reader(cs, bytes.NewReader(data)); err != nil {
+			return nil
+		}
 	}
 	out, err := io.ReadAll(rd)
 	if err != nil {
@@ -281,8 +289,58 @@ func toUTF8(cs string, data []byte) []byte {
 	return out
 }
 
+// wideEncoding returns the decoder of a UTF-16 or UTF-32 charset, nil for
+// any other. "utf-16" and "utf-32" without a byte order mark are big
+// endian by RFC 2781, yet Windows servers send little endian: the side
+// where the NUL bytes of ASCII characters fall tells.
+func wideEncoding(cs string, data []byte) encoding.Encoding {
+	switch cs {
+	case "utf-16le":
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case "utf-16be":
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	case "utf-16", "utf16", "ucs-2":
+		order := unicode.BigEndian
+		if littleEndian(data, 2) {
+			order = unicode.LittleEndian
+		}
+		return unicode.UTF16(order, unicode.UseBOM)
+	case "utf-32le":
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
+	case "utf-32be":
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)
+	case "utf-32", "utf32", "ucs-4":
+		order := utf32.BigEndian
+		if littleEndian(data, 4) {
+			order = utf32.LittleEndian
+		}
+		return utf32.UTF32(order, utf32.UseBOM)
+	}
+	return nil
+}
+
+// littleEndian guesses the byte order of UTF-16 (width 2) or UTF-32
+// (width 4) text without a byte order mark: text that is mostly ASCII
+// has its NUL bytes after the low byte in little endian, before it in big
+// endian.
+func littleEndian(data []byte, width int) bool {
+	data = data[:min(len(data), 4096)]
+	var first, last int
+	for i := 0; i+width <= len(data); i += width {
+		if data[i] == 0 {
+			first++
+		}
+		if data[i+width-1] == 0 {
+			last++
+		}
+	}
+	return last > first
+}
+
 // isBinary decides whether a body must not be shown inline. The declared
-// media type decides when it is clear; otherwise the bytes are sniffed.
+// media type decides when it is clear, and a declared UTF-16 or UTF-32
+// charset makes it text, NUL bytes and all; otherwise the bytes are
+// sniffed.
 func isBinary(ctype string, data []byte) bool {
 	mt, params, _ := mime.ParseMediaType(ctype)
 	mt = strings.ToLower(mt)
@@ -293,10 +351,14 @@ func isBinary(ctype string, data []byte) bool {
 		mt == "application/gzip", mt == "application/x-protobuf", mt == "application/protobuf":
 		return true
 	}
+	cs := strings.ToLower(strings.Trim(params["charset"], `"' `))
+	if wideEncoding(cs, nil) != nil {
+		return false
+	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
 	}
-	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
+	if cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
 		// Another declared charset: its bytes need not be valid UTF-8.
 		return false
 	}
