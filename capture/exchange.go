@@ -315,7 +315,9 @@ const (
 	FaultTLS              FaultKind = "tls"
 	FaultReset            FaultKind = "connection-reset"
 	FaultTooManyRedirects FaultKind = "too-many-redirects"
-	FaultMalformed        FaultKind = "malformed-response"
+	// FaultMalformed is a response that is not valid HTTP; its first
+	// bytes are in Fault.Received.
+	FaultMalformed FaultKind = "malformed-response"
 	// FaultProxy is a failure of the proxy itself: it refused to open a
 	// tunnel (e.g. 407), or the proxy setting is not a valid URL. A proxy
 	// that cannot be reached is FaultRefused, FaultDNS, ... with a message
@@ -330,6 +332,11 @@ type Fault struct {
 	// Message is one plain sentence for the ticket, e.g. "the server at
 	// 1.2.3.4:443 refused the connection".
 	Message string
-	// Detail is the underlying error text, for support.
+	// Detail is the underlying error text, for support. It quotes
+	// neither the URL nor bytes the peer sent.
 	Detail string
+	// Received holds the first bytes the peer sent when they were not
+	// valid HTTP (FaultMalformed), at most 256; nil otherwise. They are
+	// cut, so a secret in them may be cut too.
+	Received []byte `json:",omitempty"`
 }

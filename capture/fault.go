@@ -46,7 +46,7 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	lastURL := h.hop.Request.URL
 	var received []byte
 	if h.conn != nil {
-		received = h.conn.received(64)
+		received = h.conn.received(maxReceived)
 	}
 	proxyUsed := r.proxyUsed
 	r.mu.Unlock()
@@ -70,7 +70,9 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	}
 	peer := strings.TrimPrefix(strings.TrimPrefix(where, "the server at "), "the server ")
 
-	f := &Fault{Kind: FaultOther, Detail: err.Error()}
+	// Detail leaves out the URL net/http puts first: its query may hold
+	// secrets, and every hop's URL is in the exchange anyway.
+	f := &Fault{Kind: FaultOther, Detail: plainError(err)}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
@@ -135,12 +137,21 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case isTimeout(err):
 		f.Kind = FaultResponseTimeout
 		f.Message = fmt.Sprintf("the response from %s did not finish arriving%s", peer, within(timeout))
-	case isMalformed(err):
+	case headProblem(err, received) != "":
+		// net/http quotes what it could not parse, which may be a cut
+		// through an echoed token: the bytes go to Received, which the
+		// redactor treats as cut text, and never into a sentence.
 		f.Kind = FaultMalformed
-		f.Message = where + " sent a response that is not valid HTTP"
+		f.Message = where + " sent a response that is not valid HTTP (" + headProblem(err, received) + ")"
+		f.Detail = unquoted(f.Detail)
 		if len(received) > 0 {
-			f.Message += fmt.Sprintf("; it began with %q", received)
+			f.Message += "; its first bytes are in the ticket"
+			f.Received = received
 		}
+	case strings.Contains(err.Error(), "failed to parse Location header"):
+		f.Kind = FaultMalformed
+		f.Message = where + " redirected to a Location that is not a valid URL"
+		f.Detail = "failed to parse Location header"
 	case isReset(err):
 		f.Kind = FaultReset
 		f.Message = "the connection to " + peer + " was closed before a response arrived"
@@ -251,9 +262,50 @@ func isTLSError(err error) bool {
 	return strings.Contains(s, "tls:") || strings.Contains(s, "x509:")
 }
 
-func isMalformed(err error) bool {
+// maxReceived is how many bytes of a response that is not valid HTTP
+// are kept in Fault.Received.
+const maxReceived = 256
+
+// headErrors are the errors net/http gives for a response head it
+// cannot parse, by the phrase that starts them, with the reason in plain
+// words. Each quotes, after the phrase, what it could not parse.
+var headErrors = []struct{ phrase, reason string }{
+	{"malformed HTTP response", "the status line is not HTTP"},
+	{"malformed HTTP status code", "the status code is not valid"},
+	{"malformed HTTP version", "the HTTP version is not valid"},
+	{"malformed MIME header", "a header line is not valid"},
+	{"invalid empty Content-Length", "the Content-Length header is not valid"},
+	{"bad Content-Length", "the Content-Length header is not valid"},
+	{"message cannot contain multiple Content-Length headers", "the Content-Length header is not valid"},
+	{"unsupported transfer encoding", "the Transfer-Encoding header is not valid"},
+	{"too many transfer encodings", "the Transfer-Encoding header is not valid"},
+	{"invalid Trailer key", "the Trailer header is not valid"},
+}
+
+// headProblem says in plain words why a response head could not be
+// parsed, "" when err is not such a failure. received, the first bytes
+// of the head, tells a peer that does not speak HTTP at all.
+func headProblem(err error, received []byte) string {
 	s := err.Error()
-	return strings.Contains(s, "malformed HTTP") || strings.Contains(s, "malformed MIME")
+	for _, e := range headErrors {
+		if strings.Contains(s, e.phrase) {
+			if len(received) > 0 && !bytes.HasPrefix(received, []byte("HTTP/")) {
+				return "the status line is not HTTP"
+			}
+			return e.reason
+		}
+	}
+	return ""
+}
+
+// unquoted cuts an error text of headErrors before the value it quotes.
+func unquoted(s string) string {
+	if i := strings.IndexAny(s, `"[`); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(s, " :;")
+	s = strings.TrimSuffix(s, "; got")
+	return strings.TrimRight(s, " :;")
 }
 
 // verifyReason says in plain words why a TLS handshake or certificate

@@ -26,7 +26,7 @@ type wireHeads interface {
 	// was written; ok is false when there is none or it was not readable.
 	finalHead() (status int, h Headers, ok bool)
 	// received returns up to n bytes of the response head being read,
-	// for describing a response that is not valid HTTP.
+	// or of the last one read, for a response that is not valid HTTP.
 	received(n int) []byte
 	// tlsState returns the TLS session of the connection, if any.
 	tlsState() (tls.ConnectionState, bool)
@@ -161,7 +161,16 @@ func (c *h1Conn) finalHead() (int, Headers, bool) {
 func (c *h1Conn) received(n int) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]byte(nil), c.buf[:min(n, len(c.buf))]...)
+	head := c.buf
+	if len(head) == 0 {
+		// The head was complete, and net/http found fault with its
+		// fields.
+		head = c.final
+	}
+	if len(head) == 0 {
+		return nil
+	}
+	return append([]byte(nil), head[:min(n, len(head))]...)
 }
 
 func (c *h1Conn) tlsState() (tls.ConnectionState, bool) {
