@@ -155,9 +155,16 @@ type Hop struct {
 	Conn     Conn
 	// TLS is nil for plain HTTP, or when the handshake never started.
 	TLS *TLS
-	// Dropped lists the headers of the previous hop that were not sent on
-	// this one, e.g. Authorization on a redirect to another host.
+	// Dropped lists the credential headers of the request that were not
+	// sent on this hop because it went to another origin (scheme, host
+	// or port) than the first request, e.g. Authorization, X-Api-Key
+	// (see Options.Credential). Names are in canonical form.
 	Dropped []string
+	// Stopped says in plain words why the redirect this hop's response
+	// asks for was not followed, e.g. a 307 to another host that would
+	// get the request body again; "" when it was followed, or when there
+	// was none to follow. The Location is not quoted.
+	Stopped string `json:",omitempty"`
 }
 
 // Sent is a request as it was written on the wire.

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -61,6 +62,12 @@ type Options struct {
 	Now func() time.Time
 	// From is recorded as Exchange.Source.From.
 	From string
+	// Credential reports whether a request header carries a credential
+	// (X-Api-Key, X-Auth-Token, ...). On a redirect to another origin
+	// (scheme, host or port) than the first request, every header it
+	// reports is left out and listed in Hop.Dropped. Authorization and
+	// Cookie are always left out there; nil means those two only.
+	Credential func(headerName string) bool
 	// Progress, when set, is told when the replay enters a new phase
 	// (see Phase) and, while a response body is read, after each read
 	// from the connection. It is called from the transport's goroutines,
@@ -128,10 +135,12 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		if !rec.hasResponse() {
 			rec.response(raw)
 		}
-		if err == nil {
+		if err == nil && !rec.bodyRead() {
+			// A 3xx not followed had its body read when the redirect
+			// was considered.
 			err = rec.readBody(raw.Body, raw.ContentLength)
-			raw.Body.Close()
 		}
+		raw.Body.Close()
 	}
 	ex.Total = opt.now().Sub(start)
 	if err != nil {
@@ -177,6 +186,13 @@ func (r *recorder) close(tr *http.Transport) {
 	}
 }
 
+// bodyRead reports whether the current hop's response body was read.
+func (r *recorder) bodyRead() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cur().bodyRead
+}
+
 // hasResponse reports whether the current hop has its response recorded.
 func (r *recorder) hasResponse() bool {
 	r.mu.Lock()
@@ -199,6 +215,7 @@ type hopRec struct {
 	dialAddr              string
 	dialErr               error
 	connected, wroteAll   bool
+	bodyRead              bool // the response body was read
 	// tlsDialed is set when dialTLS ran the handshake and recorded it;
 	// net/http then reports a second, empty handshake that is ignored.
 	tlsDialed bool
@@ -330,8 +347,8 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	return nil
 }
 
-// checkRedirect records the 3xx hop, strips credentials on a redirect to
-// another host, and stops after MaxRedirects.
+// checkRedirect records the 3xx hop, keeps the request from carrying
+// what it must not to another origin, and stops after MaxRedirects.
 func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error {
 	// The 3xx is recorded first, so that it is in the ticket even when the
 	// redirect is not followed.
@@ -351,17 +368,44 @@ func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error 
 	if len(via) > max {
 		return errTooManyRedirects
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	// net/http adds Referer: <the previous URL>, query and all; curl
+	// sends none on a redirect unless asked. One the user gave stays, as
+	// with curl -e.
+	if !r.user.Has("Referer") {
+		next.Header.Del("Referer")
+	}
+	cross := !sameOrigin(via[0].URL, next.URL)
+	if cross && next.Response != nil && next.GetBody != nil && next.ContentLength != 0 &&
+		(next.Response.StatusCode == http.StatusTemporaryRedirect || next.Response.StatusCode == http.StatusPermanentRedirect) {
+		// A 307 or 308 resends the body, which may hold a password, to
+		// wherever the server points. curl would; this stops, and the
+		// 3xx (with its Location) is the answer.
+		r.mu.Lock()
+		r.cur().hop.Stopped = fmt.Sprintf("the %d redirect was not followed: it points to another host, and following it would send the request body there too; "+
+			"altegio-ticket stops here so that a password in the body does not reach another server", next.Response.StatusCode)
+		r.mu.Unlock()
+		return http.ErrUseLastResponse
+	}
 	var dropped []string
-	if !sameOrigin(via[0].URL, next.URL) {
-		for _, k := range []string{"Authorization", "Cookie"} {
-			if next.Header.Get(k) != "" || via[len(via)-1].Header.Get(k) != "" {
-				dropped = append(dropped, k)
+	if cross {
+		seen := map[string]bool{}
+		for _, f := range r.user {
+			k := http.CanonicalHeaderKey(f.Name)
+			if seen[k] || k == "Host" || !r.credential(k) {
+				continue
 			}
+			seen[k] = true
 			next.Header.Del(k)
+			dropped = append(dropped, k)
+		}
+		for k := range next.Header {
+			if r.credential(k) {
+				next.Header.Del(k)
+			}
 		}
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	var body Body
 	if next.GetBody != nil && next.ContentLength != 0 {
 		body = r.recs[0].hop.Request.Body
@@ -371,13 +415,37 @@ func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error 
 	return nil
 }
 
+// credential reports whether a header must not follow a redirect to
+// another origin: Authorization and Cookie always, and what
+// Options.Credential names.
+func (r *recorder) credential(name string) bool {
+	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Cookie") {
+		return true
+	}
+	return r.opt.Credential != nil && r.opt.Credential(name)
+}
+
 var errTooManyRedirects = errors.New("too many redirects")
 
 // sameOrigin reports whether credentials may follow a redirect from a to b:
 // the same scheme, host and port, as curl decides without
-// --location-trusted.
+// --location-trusted. A port left out is the scheme's default.
 func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
 }
 
 // trace returns the httptrace hooks that time each phase and record the
@@ -571,6 +639,7 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	r.mu.Lock()
 	resp.Body = b
 	h.done = now
+	h.bodyRead = true
 	r.mu.Unlock()
 	if err != nil {
 		return &bodyError{err: err, read: b.WireSize, want: want}
