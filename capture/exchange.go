@@ -49,6 +49,9 @@ type Header struct {
 	Value string
 	// Origin is set on request headers only.
 	Origin Origin `json:",omitempty"`
+	// Truncated is true when Value holds only the first MaxURL bytes of
+	// a longer value: a response's Location, which the server chooses.
+	Truncated bool `json:",omitempty"`
 }
 
 // Headers is an ordered header list; a name may repeat.
@@ -171,6 +174,10 @@ type Hop struct {
 type Sent struct {
 	Method string
 	URL    string
+	// URLTruncated is true when URL holds only the first MaxURL bytes of
+	// the URL requested: a redirect to a Location that long. The request
+	// itself went out whole.
+	URLTruncated bool `json:",omitempty"`
 	// Proto is the protocol the request went out on, e.g. "HTTP/1.1".
 	Proto string
 	// Header lists the header fields in wire order, each marked with its
@@ -322,6 +329,9 @@ const (
 	FaultTLS              FaultKind = "tls"
 	FaultReset            FaultKind = "connection-reset"
 	FaultTooManyRedirects FaultKind = "too-many-redirects"
+	// FaultHeadersTooLarge is a response head larger than altegio-ticket
+	// reads (256 KiB).
+	FaultHeadersTooLarge FaultKind = "response-headers-too-large"
 	// FaultMalformed is a response that is not valid HTTP; its first
 	// bytes are in Fault.Received.
 	FaultMalformed FaultKind = "malformed-response"

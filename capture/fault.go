@@ -45,8 +45,10 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	redirects := len(r.recs) - 1
 	lastURL := h.hop.Request.URL
 	var received []byte
+	tooLarge := false
 	if h.conn != nil {
 		received = h.conn.received(maxReceived)
+		tooLarge = h.conn.tooLarge()
 	}
 	proxyUsed := r.proxyUsed
 	r.mu.Unlock()
@@ -83,9 +85,12 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case errors.As(err, &proxyErr):
 		f.Kind = FaultProxy
 		f.Message = proxyErr.msg
+	case tooLarge || headersTooLarge(err):
+		f.Kind = FaultHeadersTooLarge
+		f.Message = fmt.Sprintf("%s sent more than %s of response headers; altegio-ticket stopped reading there", where, byteCount(maxHeaderBytes))
 	case errors.Is(err, errTooManyRedirects):
 		f.Kind = FaultTooManyRedirects
-		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects, at %s", redirects, lastURL)
+		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects, at %s", redirects, withoutQuery(lastURL))
 	case errors.As(err, &bodyErr):
 		of := "the response body"
 		if bodyErr.want >= 0 {
@@ -260,6 +265,29 @@ func isTimeout(err error) bool {
 func isTLSError(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "tls:") || strings.Contains(s, "x509:")
+}
+
+// headersTooLarge reports whether err is a response head over
+// maxHeaderBytes: net/http's for HTTP/1.x, x/net's for HTTP/2.
+func headersTooLarge(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "server response headers exceeded") ||
+		strings.Contains(s, "response header list larger than advertised limit")
+}
+
+// withoutQuery is a URL for a sentence: scheme, host and path, no query
+// (it may hold a signature or a token) and no fragment. A path too long
+// to read is left out too.
+func withoutQuery(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return hostOf(raw)
+	}
+	out := u.Scheme + "://" + u.Host
+	if len(u.EscapedPath()) <= 256 {
+		out += u.EscapedPath()
+	}
+	return out
 }
 
 // maxReceived is how many bytes of a response that is not valid HTTP

@@ -30,6 +30,18 @@ const DefaultMaxBody = 5 << 20
 // Options.MaxRedirects is zero.
 const DefaultMaxRedirects = 10
 
+// MaxURL is how much of a redirect URL is recorded per hop: the Location
+// header and the URL of the request that follows it. The server chooses
+// them, and a longer one is recorded cut (Header.Truncated,
+// Sent.URLTruncated); the request still goes out whole.
+const MaxURL = 16 << 10
+
+// maxHeaderBytes bounds one response head: the status line and the
+// header fields, per hop. A server that sends more ends the call with
+// FaultHeadersTooLarge, so that it cannot make a redirect chain hold
+// megabytes of headers per hop.
+const maxHeaderBytes = 256 << 10
+
 // Options tunes Replay. The zero value is usable.
 type Options struct {
 	// Timeout bounds the whole exchange, redirects and body included.
@@ -231,6 +243,10 @@ func (r *recorder) newHop(method, rawURL string, body Body) {
 		Request: Sent{Method: method, URL: rawURL, Body: body},
 		Timings: NoTimings(),
 	}}
+	if len(r.recs) > 0 && len(rawURL) > MaxURL {
+		// A redirect: the server chose this URL.
+		h.hop.Request.URL, h.hop.Request.URLTruncated = rawURL[:MaxURL], true
+	}
 	if r.opt.Progress != nil {
 		h.host = progressHost(rawURL)
 	}
@@ -604,6 +620,11 @@ func (r *recorder) response(raw *http.Response) {
 	if h.conn != nil {
 		if status, wire, ok := h.conn.finalHead(); ok && status == raw.StatusCode && covers(wire, raw.Header) {
 			resp.Header, resp.WireOrder = wire, true
+		}
+	}
+	for i, f := range resp.Header {
+		if len(f.Value) > MaxURL && strings.EqualFold(f.Name, "Location") {
+			resp.Header[i].Value, resp.Header[i].Truncated = f.Value[:MaxURL], true
 		}
 	}
 	h.hop.Response = resp
