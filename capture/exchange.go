@@ -340,7 +340,10 @@ const (
 	// that cannot be reached is FaultRefused, FaultDNS, ... with a message
 	// that names the proxy.
 	FaultProxy FaultKind = "proxy"
-	FaultOther FaultKind = "other"
+	// FaultInterrupted is a call the caller cancelled (Ctrl-C) before it
+	// finished; what arrived until then is kept.
+	FaultInterrupted FaultKind = "interrupted"
+	FaultOther       FaultKind = "other"
 )
 
 // Fault is a transport failure in plain words.

@@ -82,6 +82,12 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	var proxyErr *proxyError
 	var tlsSlow *tlsTimeoutError
 	switch {
+	case r.interrupted():
+		// First: tearing the call down looks like a reset, a broken
+		// body or a failed handshake, and the cause (e.g. "interrupt
+		// signal received") comes back as the error.
+		f.Kind = FaultInterrupted
+		f.Message = "the call was interrupted (Ctrl-C) before it finished"
 	case errors.As(err, &proxyErr):
 		f.Kind = FaultProxy
 		f.Message = proxyErr.msg
@@ -166,8 +172,6 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 		if gotFirst {
 			f.Message = "the connection to " + peer + " was closed while the response head was arriving"
 		}
-	case errors.Is(err, context.Canceled):
-		f.Message = "the call was cancelled before it finished"
 	default:
 		f.Message = "the call failed: " + plainError(err)
 	}

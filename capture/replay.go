@@ -115,7 +115,7 @@ func (o Options) now() time.Time {
 // Origin FromTransport. No cookie jar is used, and compression is not
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
-	rec := &recorder{opt: opt, user: req.Header, body: req.Body}
+	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
 	start := opt.now()
 	ex := &Exchange{
 		Source:   Source{Replayed: true, From: opt.From},
@@ -169,6 +169,7 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 // recorder collects the hops of one Replay. httptrace callbacks can arrive
 // from transport goroutines, so its state is guarded by mu.
 type recorder struct {
+	ctx  context.Context // the caller's: cancelled means interrupted
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
@@ -196,6 +197,12 @@ func (r *recorder) close(tr *http.Transport) {
 	for _, cc := range conns {
 		cc.Close()
 	}
+}
+
+// interrupted reports whether the caller cancelled the call (Ctrl-C).
+// Its own deadline is a timeout, not an interruption.
+func (r *recorder) interrupted() bool {
+	return r.ctx != nil && errors.Is(r.ctx.Err(), context.Canceled)
 }
 
 // bodyRead reports whether the current hop's response body was read.
@@ -656,6 +663,9 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	// Every Content-Encoding field counts: a second one adds a coding.
 	enc := strings.Join(resp.Header.Values("Content-Encoding"), ", ")
 	b, err := readBounded(rc, enc, resp.Body.ContentType, r.opt.maxBody(), want)
+	if err != nil && r.interrupted() {
+		b.Broken = "the body stopped after " + byteCount(b.WireSize) + " on the wire: the call was interrupted"
+	}
 	now := r.opt.now()
 	r.mu.Lock()
 	resp.Body = b
