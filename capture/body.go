@@ -31,6 +31,17 @@ import (
 // size is the declared Content-Length, or -1: when known it sizes the
 // buffer once.
 func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, error) {
+	return readDecoded(r, encoding, ctype, max, size, maxDecoded)
+}
+
+// maxDecoded bounds how far an encoded body is decoded. Past the kept
+// prefix the content is only counted, and a few kilobytes of gzip over
+// gzip can unfold into terabytes that would keep the CPU busy for
+// nothing; past this the rest is counted on the wire only.
+const maxDecoded = 1 << 30
+
+// readDecoded is readBounded with the decoding bound as a parameter.
+func readDecoded(r io.Reader, encoding, ctype string, max, size, decodeLimit int64) (Body, error) {
 	b := Body{ContentType: ctype, Charset: charsetOf(ctype)}
 	wire := &countingReader{r: r}
 	src, enc, decErr, withheld := decoder(wire, encoding)
@@ -47,8 +58,20 @@ func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, er
 	n := int64(len(data))
 	if err == nil {
 		var rest int64
-		rest, err = io.Copy(io.Discard, src)
+		if enc == "" {
+			rest, err = io.Copy(io.Discard, src)
+		} else {
+			left := decodeLimit - n
+			if left < 0 {
+				left = 0 // a kept prefix past the bound: just look for more
+			}
+			rest, err = io.Copy(io.Discard, io.LimitReader(src, left+1))
+		}
 		n += rest
+		if enc != "" && err == nil && n > decodeLimit {
+			decErr = fmt.Sprintf("the %s content decodes to more than %s; decoding stopped there and the rest was counted on the wire only", enc, byteCount(decodeLimit))
+			_, err = io.Copy(io.Discard, wire)
+		}
 	}
 	b.Data = data
 	b.Size = n

@@ -146,3 +146,24 @@ func TestRecordedUndecodableEncoding(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodingIsBounded: gzip over gzip unfolds a few kilobytes into
+// gigabytes; past the bound the rest is counted on the wire, not
+// decoded.
+func TestDecodingIsBounded(t *testing.T) {
+	inner := gzipped(strings.Repeat("\x00", 4<<20)) // 4 MiB in about 4 KiB
+	outer := gzipped(string(inner))
+	b, err := readDecoded(strings.NewReader(string(outer)), "gzip, gzip", "application/octet-stream", 1<<10, -1, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "the gzip, gzip content decodes to more than 1.0 MiB; decoding stopped there and the rest was counted on the wire only"
+	if b.Broken != want || b.WireSize != int64(len(outer)) || len(b.Data) != 1<<10 || !b.Truncated || b.Size != 1<<20+1 {
+		t.Errorf("Broken %q, wire %d of %d, kept %d, size %d", b.Broken, b.WireSize, len(outer), len(b.Data), b.Size)
+	}
+	// Under the bound, every byte is counted.
+	b, _ = readDecoded(strings.NewReader(string(outer)), "gzip, gzip", "application/octet-stream", 1<<10, -1, 8<<20)
+	if b.Broken != "" || b.Size != 4<<20 {
+		t.Errorf("under the bound: Broken %q, size %d", b.Broken, b.Size)
+	}
+}
