@@ -166,7 +166,7 @@ func codings(encoding string) []string {
 	return out
 }
 
-// decodable reports whether this package can remove the coding c.
+// decodableCoding reports whether this package can remove the coding c.
 func decodableCoding(c string) bool { return c == "gzip" || c == "x-gzip" || c == "deflate" }
 
 // undecodable returns the Body.Withheld sentence for a list of codings

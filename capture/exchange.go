@@ -9,7 +9,9 @@
 // the user needs a ticket.
 //
 // Bodies are held in bounded memory: at most Options.MaxBody bytes of each
-// body are kept and the rest is counted and drained.
+// body are kept and the rest is counted and drained. gzip and deflate are
+// decoded; a body in any other content coding keeps no bytes at all
+// (Body.Withheld), because the redactor could not see the secrets in it.
 //
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
