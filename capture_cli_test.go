@@ -139,7 +139,7 @@ func TestRunTicketForEachFault(t *testing.T) {
 			"[the body stopped after 300 B on the wire: unexpected EOF]",
 		}},
 		"malformed": {[]string{"http://" + garbage.Addr().String() + "/"}, []string{
-			`sent a response that is not valid HTTP; it began with "SSH-2.0-OpenSSH_9.6\r\n\r\n".`,
+			`sent a response that is not valid HTTP (the status line is not HTTP); its first bytes are in the ticket.`,
 		}},
 		"redirect loop": {[]string{api.URL + "/loop"}, []string{
 			"The call failed: the server kept redirecting; stopped after 10 redirects, at " + api.URL + "/loop.",

@@ -13,21 +13,41 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // readBounded reads a body stream, keeping at most max content bytes and
 // counting and draining the rest, so memory stays flat however large the
-// body is. A gzip or deflate Content-Encoding is decoded. The returned
-// error is the read error of the connection that cut the body short, if
-// any; content that cannot be decoded is described in Body.Broken and is
-// not an error of the exchange.
+// body is. encoding is the Content-Encoding (a list; repeated fields
+// joined with commas): gzip and deflate, alone or chained, are decoded.
+// A body in any other coding is not kept at all (see Body.Withheld): the
+// redactor could not see the secrets in it. The returned error is the
+// read error of the connection that cut the body short, if any; content
+// that cannot be decoded is described in Body.Broken and is not an error
+// of the exchange.
 //
 // size is the declared Content-Length, or -1: when known it sizes the
 // buffer once.
 func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, error) {
+	return readDecoded(r, encoding, ctype, max, size, maxDecoded)
+}
+
+// maxDecoded bounds how far an encoded body is decoded. Past the kept
+// prefix the content is only counted, and a few kilobytes of gzip over
+// gzip can unfold into terabytes that would keep the CPU busy for
+// nothing; past this the rest is counted on the wire only.
+const maxDecoded = 1 << 30
+
+// readDecoded is readBounded with the decoding bound as a parameter.
+func readDecoded(r io.Reader, encoding, ctype string, max, size, decodeLimit int64) (Body, error) {
 	b := Body{ContentType: ctype, Charset: charsetOf(ctype)}
 	wire := &countingReader{r: r}
-	src, enc, decErr := decoder(wire, encoding)
+	src, enc, decErr, withheld := decoder(wire, encoding)
+	if withheld != "" {
+		return withheldBody(b, wire, withheld)
+	}
 	b.Encoding = enc
 
 	start := int64(32 << 10)
@@ -38,8 +58,20 @@ func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, er
 	n := int64(len(data))
 	if err == nil {
 		var rest int64
-		rest, err = io.Copy(io.Discard, src)
+		if enc == "" {
+			rest, err = io.Copy(io.Discard, src)
+		} else {
+			left := decodeLimit - n
+			if left < 0 {
+				left = 0 // a kept prefix past the bound: just look for more
+			}
+			rest, err = io.Copy(io.Discard, io.LimitReader(src, left+1))
+		}
 		n += rest
+		if enc != "" && err == nil && n > decodeLimit {
+			decErr = fmt.Sprintf("the %s content decodes to more than %s; decoding stopped there and the rest was counted on the wire only", enc, byteCount(decodeLimit))
+			_, err = io.Copy(io.Discard, wire)
+		}
 	}
 	b.Data = data
 	b.Size = n
@@ -67,6 +99,21 @@ func readBounded(r io.Reader, encoding, ctype string, max, size int64) (Body, er
 	return b, err
 }
 
+// withheldBody counts and drains a body that is not kept, and says why.
+// An empty body has nothing to withhold.
+func withheldBody(b Body, wire *countingReader, why string) (Body, error) {
+	_, err := io.Copy(io.Discard, wire)
+	b.Size, b.WireSize = wire.n, wire.n
+	if wire.n > 0 {
+		b.Withheld = why
+	}
+	if err != nil {
+		err = wire.err
+		b.Broken = fmt.Sprintf("the body stopped after %s on the wire: %v", byteCount(wire.n), err)
+	}
+	return b, err
+}
+
 // readPrefix reads up to limit bytes of r into a buffer of start bytes
 // that grows as data arrives and never beyond limit, so a small body costs
 // little and a large one costs limit; io.EOF is not an error.
@@ -90,13 +137,102 @@ func readPrefix(r io.Reader, limit, start int64) ([]byte, error) {
 	return buf, nil
 }
 
-// decoder wraps r to remove a gzip or deflate Content-Encoding. When the
-// stream does not start like the declared encoding, it is read as is and
-// the problem is described.
-func decoder(r io.Reader, encoding string) (io.Reader, string, string) {
-	enc := strings.ToLower(strings.TrimSpace(encoding))
+// maxCodings is how many content codings are undone, one over the
+// other. Servers apply one; a longer chain is withheld rather than
+// followed, so that a small body cannot unfold layer after layer.
+const maxCodings = 3
+
+// withheldWhy ends every Body.Withheld sentence.
+const withheldWhy = "; it is left out because secrets in it could not be removed"
+
+// knownCodings are the registered content codings (IANA HTTP Content
+// Coding Registry): only these are named in a Body.Withheld sentence, so
+// that nothing else of a header value reaches it.
+var knownCodings = map[string]bool{
+	"aes128gcm": true, "br": true, "compress": true, "dcb": true, "dcz": true, "deflate": true,
+	"exi": true, "gzip": true, "pack200-gzip": true, "x-compress": true, "x-gzip": true, "zstd": true,
+}
+
+// codings splits a Content-Encoding value into its codings, lower-cased,
+// in the order they were applied; identity and empty items are dropped.
+func codings(encoding string) []string {
+	var out []string
+	for _, c := range strings.Split(encoding, ",") {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c != "" && c != "identity" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// decodableCoding reports whether this package can remove the coding c.
+func decodableCoding(c string) bool { return c == "gzip" || c == "x-gzip" || c == "deflate" }
+
+// undecodable returns the Body.Withheld sentence for a list of codings
+// this package cannot undo, or "" when it can undo them all.
+func undecodable(cs []string) string {
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		switch {
+		case decodableCoding(c):
+		case knownCodings[c]:
+			return "the body is " + c + "-encoded, which altegio-ticket cannot decode" + withheldWhy
+		default:
+			return "the body is encoded with a content coding altegio-ticket does not know, so it cannot be decoded" + withheldWhy
+		}
+	}
+	if len(cs) > maxCodings {
+		return fmt.Sprintf("the body is encoded %d times over, more than altegio-ticket decodes", len(cs)) + withheldWhy
+	}
+	return ""
+}
+
+// decoder wraps r to remove the content codings of encoding, the last
+// applied first. It returns the reader, the codings removed (as a
+// Content-Encoding value), a note when a layer turned out not to be
+// what was declared (the rest is then read as it is), and, when the body
+// must not be kept at all, why (the reader is then nil).
+func decoder(r io.Reader, encoding string) (src io.Reader, enc, note, withheld string) {
+	cs := codings(encoding)
+	if why := undecodable(cs); why != "" {
+		return nil, "", "", why
+	}
+	src = r
+	done := make([]string, len(cs))
+	for i := len(cs) - 1; i >= 0; i-- {
+		next, name, problem := decodeOne(src, cs[i])
+		src = next
+		if name == "" {
+			// An empty body, or one that is not in this coding after all.
+			if problem != "" && i < len(cs)-1 {
+				problem = strings.Replace(problem, "; shown as received", "; shown with the outer "+strings.Join(compact(done), ", ")+" removed", 1)
+				problem = strings.Replace(problem, "; the rest is shown as received", "; the rest is shown with the outer "+strings.Join(compact(done), ", ")+" removed", 1)
+			}
+			return src, strings.Join(compact(done), ", "), problem, ""
+		}
+		done[i] = name
+	}
+	return src, strings.Join(done, ", "), "", ""
+}
+
+// compact drops the empty items of the codings not (yet) removed.
+func compact(cs []string) []string {
+	var out []string
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// decodeOne wraps r to remove one gzip or deflate coding. When the stream
+// does not start like the declared coding, it is read as is (name "")
+// and the problem is described.
+func decodeOne(r io.Reader, coding string) (io.Reader, string, string) {
 	br := bufio.NewReader(r)
-	switch enc {
+	switch coding {
 	case "gzip", "x-gzip":
 		// Peek at the signature before decoding, so that a body that is
 		// not gzip after all is kept whole, as received.
@@ -114,6 +250,9 @@ func decoder(r io.Reader, encoding string) (io.Reader, string, string) {
 		// Servers send either zlib-wrapped (RFC 1950, correct) or raw
 		// deflate (RFC 1951, common); the zlib header tells them apart.
 		head, _ := br.Peek(2)
+		if len(head) == 0 {
+			return br, "", "" // no body
+		}
 		if len(head) == 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
 			zr, err := zlib.NewReader(br)
 			if err == nil {
@@ -157,9 +296,14 @@ func toUTF8(cs string, data []byte) []byte {
 	case "", "utf-8", "utf8", "us-ascii", "ascii":
 		return nil
 	}
-	rd, err := charset.Reader(cs, bytes.NewReader(data))
-	if err != nil {
-		return nil
+	var rd io.Reader
+	if enc := wideEncoding(cs, data); enc != nil {
+		rd = enc.NewDecoder().Reader(bytes.NewReader(data))
+	} else {
+		var err error
+		if rd, err = charset.Reader(cs, bytes.NewReader(data)); err != nil {
+			return nil
+		}
 	}
 	out, err := io.ReadAll(rd)
 	if err != nil {
@@ -168,8 +312,58 @@ func toUTF8(cs string, data []byte) []byte {
 	return out
 }
 
+// wideEncoding returns the decoder of a UTF-16 or UTF-32 charset, nil for
+// any other. "utf-16" and "utf-32" without a byte order mark are big
+// endian by RFC 2781, yet Windows servers send little endian: the side
+// where the NUL bytes of ASCII characters fall tells.
+func wideEncoding(cs string, data []byte) encoding.Encoding {
+	switch cs {
+	case "utf-16le":
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	case "utf-16be":
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	case "utf-16", "utf16", "ucs-2":
+		order := unicode.BigEndian
+		if littleEndian(data, 2) {
+			order = unicode.LittleEndian
+		}
+		return unicode.UTF16(order, unicode.UseBOM)
+	case "utf-32le":
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
+	case "utf-32be":
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)
+	case "utf-32", "utf32", "ucs-4":
+		order := utf32.BigEndian
+		if littleEndian(data, 4) {
+			order = utf32.LittleEndian
+		}
+		return utf32.UTF32(order, utf32.UseBOM)
+	}
+	return nil
+}
+
+// littleEndian guesses the byte order of UTF-16 (width 2) or UTF-32
+// (width 4) text without a byte order mark: text that is mostly ASCII
+// has its NUL bytes after the low byte in little endian, before it in big
+// endian.
+func littleEndian(data []byte, width int) bool {
+	data = data[:min(len(data), 4096)]
+	var first, last int
+	for i := 0; i+width <= len(data); i += width {
+		if data[i] == 0 {
+			first++
+		}
+		if data[i+width-1] == 0 {
+			last++
+		}
+	}
+	return last > first
+}
+
 // isBinary decides whether a body must not be shown inline. The declared
-// media type decides when it is clear; otherwise the bytes are sniffed.
+// media type decides when it is clear, and a declared UTF-16 or UTF-32
+// charset makes it text, NUL bytes and all; otherwise the bytes are
+// sniffed.
 func isBinary(ctype string, data []byte) bool {
 	mt, params, _ := mime.ParseMediaType(ctype)
 	mt = strings.ToLower(mt)
@@ -180,10 +374,14 @@ func isBinary(ctype string, data []byte) bool {
 		mt == "application/gzip", mt == "application/x-protobuf", mt == "application/protobuf":
 		return true
 	}
+	cs := strings.ToLower(strings.Trim(params["charset"], `"' `))
+	if wideEncoding(cs, nil) != nil {
+		return false
+	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
 	}
-	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
+	if cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
 		// Another declared charset: its bytes need not be valid UTF-8.
 		return false
 	}

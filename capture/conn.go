@@ -37,7 +37,7 @@ func (r *recorder) transport() *http.Transport {
 		// server agrees, HTTP/1.1 otherwise.
 		NextProtos: []string{"h2", "http/1.1"},
 	}
-	r.h2 = &http2.Transport{DisableCompression: true}
+	r.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
 	return &http.Transport{
 		Proxy:                  r.proxy,
 		OnProxyConnectResponse: r.proxyConnected,
@@ -51,7 +51,8 @@ func (r *recorder) transport() *http.Transport {
 		DisableCompression: true,
 		// Large reads keep a big body download cheap; memory is per
 		// connection, not per body.
-		ReadBufferSize: 64 << 10,
+		ReadBufferSize:         64 << 10,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
 }
 

@@ -9,7 +9,9 @@
 // the user needs a ticket.
 //
 // Bodies are held in bounded memory: at most Options.MaxBody bytes of each
-// body are kept and the rest is counted and drained.
+// body are kept and the rest is counted and drained. gzip and deflate are
+// decoded; a body in any other content coding keeps no bytes at all
+// (Body.Withheld), because the redactor could not see the secrets in it.
 //
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
@@ -49,6 +51,9 @@ type Header struct {
 	Value string
 	// Origin is set on request headers only.
 	Origin Origin `json:",omitempty"`
+	// Truncated is true when Value holds only the first MaxURL bytes of
+	// a longer value: a response's Location, which the server chooses.
+	Truncated bool `json:",omitempty"`
 }
 
 // Headers is an ordered header list; a name may repeat.
@@ -155,15 +160,26 @@ type Hop struct {
 	Conn     Conn
 	// TLS is nil for plain HTTP, or when the handshake never started.
 	TLS *TLS
-	// Dropped lists the headers of the previous hop that were not sent on
-	// this one, e.g. Authorization on a redirect to another host.
+	// Dropped lists the credential headers of the request that were not
+	// sent on this hop because it went to another origin (scheme, host
+	// or port) than the first request, e.g. Authorization, X-Api-Key
+	// (see Options.Credential). Names are in canonical form.
 	Dropped []string
+	// Stopped says in plain words why the redirect this hop's response
+	// asks for was not followed, e.g. a 307 to another host that would
+	// get the request body again; "" when it was followed, or when there
+	// was none to follow. The Location is not quoted.
+	Stopped string `json:",omitempty"`
 }
 
 // Sent is a request as it was written on the wire.
 type Sent struct {
 	Method string
 	URL    string
+	// URLTruncated is true when URL holds only the first MaxURL bytes of
+	// the URL requested: a redirect to a Location that long. The request
+	// itself went out whole.
+	URLTruncated bool `json:",omitempty"`
 	// Proto is the protocol the request went out on, e.g. "HTTP/1.1".
 	Proto string
 	// Header lists the header fields in wire order, each marked with its
@@ -217,6 +233,13 @@ type Body struct {
 	// Broken describes where a body read stopped early, e.g. a reset
 	// mid-body; "" when the body was read to its end.
 	Broken string
+	// Withheld says in plain words why no bytes of the body were kept
+	// although Size bytes arrived, e.g. "the body is zstd-encoded, which
+	// altegio-ticket cannot decode; it is left out because secrets in it
+	// could not be removed". Data and UTF8 are then nil, Truncated is
+	// false, Size counts the bytes as they came (still encoded) and
+	// Encoding is "". "" when the body is kept.
+	Withheld string `json:",omitempty"`
 }
 
 // Text returns the body as UTF-8 text: UTF8 when a conversion was made,
@@ -308,13 +331,21 @@ const (
 	FaultTLS              FaultKind = "tls"
 	FaultReset            FaultKind = "connection-reset"
 	FaultTooManyRedirects FaultKind = "too-many-redirects"
-	FaultMalformed        FaultKind = "malformed-response"
+	// FaultHeadersTooLarge is a response head larger than altegio-ticket
+	// reads (256 KiB).
+	FaultHeadersTooLarge FaultKind = "response-headers-too-large"
+	// FaultMalformed is a response that is not valid HTTP; its first
+	// bytes are in Fault.Received.
+	FaultMalformed FaultKind = "malformed-response"
 	// FaultProxy is a failure of the proxy itself: it refused to open a
 	// tunnel (e.g. 407), or the proxy setting is not a valid URL. A proxy
 	// that cannot be reached is FaultRefused, FaultDNS, ... with a message
 	// that names the proxy.
 	FaultProxy FaultKind = "proxy"
-	FaultOther FaultKind = "other"
+	// FaultInterrupted is a call the caller cancelled (Ctrl-C) before it
+	// finished; what arrived until then is kept.
+	FaultInterrupted FaultKind = "interrupted"
+	FaultOther       FaultKind = "other"
 )
 
 // Fault is a transport failure in plain words.
@@ -323,6 +354,11 @@ type Fault struct {
 	// Message is one plain sentence for the ticket, e.g. "the server at
 	// 1.2.3.4:443 refused the connection".
 	Message string
-	// Detail is the underlying error text, for support.
+	// Detail is the underlying error text, for support. It quotes
+	// neither the URL nor bytes the peer sent.
 	Detail string
+	// Received holds the first bytes the peer sent when they were not
+	// valid HTTP (FaultMalformed), at most 256; nil otherwise. They are
+	// cut, so a secret in them may be cut too.
+	Received []byte `json:",omitempty"`
 }

@@ -45,8 +45,10 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	redirects := len(r.recs) - 1
 	lastURL := h.hop.Request.URL
 	var received []byte
+	tooLarge := false
 	if h.conn != nil {
-		received = h.conn.received(64)
+		received = h.conn.received(maxReceived)
+		tooLarge = h.conn.tooLarge()
 	}
 	proxyUsed := r.proxyUsed
 	r.mu.Unlock()
@@ -70,7 +72,9 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	}
 	peer := strings.TrimPrefix(strings.TrimPrefix(where, "the server at "), "the server ")
 
-	f := &Fault{Kind: FaultOther, Detail: err.Error()}
+	// Detail leaves out the URL net/http puts first: its query may hold
+	// secrets, and every hop's URL is in the exchange anyway.
+	f := &Fault{Kind: FaultOther, Detail: plainError(err)}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	var recErr tls.RecordHeaderError
@@ -78,12 +82,21 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	var proxyErr *proxyError
 	var tlsSlow *tlsTimeoutError
 	switch {
+	case r.interrupted():
+		// First: tearing the call down looks like a reset, a broken
+		// body or a failed handshake, and the cause (e.g. "interrupt
+		// signal received") comes back as the error.
+		f.Kind = FaultInterrupted
+		f.Message = "the call was interrupted (Ctrl-C) before it finished"
 	case errors.As(err, &proxyErr):
 		f.Kind = FaultProxy
 		f.Message = proxyErr.msg
+	case tooLarge || headersTooLarge(err):
+		f.Kind = FaultHeadersTooLarge
+		f.Message = fmt.Sprintf("%s sent more than %s of response headers; altegio-ticket stopped reading there", where, byteCount(maxHeaderBytes))
 	case errors.Is(err, errTooManyRedirects):
 		f.Kind = FaultTooManyRedirects
-		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects, at %s", redirects, lastURL)
+		f.Message = fmt.Sprintf("the server kept redirecting; stopped after %d redirects, at %s", redirects, withoutQuery(lastURL))
 	case errors.As(err, &bodyErr):
 		of := "the response body"
 		if bodyErr.want >= 0 {
@@ -135,12 +148,21 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case isTimeout(err):
 		f.Kind = FaultResponseTimeout
 		f.Message = fmt.Sprintf("the response from %s did not finish arriving%s", peer, within(timeout))
-	case isMalformed(err):
+	case headProblem(err, received) != "":
+		// net/http quotes what it could not parse, which may be a cut
+		// through an echoed token: the bytes go to Received, which the
+		// redactor treats as cut text, and never into a sentence.
 		f.Kind = FaultMalformed
-		f.Message = where + " sent a response that is not valid HTTP"
+		f.Message = where + " sent a response that is not valid HTTP (" + headProblem(err, received) + ")"
+		f.Detail = unquoted(f.Detail)
 		if len(received) > 0 {
-			f.Message += fmt.Sprintf("; it began with %q", received)
+			f.Message += "; its first bytes are in the ticket"
+			f.Received = received
 		}
+	case strings.Contains(err.Error(), "failed to parse Location header"):
+		f.Kind = FaultMalformed
+		f.Message = where + " redirected to a Location that is not a valid URL"
+		f.Detail = "failed to parse Location header"
 	case isReset(err):
 		f.Kind = FaultReset
 		f.Message = "the connection to " + peer + " was closed before a response arrived"
@@ -150,8 +172,6 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 		if gotFirst {
 			f.Message = "the connection to " + peer + " was closed while the response head was arriving"
 		}
-	case errors.Is(err, context.Canceled):
-		f.Message = "the call was cancelled before it finished"
 	default:
 		f.Message = "the call failed: " + plainError(err)
 	}
@@ -251,9 +271,73 @@ func isTLSError(err error) bool {
 	return strings.Contains(s, "tls:") || strings.Contains(s, "x509:")
 }
 
-func isMalformed(err error) bool {
+// headersTooLarge reports whether err is a response head over
+// maxHeaderBytes: net/http's for HTTP/1.x, x/net's for HTTP/2.
+func headersTooLarge(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "malformed HTTP") || strings.Contains(s, "malformed MIME")
+	return strings.Contains(s, "server response headers exceeded") ||
+		strings.Contains(s, "response header list larger than advertised limit")
+}
+
+// withoutQuery is a URL for a sentence: scheme, host and path, no query
+// (it may hold a signature or a token) and no fragment. A path too long
+// to read is left out too.
+func withoutQuery(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return hostOf(raw)
+	}
+	out := u.Scheme + "://" + u.Host
+	if len(u.EscapedPath()) <= 256 {
+		out += u.EscapedPath()
+	}
+	return out
+}
+
+// maxReceived is how many bytes of a response that is not valid HTTP
+// are kept in Fault.Received.
+const maxReceived = 256
+
+// headErrors are the errors net/http gives for a response head it
+// cannot parse, by the phrase that starts them, with the reason in plain
+// words. Each quotes, after the phrase, what it could not parse.
+var headErrors = []struct{ phrase, reason string }{
+	{"malformed HTTP response", "the status line is not HTTP"},
+	{"malformed HTTP status code", "the status code is not valid"},
+	{"malformed HTTP version", "the HTTP version is not valid"},
+	{"malformed MIME header", "a header line is not valid"},
+	{"invalid empty Content-Length", "the Content-Length header is not valid"},
+	{"bad Content-Length", "the Content-Length header is not valid"},
+	{"message cannot contain multiple Content-Length headers", "the Content-Length header is not valid"},
+	{"unsupported transfer encoding", "the Transfer-Encoding header is not valid"},
+	{"too many transfer encodings", "the Transfer-Encoding header is not valid"},
+	{"invalid Trailer key", "the Trailer header is not valid"},
+}
+
+// headProblem says in plain words why a response head could not be
+// parsed, "" when err is not such a failure. received, the first bytes
+// of the head, tells a peer that does not speak HTTP at all.
+func headProblem(err error, received []byte) string {
+	s := err.Error()
+	for _, e := range headErrors {
+		if strings.Contains(s, e.phrase) {
+			if len(received) > 0 && !bytes.HasPrefix(received, []byte("HTTP/")) {
+				return "the status line is not HTTP"
+			}
+			return e.reason
+		}
+	}
+	return ""
+}
+
+// unquoted cuts an error text of headErrors before the value it quotes.
+func unquoted(s string) string {
+	if i := strings.IndexAny(s, `"[`); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(s, " :;")
+	s = strings.TrimSuffix(s, "; got")
+	return strings.TrimRight(s, " :;")
 }
 
 // verifyReason says in plain words why a TLS handshake or certificate

@@ -248,7 +248,7 @@ func TestReplayFaults(t *testing.T) {
 					http.Redirect(w, r, fmt.Sprintf("/loop?n=%d", n+1), http.StatusFound)
 				})
 				return Request{Method: "GET", URL: srv.URL + "/loop?n=0"}, Options{},
-					"the server kept redirecting; stopped after 10 redirects, at " + srv.URL + "/loop?n=10"
+					"the server kept redirecting; stopped after 10 redirects, at " + srv.URL + "/loop"
 			},
 			check: func(t *testing.T, ex *Exchange) {
 				if len(ex.Hops) != 11 {
@@ -272,7 +272,12 @@ func TestReplayFaults(t *testing.T) {
 					c.Write([]byte("HELLO THERE\r\n\r\n"))
 				})
 				return Request{Method: "GET", URL: "http://" + addr + "/"}, Options{},
-					`the server at ` + addr + ` sent a response that is not valid HTTP; it began with "HELLO THERE\r\n\r\n"`
+					`the server at ` + addr + ` sent a response that is not valid HTTP (the status line is not HTTP); its first bytes are in the ticket`
+			},
+			check: func(t *testing.T, ex *Exchange) {
+				if got := string(ex.Fault.Received); got != "HELLO THERE\r\n\r\n" {
+					t.Errorf("Received = %q, want the bytes the server sent", got)
+				}
 			},
 		},
 		"closed before any response": {

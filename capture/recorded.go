@@ -111,7 +111,6 @@ func Recorded(rec Recording, opt Options) *Exchange {
 // recordedBody reads a recorded response body into bounded memory.
 func recordedBody(r *RecordedResponse, max int64) Body {
 	ctype := r.Header.Get("Content-Type")
-	declared := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
 	if r.Body == nil {
 		b := Body{ContentType: ctype, Charset: charsetOf(ctype), WireSize: r.WireSize}
 		if r.Omitted != "" {
@@ -120,16 +119,17 @@ func recordedBody(r *RecordedResponse, max int64) Body {
 		return b
 	}
 	src := bufio.NewReader(r.Body)
-	enc := declared
-	if r.Decoded || !stillEncoded(src, declared) {
+	cs := codings(strings.Join(r.Header.Values("Content-Encoding"), ", "))
+	enc := strings.Join(cs, ", ")
+	if r.Decoded || !stillEncoded(src, cs) {
 		enc = ""
 	}
 	b, _ := readBounded(src, enc, ctype, max, -1)
-	if enc == "" && decodable(declared) {
+	if enc == "" && len(cs) > 0 {
 		// Decoded before it was saved: say how it travelled, and take
 		// the wire size from the recording, since the bytes read here
 		// are not the ones that travelled.
-		b.Encoding = declared
+		b.Encoding = strings.Join(cs, ", ")
 		b.WireSize = r.WireSize
 	}
 	if r.Omitted != "" && b.Broken == "" {
@@ -138,10 +138,17 @@ func recordedBody(r *RecordedResponse, max int64) Body {
 	return b
 }
 
-// stillEncoded reports whether a body declared with a gzip or deflate
-// Content-Encoding still carries it, by peeking at its first bytes.
-func stillEncoded(br *bufio.Reader, enc string) bool {
-	switch enc {
+// stillEncoded reports whether a body declared with the content codings
+// cs still carries the outermost one, by peeking at its first bytes. A
+// coding that has no signature to check and that capture cannot decode
+// (Brotli, compress, ...) is taken as still there unless the body reads
+// as text: a decoder's output is not, and what is not decoded must not be
+// kept.
+func stillEncoded(br *bufio.Reader, cs []string) bool {
+	if len(cs) == 0 {
+		return false
+	}
+	switch cs[len(cs)-1] {
 	case "gzip", "x-gzip":
 		head, _ := br.Peek(2)
 		return len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
@@ -153,12 +160,14 @@ func stillEncoded(br *bufio.Reader, enc string) bool {
 		// Raw deflate has no magic number: try the first bytes.
 		_, err := io.Copy(io.Discard, flate.NewReader(bytes.NewReader(head)))
 		return err == nil || err == io.ErrUnexpectedEOF
+	case "zstd":
+		head, _ := br.Peek(4)
+		if bytes.Equal(head, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+			return true
+		}
 	}
-	return false
-}
-
-func decodable(enc string) bool {
-	return enc == "gzip" || enc == "x-gzip" || enc == "deflate"
+	head, _ := br.Peek(512)
+	return len(head) > 0 && (bytes.IndexByte(head, 0) >= 0 || !validUTF8Prefix(head))
 }
 
 // Decodable lists the content codings capture can decode, in the form

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -28,6 +29,18 @@ const DefaultMaxBody = 5 << 20
 // DefaultMaxRedirects is how many redirects are followed when
 // Options.MaxRedirects is zero.
 const DefaultMaxRedirects = 10
+
+// MaxURL is how much of a redirect URL is recorded per hop: the Location
+// header and the URL of the request that follows it. The server chooses
+// them, and a longer one is recorded cut (Header.Truncated,
+// Sent.URLTruncated); the request still goes out whole.
+const MaxURL = 16 << 10
+
+// maxHeaderBytes bounds one response head: the status line and the
+// header fields, per hop. A server that sends more ends the call with
+// FaultHeadersTooLarge, so that it cannot make a redirect chain hold
+// megabytes of headers per hop.
+const maxHeaderBytes = 256 << 10
 
 // Options tunes Replay. The zero value is usable.
 type Options struct {
@@ -61,6 +74,12 @@ type Options struct {
 	Now func() time.Time
 	// From is recorded as Exchange.Source.From.
 	From string
+	// Credential reports whether a request header carries a credential
+	// (X-Api-Key, X-Auth-Token, ...). On a redirect to another origin
+	// (scheme, host or port) than the first request, every header it
+	// reports is left out and listed in Hop.Dropped. Authorization and
+	// Cookie are always left out there; nil means those two only.
+	Credential func(headerName string) bool
 	// Progress, when set, is told when the replay enters a new phase
 	// (see Phase) and, while a response body is read, after each read
 	// from the connection. It is called from the transport's goroutines,
@@ -96,7 +115,7 @@ func (o Options) now() time.Time {
 // Origin FromTransport. No cookie jar is used, and compression is not
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
-	rec := &recorder{opt: opt, user: req.Header, body: req.Body}
+	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
 	start := opt.now()
 	ex := &Exchange{
 		Source:   Source{Replayed: true, From: opt.From},
@@ -128,10 +147,12 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		if !rec.hasResponse() {
 			rec.response(raw)
 		}
-		if err == nil {
+		if err == nil && !rec.bodyRead() {
+			// A 3xx not followed had its body read when the redirect
+			// was considered.
 			err = rec.readBody(raw.Body, raw.ContentLength)
-			raw.Body.Close()
 		}
+		raw.Body.Close()
 	}
 	ex.Total = opt.now().Sub(start)
 	if err != nil {
@@ -148,6 +169,7 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 // recorder collects the hops of one Replay. httptrace callbacks can arrive
 // from transport goroutines, so its state is guarded by mu.
 type recorder struct {
+	ctx  context.Context // the caller's: cancelled means interrupted
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
@@ -177,6 +199,19 @@ func (r *recorder) close(tr *http.Transport) {
 	}
 }
 
+// interrupted reports whether the caller cancelled the call (Ctrl-C).
+// Its own deadline is a timeout, not an interruption.
+func (r *recorder) interrupted() bool {
+	return r.ctx != nil && errors.Is(r.ctx.Err(), context.Canceled)
+}
+
+// bodyRead reports whether the current hop's response body was read.
+func (r *recorder) bodyRead() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cur().bodyRead
+}
+
 // hasResponse reports whether the current hop has its response recorded.
 func (r *recorder) hasResponse() bool {
 	r.mu.Lock()
@@ -199,6 +234,7 @@ type hopRec struct {
 	dialAddr              string
 	dialErr               error
 	connected, wroteAll   bool
+	bodyRead              bool // the response body was read
 	// tlsDialed is set when dialTLS ran the handshake and recorded it;
 	// net/http then reports a second, empty handshake that is ignored.
 	tlsDialed bool
@@ -214,6 +250,10 @@ func (r *recorder) newHop(method, rawURL string, body Body) {
 		Request: Sent{Method: method, URL: rawURL, Body: body},
 		Timings: NoTimings(),
 	}}
+	if len(r.recs) > 0 && len(rawURL) > MaxURL {
+		// A redirect: the server chose this URL.
+		h.hop.Request.URL, h.hop.Request.URLTruncated = rawURL[:MaxURL], true
+	}
 	if r.opt.Progress != nil {
 		h.host = progressHost(rawURL)
 	}
@@ -330,8 +370,8 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	return nil
 }
 
-// checkRedirect records the 3xx hop, strips credentials on a redirect to
-// another host, and stops after MaxRedirects.
+// checkRedirect records the 3xx hop, keeps the request from carrying
+// what it must not to another origin, and stops after MaxRedirects.
 func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error {
 	// The 3xx is recorded first, so that it is in the ticket even when the
 	// redirect is not followed.
@@ -351,17 +391,44 @@ func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error 
 	if len(via) > max {
 		return errTooManyRedirects
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	// net/http adds Referer: <the previous URL>, query and all; curl
+	// sends none on a redirect unless asked. One the user gave stays, as
+	// with curl -e.
+	if !r.user.Has("Referer") {
+		next.Header.Del("Referer")
+	}
+	cross := !sameOrigin(via[0].URL, next.URL)
+	if cross && next.Response != nil && next.GetBody != nil && next.ContentLength != 0 &&
+		(next.Response.StatusCode == http.StatusTemporaryRedirect || next.Response.StatusCode == http.StatusPermanentRedirect) {
+		// A 307 or 308 resends the body, which may hold a password, to
+		// wherever the server points. curl would; this stops, and the
+		// 3xx (with its Location) is the answer.
+		r.mu.Lock()
+		r.cur().hop.Stopped = fmt.Sprintf("the %d redirect was not followed: it points to another host, and following it would send the request body there too; "+
+			"altegio-ticket stops here so that a password in the body does not reach another server", next.Response.StatusCode)
+		r.mu.Unlock()
+		return http.ErrUseLastResponse
+	}
 	var dropped []string
-	if !sameOrigin(via[0].URL, next.URL) {
-		for _, k := range []string{"Authorization", "Cookie"} {
-			if next.Header.Get(k) != "" || via[len(via)-1].Header.Get(k) != "" {
-				dropped = append(dropped, k)
+	if cross {
+		seen := map[string]bool{}
+		for _, f := range r.user {
+			k := http.CanonicalHeaderKey(f.Name)
+			if seen[k] || k == "Host" || !r.credential(k) {
+				continue
 			}
+			seen[k] = true
 			next.Header.Del(k)
+			dropped = append(dropped, k)
+		}
+		for k := range next.Header {
+			if r.credential(k) {
+				next.Header.Del(k)
+			}
 		}
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	var body Body
 	if next.GetBody != nil && next.ContentLength != 0 {
 		body = r.recs[0].hop.Request.Body
@@ -371,13 +438,37 @@ func (r *recorder) checkRedirect(next *http.Request, via []*http.Request) error 
 	return nil
 }
 
+// credential reports whether a header must not follow a redirect to
+// another origin: Authorization and Cookie always, and what
+// Options.Credential names.
+func (r *recorder) credential(name string) bool {
+	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Cookie") {
+		return true
+	}
+	return r.opt.Credential != nil && r.opt.Credential(name)
+}
+
 var errTooManyRedirects = errors.New("too many redirects")
 
 // sameOrigin reports whether credentials may follow a redirect from a to b:
 // the same scheme, host and port, as curl decides without
-// --location-trusted.
+// --location-trusted. A port left out is the scheme's default.
 func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
 }
 
 // trace returns the httptrace hooks that time each phase and record the
@@ -538,6 +629,11 @@ func (r *recorder) response(raw *http.Response) {
 			resp.Header, resp.WireOrder = wire, true
 		}
 	}
+	for i, f := range resp.Header {
+		if len(f.Value) > MaxURL && strings.EqualFold(f.Name, "Location") {
+			resp.Header[i].Value, resp.Header[i].Truncated = f.Value[:MaxURL], true
+		}
+	}
 	h.hop.Response = resp
 	if h.hop.Request.Proto == "" {
 		// Go writes HTTP/1.1 or HTTP/2 whatever the server answers in
@@ -564,11 +660,17 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 		r.report(p)
 		rc = &progressReader{r: rc, rec: r, base: p}
 	}
-	b, err := readBounded(rc, resp.Header.Get("Content-Encoding"), resp.Body.ContentType, r.opt.maxBody(), want)
+	// Every Content-Encoding field counts: a second one adds a coding.
+	enc := strings.Join(resp.Header.Values("Content-Encoding"), ", ")
+	b, err := readBounded(rc, enc, resp.Body.ContentType, r.opt.maxBody(), want)
+	if err != nil && r.interrupted() {
+		b.Broken = "the body stopped after " + byteCount(b.WireSize) + " on the wire: the call was interrupted"
+	}
 	now := r.opt.now()
 	r.mu.Lock()
 	resp.Body = b
 	h.done = now
+	h.bodyRead = true
 	r.mu.Unlock()
 	if err != nil {
 		return &bodyError{err: err, read: b.WireSize, want: want}

@@ -13,10 +13,10 @@ import (
 	"golang.org/x/net/http2/hpack"
 )
 
-// maxHead bounds how much of one response head (HTTP/1.x) or one header
-// block (HTTP/2) is held to learn the header order. A longer head is
-// still read by the transport; only its order is lost.
-const maxHead = 1 << 20
+// maxHead bounds how much of one response head (HTTP/1.x) or one HPACK
+// string (HTTP/2) is held to learn the header order: the transport's own
+// limit, maxHeaderBytes, and one read of slack past it.
+const maxHead = maxHeaderBytes + 64<<10
 
 // wireHeads is a connection that saw the response heads it carried.
 type wireHeads interface {
@@ -26,10 +26,13 @@ type wireHeads interface {
 	// was written; ok is false when there is none or it was not readable.
 	finalHead() (status int, h Headers, ok bool)
 	// received returns up to n bytes of the response head being read,
-	// for describing a response that is not valid HTTP.
+	// or of the last one read, for a response that is not valid HTTP.
 	received(n int) []byte
 	// tlsState returns the TLS session of the connection, if any.
 	tlsState() (tls.ConnectionState, bool)
+	// tooLarge reports whether a response head went over
+	// maxHeaderBytes, where the transport does not say so itself.
+	tooLarge() bool
 }
 
 // h1Conn is a connection carrying HTTP/1.x in the clear (plain HTTP, or
@@ -161,8 +164,20 @@ func (c *h1Conn) finalHead() (int, Headers, bool) {
 func (c *h1Conn) received(n int) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]byte(nil), c.buf[:min(n, len(c.buf))]...)
+	head := c.buf
+	if len(head) == 0 {
+		// The head was complete, and net/http found fault with its
+		// fields.
+		head = c.final
+	}
+	if len(head) == 0 {
+		return nil
+	}
+	return append([]byte(nil), head[:min(n, len(head))]...)
 }
+
+// tooLarge is false: net/http names a head over its limit.
+func (c *h1Conn) tooLarge() bool { return false }
 
 func (c *h1Conn) tlsState() (tls.ConnectionState, bool) {
 	if c.tc == nil {
@@ -237,10 +252,16 @@ type h2Conn struct {
 	stream uint32
 	keep   bool   // the current frame's payload is a header block part
 	frame  []byte // its payload so far
-	block  []byte // header block fragments until END_HEADERS
 	dec    *hpack.Decoder
 	fields Headers // the block being decoded
 	status string
+	// size is the header list size of the block being decoded (RFC 9113,
+	// 6.5.2: name, value and 32 per field); past maxHeaderBytes the
+	// fields are no longer kept, and big is set. HPACK lets a few bytes
+	// stand for a long field already in its table, so the decoded size
+	// is what is bounded, not the bytes on the wire.
+	size int
+	big  bool
 
 	final     Headers
 	finalCode int
@@ -265,6 +286,14 @@ func newH2Conn(tc *tls.Conn) *h2Conn {
 	// one golang.org/x/net/http2 keeps, so the server's encoder stays
 	// within it.
 	c.dec = hpack.NewDecoder(4096, func(f hpack.HeaderField) {
+		c.size += len(f.Name) + len(f.Value) + 32
+		if c.size > maxHeaderBytes {
+			// The transport refuses this head too. The table still
+			// follows the block, so that the decoder stays in step.
+			c.big, c.fields = true, nil
+			c.dec.SetEmitEnabled(false)
+			return
+		}
 		if strings.HasPrefix(f.Name, ":") {
 			if f.Name == ":status" {
 				c.status = f.Value
@@ -352,26 +381,23 @@ func (c *h2Conn) headerFrame() {
 			return
 		}
 		p = p[skip : len(p)-pad]
-		c.block = c.block[:0]
+		// A new block: decoded as its fragments arrive, so that only
+		// the fields are held, within maxHeaderBytes.
+		c.fields, c.status, c.size = nil, "", 0
+		c.dec.SetEmitEnabled(true)
 	}
-	if len(c.block)+len(p) > maxHead {
+	if _, err := c.dec.Write(p); err != nil {
 		c.lost = true
 		return
 	}
-	c.block = append(c.block, p...)
 	if c.flags&h2EndHeaders == 0 {
-		return
-	}
-	c.fields, c.status = nil, ""
-	if _, err := c.dec.Write(c.block); err != nil {
-		c.lost = true
 		return
 	}
 	if err := c.dec.Close(); err != nil {
 		c.lost = true
 		return
 	}
-	if c.typ == h2PushPromise || c.status == "" {
+	if c.size > maxHeaderBytes || c.typ == h2PushPromise || c.status == "" {
 		return // a pushed request, or trailers
 	}
 	code, err := strconv.Atoi(c.status)
@@ -392,5 +418,13 @@ func (c *h2Conn) finalHead() (int, Headers, bool) {
 }
 
 func (c *h2Conn) received(int) []byte { return nil }
+
+// tooLarge tells a head over the limit, which x/net's transport reports
+// as a bare PROTOCOL_ERROR when the server keeps sending after it.
+func (c *h2Conn) tooLarge() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.big
+}
 
 func (c *h2Conn) tlsState() (tls.ConnectionState, bool) { return c.Conn.ConnectionState(), true }

@@ -278,6 +278,14 @@ func newBodyView(b capture.Body, which string) bodyView {
 		desc = append(desc, "converted from "+b.Charset)
 	}
 	bv.Summary = strings.Join(desc, ", ")
+	if b.Withheld != "" {
+		// No bytes were kept: the sentence stands where the body would.
+		bv.Note = b.Withheld
+		if b.Broken != "" {
+			bv.Note += "; " + b.Broken
+		}
+		return bv
+	}
 	name := attachmentName(which, b)
 	if b.Binary {
 		bv.Note = "binary content, not shown; attached as " + name
