@@ -56,6 +56,12 @@ type Header struct {
 	Truncated bool `json:",omitempty"`
 }
 
+// ProxyCredentialsNotRecorded is the value recorded for a
+// Proxy-Authorization header the transport built from the proxy setting
+// (HTTPS_PROXY with user:pass@): the credentials are not part of the call
+// and are never recorded.
+const ProxyCredentialsNotRecorded = "(credentials from the proxy setting, not recorded)"
+
 // Headers is an ordered header list; a name may repeat.
 type Headers []Header
 

@@ -92,7 +92,7 @@ func TestReplayThroughHTTPProxy(t *testing.T) {
 	if !strings.HasPrefix(sawAuth(), "Basic ") {
 		t.Errorf("the proxy saw Proxy-Authorization %q, want the credentials", sawAuth())
 	}
-	if got := ex.Last().Request.Header.Get("Proxy-Authorization"); got != "(credentials from the proxy setting, not recorded)" {
+	if got := ex.Last().Request.Header.Get("Proxy-Authorization"); got != ProxyCredentialsNotRecorded {
 		t.Errorf("recorded Proxy-Authorization = %q", got)
 	}
 	if ex.Last().Conn.RemoteAddr != addr || !strings.Contains(string(ex.Response().Body.Data), `"via":"proxy"`) {

@@ -565,7 +565,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 					if strings.EqualFold(key, "Proxy-Authorization") {
 						// The proxy's credentials, from HTTP_PROXY: they
 						// are not part of the call and never recorded.
-						v = "(credentials from the proxy setting, not recorded)"
+						v = ProxyCredentialsNotRecorded
 					}
 					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: r.origin(key)})
 				}

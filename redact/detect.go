@@ -113,7 +113,7 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 			switch {
 			case strings.EqualFold(f.Name, "Authorization"):
 				d.authorization(f.Value, where(i, "header "+f.Name), false, true)
-			case strings.EqualFold(f.Name, "Proxy-Authorization"):
+			case strings.EqualFold(f.Name, "Proxy-Authorization") && f.Value != capture.ProxyCredentialsNotRecorded:
 				d.authorization(f.Value, where(i, "header "+f.Name), true, false)
 			}
 		}
@@ -254,7 +254,7 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 		at := where(hop, side+f.Name)
 		switch strings.ToLower(f.Name) {
 		case "authorization", "proxy-authorization":
-			if side != "header " {
+			if side != "header " && f.Value != capture.ProxyCredentialsNotRecorded {
 				d.authorization(f.Value, at, false, false)
 			}
 		case "cookie":

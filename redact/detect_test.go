@@ -367,3 +367,28 @@ func TestUTF16Bodies(t *testing.T) {
 		})
 	}
 }
+
+// TestCutTexts: texts capture cut at a limit (the bytes of a malformed
+// answer, a long Location) may end inside a secret; the cut secret goes
+// too. And the stand-in for proxy credentials is not itself a secret.
+func TestCutTexts(t *testing.T) {
+	const tok = "partner-cut-9f86d081884c7d65"
+	ex := exWith("", hdr("Authorization", "Bearer "+tok, "Proxy-Authorization", capture.ProxyCredentialsNotRecorded), "", "", nil, "", "")
+	ex.Hops[0].Response.Header = capture.Headers{{Name: "Location", Value: "https://other.example/cb?t=" + tok[:len(tok)-6], Truncated: true}}
+	ex.Fault = &capture.Fault{Kind: capture.FaultMalformed, Message: "not valid HTTP", Received: []byte("HTTP/9 echo Bearer " + tok[:12])}
+	res := Scrub(ex, Policy{})
+	if got := string(res.Exchange.Fault.Received); strings.Contains(got, tok[:12]) {
+		t.Errorf("the cut token survived in the received bytes: %q", got)
+	}
+	if got := res.Exchange.Response().Header.Get("Location"); strings.Contains(got, tok[:10]) {
+		t.Errorf("the cut token survived in the cut Location: %q", got)
+	}
+	for _, s := range res.Secrets {
+		if strings.Contains(capture.ProxyCredentialsNotRecorded, s.Value) {
+			t.Errorf("the stand-in for proxy credentials became a secret: %+v", s.Role)
+		}
+	}
+	if got := res.Exchange.First().Request.Header.Get("Proxy-Authorization"); got != capture.ProxyCredentialsNotRecorded {
+		t.Errorf("the stand-in was changed: %q", got)
+	}
+}

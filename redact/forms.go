@@ -311,9 +311,18 @@ func (r *replacer) headers(h capture.Headers, hop int, side string) capture.Head
 	for i := range out {
 		at := where(hop, side+out[i].Name)
 		out[i].Name = r.str(out[i].Name, at)
-		out[i].Value = r.str(out[i].Value, at)
+		out[i].Value = r.cutStr(out[i].Value, at, out[i].Truncated)
 	}
 	return out
+}
+
+// cutStr is str for a text that may have been cut (a long Location or
+// URL): a secret cut at its end is matched too.
+func (r *replacer) cutStr(s, where string, cut bool) string {
+	if s == "" {
+		return s
+	}
+	return string(r.bytes([]byte(s), where, cut))
 }
 
 // body redacts a body. The UTF-8 copy is redacted too but not counted: it
@@ -341,11 +350,15 @@ func (r *replacer) exchange(ex *capture.Exchange) capture.Exchange {
 	if ex.Fault != nil {
 		f := *ex.Fault
 		f.Message, f.Detail = r.str(f.Message, "error message"), r.str(f.Detail, "error message")
+		// The received bytes are cut at 256: a secret at the end may be cut
+		// too, so they are matched as a cut text.
+		f.Received = r.bytes(f.Received, "received bytes", true)
 		out.Fault = &f
 	}
 	out.Hops = make([]capture.Hop, len(ex.Hops))
 	for i, h := range ex.Hops {
-		h.Request.URL = r.str(h.Request.URL, where(i, "URL"))
+		h.Request.URL = r.cutStr(h.Request.URL, where(i, "URL"), h.Request.URLTruncated)
+		h.Stopped = r.str(h.Stopped, where(i, "redirect"))
 		h.Request.Header = r.headers(h.Request.Header, i, "header ")
 		h.Request.Body = r.body(h.Request.Body, where(i, "request body"))
 		h.Dropped = append([]string(nil), h.Dropped...)
