@@ -159,6 +159,10 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			MaxRedirects: cfg.maxRedirects,
 			Getenv:       getenv,
 			From:         cfg.source,
+			// On a redirect to another origin, every header redaction
+			// would treat as a credential stays behind, not only
+			// Authorization and Cookie.
+			Credential: policy.CredentialHeader(),
 		}
 		stop := func() {}
 		if stderrTTY && getenv("TERM") != "dumb" {

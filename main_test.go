@@ -408,3 +408,32 @@ func TestRunUnwritableOutputCostsNoReplay(t *testing.T) {
 		t.Error("the POST was sent although the ticket could not be written")
 	}
 }
+
+// TestRunRedirectKeepsCredentialsHome: a redirect to another host gets no
+// credential header of any name (X-Api-Key as well as Authorization), no
+// Referer with the first URL's signed query, and the ticket says what
+// stayed behind.
+func TestRunRedirectKeepsCredentialsHome(t *testing.T) {
+	var got http.Header
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }))
+	t.Cleanup(other.Close)
+	first := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/landed", http.StatusFound)
+	}))
+	t.Cleanup(first.Close)
+	start := strings.Replace(first.URL, "127.0.0.1", "localhost", 1) // another host to curl and browsers
+	out := filepath.Join(t.TempDir(), "t.eml")
+	code, _, stderr := runCLI(t, "", "-o", out, "-H", "Authorization: Bearer partner-abcdef123456", "-H", "X-Api-Key: key-abcdef123456",
+		"-H", "X-Trace: keep-me", start+"/go?sign=sig-abcdef123456")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"Authorization", "X-Api-Key", "Referer"} {
+		if v := got.Get(name); v != "" {
+			t.Errorf("%s reached the other host: %q", name, v)
+		}
+	}
+	if got.Get("X-Trace") != "keep-me" {
+		t.Error("an ordinary header was dropped too")
+	}
+}

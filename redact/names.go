@@ -243,6 +243,26 @@ func (ns *nameSet) header(name string) bool {
 	return false
 }
 
+// CredentialHeader returns the rule by which a request header carries a
+// credential, judged by its name: Authorization, Cookie, the names that
+// suggest one (token, key, secret, ...), the made-up credential headers,
+// and the names given with --redact-field. It is the rule Scrub uses;
+// capture uses it to drop such headers on a redirect to another origin.
+// Proxy-Authorization is not one here: it is meant for the proxy, which
+// every hop goes through.
+func (p Policy) CredentialHeader() func(name string) bool {
+	ns := newNameSet(p.Fields)
+	return func(name string) bool {
+		switch strings.ToLower(name) {
+		case "authorization", "cookie":
+			return true
+		case "proxy-authorization":
+			return false
+		}
+		return ns.header(name)
+	}
+}
+
 // roleName turns a name into a placeholder-safe role: lower-case letters,
 // digits and single underscores, e.g. "X-Api-Key" -> "x_api_key".
 func roleName(s string) string {
