@@ -20,12 +20,16 @@ type redirectRow struct {
 	// Dropped says which credentials were not sent on this hop, e.g.
 	// "Authorization was not sent to 127.0.0.1:8080 (another host)".
 	Dropped string
+	// Stopped says why the redirect of this hop's response was not
+	// followed, e.g. a 307 that would have sent the body to another host.
+	Stopped string
 }
 
-// redirectRows lists every hop when there was more than one; nil
-// otherwise, and the Redirects section is left out.
+// redirectRows lists every hop when there was more than one, or when a
+// redirect was not followed; nil otherwise, and the Redirects section is
+// left out.
 func redirectRows(ex *capture.Exchange) []redirectRow {
-	if len(ex.Hops) < 2 {
+	if len(ex.Hops) < 2 && ex.Last().Stopped == "" {
 		return nil
 	}
 	rows := make([]redirectRow, 0, len(ex.Hops))
@@ -45,6 +49,7 @@ func redirectRows(ex *capture.Exchange) []redirectRow {
 			}
 			row.Dropped = fmt.Sprintf("%s %s not sent to %s (another host than the first request)", joinAnd(h.Dropped), verb, hostOfURL(h.Request.URL))
 		}
+		row.Stopped = h.Stopped
 		rows = append(rows, row)
 	}
 	return rows
@@ -70,7 +75,11 @@ func textRedirects(w *textWriter, v *view) {
 		return
 	}
 	w.heading("Redirects")
-	w.p("The call took %d requests:", len(v.Redirects))
+	if len(v.Redirects) == 1 {
+		w.p("The call took 1 request:")
+	} else {
+		w.p("The call took %d requests:", len(v.Redirects))
+	}
 	for _, r := range v.Redirects {
 		w.p("%d. %s %s", r.N, r.Method, r.URL)
 		line := "   -> " + r.Status
@@ -82,7 +91,10 @@ func textRedirects(w *textWriter, v *view) {
 		}
 		w.p("%s", line)
 		if r.Dropped != "" {
-			w.p("   %s", r.Dropped)
+			w.wrap("   ", "   ", r.Dropped)
+		}
+		if r.Stopped != "" {
+			w.wrap("   ", "   ", "Not followed: "+r.Stopped)
 		}
 	}
 }

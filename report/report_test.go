@@ -322,3 +322,28 @@ func TestSectionsAreWired(t *testing.T) {
 		}
 	}
 }
+
+// TestReceivedBytesAndStoppedRedirect: a malformed answer's first bytes
+// are shown, escaped, under the fault; a redirect not followed says why.
+func TestReceivedBytesAndStoppedRedirect(t *testing.T) {
+	tk := sampleTicket(t)
+	tk.Exchange.Fault = &capture.Fault{Kind: capture.FaultMalformed, Message: "the server sent a response that is not valid HTTP",
+		Received: []byte("HTTP/9 <b>hi</b>\r\nx\x00\xff")}
+	tk.Exchange.Hops[0].Stopped = "a 307 redirect to other.example would send the request body there"
+	r, err := Render(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, parts := readParts(t, r.EML)
+	text, html := parts[0].Body, parts[1].Body
+	for _, want := range []string{"Its first bytes", `  | HTTP/9 <b>hi</b>\x0d`, `  | x\x00\xff`, "Not followed: a 307 redirect to other.example"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text part lacks %q", want)
+		}
+	}
+	for _, want := range []string{"HTTP/9 &lt;b&gt;hi&lt;/b&gt;", "Not followed: a 307 redirect"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML part lacks %q", want)
+		}
+	}
+}

@@ -69,6 +69,12 @@ func textFault(w *textWriter, v *view) {
 		if v.FaultBefore != "" {
 			w.wrap("", "", "Captured before the failure: "+v.FaultBefore+".")
 		}
+		if v.FaultReceived != "" {
+			w.p("Its first bytes (secrets removed; other bytes as \\xHH):")
+			for _, line := range strings.Split(v.FaultReceived, "\n") {
+				w.p("  | %s", line)
+			}
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
@@ -64,7 +65,11 @@ type view struct {
 	HeaderOrder string // how the response headers are ordered
 	FaultDetail string // the underlying error, for support
 	FaultBefore string // what was captured before the fault
-	Redirects   []redirectRow
+	// FaultReceived is what the peer sent when it was not valid HTTP (its
+	// first bytes, redacted), with bytes that are not printable text
+	// written as \xHH.
+	FaultReceived string
+	Redirects     []redirectRow
 
 	// The secrets list and the redaction report (redaction.go).
 	Secrets    []secretRow
@@ -141,6 +146,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 	}
 	if ex.Fault != nil {
 		v.Fault = ex.Fault.Message
+		v.FaultReceived = printableBytes(ex.Fault.Received)
 		v.Class = "fault"
 		v.Headline = ex.Fault.Message
 	}
@@ -324,4 +330,23 @@ func mediaType(ct string) string {
 
 func isJSON(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// printableBytes shows bytes as text: printable UTF-8 and line feeds as
+// they are, and every other byte as \xHH (a CR shows, which matters in a
+// malformed HTTP answer).
+func printableBytes(b []byte) string {
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && n <= 1, r < ' ' && r != '\n' && r != '\t', r == 0x7f:
+			fmt.Fprintf(&sb, "\\x%02x", b[0])
+			n = 1
+		default:
+			sb.WriteRune(r)
+		}
+		b = b[n:]
+	}
+	return sb.String()
 }
