@@ -191,7 +191,8 @@ func TestRunRedirectToAnotherHost(t *testing.T) {
 	if len(seen) != 1 || seen[0] != "" {
 		t.Errorf("the other host saw Authorization %q", seen)
 	}
-	if want := "   Authorization was not sent to " + hostOf(target.URL) + " (another host than the first request)"; !strings.Contains(text, want) {
+	flat := strings.Join(strings.Fields(text), " ") // the line wraps at 80 columns
+	if want := "Authorization was not sent to " + hostOf(target.URL) + " (another host than the first request)"; !strings.Contains(flat, want) {
 		t.Errorf("the ticket lacks %q:\n%s", want, text)
 	}
 }
