@@ -484,6 +484,10 @@ func (tc *tcase) exchange(t *testing.T) *capture.Exchange {
 			ex.Source = capture.Source{Replayed: value == "yes", From: "HAR file session.har, entry 1"}
 		case "proxy":
 			ex.Proxy = value
+		case "withheld":
+			// The response body was not kept (a coding capture cannot
+			// read); value is capture's sentence.
+			resp.Body = capture.Body{Size: 1234, Withheld: value, ContentType: resp.Body.ContentType}
 		case "redirect":
 			// "301 URL": the first hop was answered with a redirect to URL,
 			// which was followed without Authorization when the origin

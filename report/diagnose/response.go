@@ -29,6 +29,8 @@ func (c *call) statusEvidence() []string {
 		ev = append(ev, "meta: empty")
 	case e.HTML:
 		ev = append(ev, "body: a web page (text/html), not the API's JSON envelope")
+	case c.resp.Body.Withheld != "":
+		ev = append(ev, "body: not kept ("+printable(c.resp.Body.Withheld)+")")
 	case !e.IsEnvelope && c.resp.Body.Size > 0:
 		ev = append(ev, "body: not the API's JSON envelope {success, data, meta}")
 	}

@@ -130,12 +130,19 @@ func checkFault(c *call) {
 				"a proxy or a login page in the way can also loop.",
 			Action: "use https://" + apiHost + " directly",
 		})
-	case capture.FaultMalformed:
+	case capture.FaultMalformed, capture.FaultHeadersTooLarge:
 		explain := "What came back is not a valid HTTP answer."
-		if strings.Contains(f.Detail+f.Message, "HTTP response to HTTPS client") {
+		switch {
+		case f.Kind == capture.FaultHeadersTooLarge:
+			explain = "The answer's headers ran past the limit altegio-ticket reads (256 KiB), far more than the API sends: a proxy or gateway in the way, or a misbehaving server."
+		case strings.Contains(f.Detail+f.Message, "HTTP response to HTTPS client"):
 			explain = plainHTTPPort
 		}
-		c.addFault("AT313", hostChecks, Finding{Explain: explain + " Something other than the API may be listening there.", Action: "check the scheme and port in the URL"})
+		action := "check the scheme and port in the URL"
+		if f.Kind == capture.FaultHeadersTooLarge {
+			action = "call the API without the proxy or gateway in the way; if there is none, send the ticket"
+		}
+		c.addFault("AT313", hostChecks, Finding{Explain: explain + " Something other than the API may be listening there.", Action: action})
 	default:
 		if m := headerNameRE.FindStringSubmatch(f.Message + " " + f.Detail); m != nil {
 			c.addFault("AT311", []string{"AT117"}, Finding{

@@ -399,11 +399,15 @@ func response(resp *capture.Response) Response {
 }
 
 // truncation describes a body that was cut short, "" otherwise.
+// truncation is the content's comment: why its text is not the whole body.
 func truncation(b capture.Body) string {
-	if !b.Truncated {
-		return ""
+	switch {
+	case b.Withheld != "":
+		return "not kept: " + b.Withheld
+	case b.Truncated:
+		return fmt.Sprintf("truncated: the text holds the first %d of %d bytes", len(b.Data), b.Size)
 	}
-	return fmt.Sprintf("truncated: the text holds the first %d of %d bytes", len(b.Data), b.Size)
+	return ""
 }
 
 // queryString splits the query in order, decoding each name and value; a

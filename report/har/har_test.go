@@ -481,3 +481,12 @@ func TestEncodeRealCapture(t *testing.T) {
 		t.Errorf("server %q, cookies %+v", first.ServerIPAddress, last.Response.Cookies)
 	}
 }
+
+// TestWithheldBodyComment: a body capture did not keep has no text, and
+// the comment says why.
+func TestWithheldBodyComment(t *testing.T) {
+	b := capture.Body{Size: 1234, Withheld: "the body is zstd-encoded, which altegio-ticket cannot decode"}
+	if got := truncation(b); got != "not kept: the body is zstd-encoded, which altegio-ticket cannot decode" {
+		t.Errorf("comment = %q", got)
+	}
+}
