@@ -176,6 +176,34 @@ func stillEncoded(br *bufio.Reader, cs []string) bool {
 // get a body the ticket cannot show.
 const Decodable = "gzip, deflate"
 
+// NarrowAcceptEncoding narrows every Accept-Encoding header of r to the
+// codings capture can decode (see the function NarrowAcceptEncoding), so
+// that the ticket can show the response. A changed header is marked
+// FromTool, and one with nothing decodable left is dropped. The notes say
+// what changed, without header values.
+func (r *Request) NarrowAcceptEncoding() (notes []string) {
+	out := r.Header[:0:0]
+	for _, h := range r.Header {
+		if strings.EqualFold(h.Name, "Accept-Encoding") {
+			v, changed := NarrowAcceptEncoding(h.Value)
+			if changed {
+				none := v
+				if none == "" {
+					none = "no compression"
+				}
+				notes = append(notes, "Accept-Encoding: asking for "+none+" only, because altegio-ticket can decode gzip and deflate but not Brotli or Zstandard")
+				if v == "" {
+					continue
+				}
+				h.Value, h.Origin = v, FromTool
+			}
+		}
+		out = append(out, h)
+	}
+	r.Header = out
+	return notes
+}
+
 // NarrowAcceptEncoding keeps, from an Accept-Encoding value, only the
 // codings capture can decode (gzip, deflate, identity), in their order
 // and with their parameters. changed is false when nothing was removed;

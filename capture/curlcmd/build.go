@@ -223,7 +223,7 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		// zstd too); the replay asks only for those it can decode.
 		add("Accept-Encoding", capture.Decodable, capture.FromTool)
 	}
-	cmd.Notes = append(cmd.Notes, narrowAcceptEncoding(req)...)
+	cmd.Notes = append(cmd.Notes, req.NarrowAcceptEncoding()...)
 	if env.UserAgent != "" {
 		add("User-Agent", env.UserAgent, capture.FromTool)
 	}
@@ -232,35 +232,6 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		add("Content-Type", DefaultContentType, capture.FromTool)
 	}
 	return cmd, nil
-}
-
-// narrowAcceptEncoding keeps only the codings capture can decode in any
-// Accept-Encoding header, so that the ticket can show the response.
-func narrowAcceptEncoding(req *capture.Request) []string {
-	var notes []string
-	out := req.Header[:0:0]
-	for _, h := range req.Header {
-		if strings.EqualFold(h.Name, "Accept-Encoding") {
-			v, changed := capture.NarrowAcceptEncoding(h.Value)
-			if changed {
-				notes = append(notes, "Accept-Encoding: asking for "+orNone(v)+" only, because altegio-ticket can decode gzip and deflate but not Brotli or Zstandard")
-				if v == "" {
-					continue
-				}
-				h.Value, h.Origin = v, capture.FromTool
-			}
-		}
-		out = append(out, h)
-	}
-	req.Header = out
-	return notes
-}
-
-func orNone(v string) string {
-	if v == "" {
-		return "no compression"
-	}
-	return v
 }
 
 // ParseURL checks a URL the way curl reads it: a missing scheme means

@@ -121,29 +121,8 @@ func (x *Entry) Request() (req capture.Request, notes []string, err error) {
 	if err != nil {
 		return req, nil, err
 	}
-	out := req.Header[:0:0]
-	for _, h := range req.Header {
-		if strings.EqualFold(h.Name, "Accept-Encoding") {
-			v, changed := capture.NarrowAcceptEncoding(h.Value)
-			if changed {
-				notes = append(notes, "Accept-Encoding: asking for "+orNone(v)+" only, because altegio-ticket can decode gzip and deflate but not Brotli or Zstandard")
-				if v == "" {
-					continue
-				}
-				h.Value, h.Origin = v, capture.FromTool
-			}
-		}
-		out = append(out, h)
-	}
-	req.Header = out
+	notes = req.NarrowAcceptEncoding() // before req is returned: it changes req
 	return req, notes, nil
-}
-
-func orNone(v string) string {
-	if v == "" {
-		return "no compression"
-	}
-	return v
 }
 
 // request maps the HAR request. forReplay drops the headers the transport
