@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // ticketParts runs the CLI with getenv and returns the text and HTML parts
@@ -31,25 +29,8 @@ func ticketParts(t *testing.T, getenv func(string) string, args ...string) (text
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("ticket %v, mode %v", err, fi.Mode())
 	}
-	eml, _ := os.ReadFile(out)
-	mr, err := mail.CreateReader(bytes.NewReader(eml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 2; i++ {
-		p, err := mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		s := strings.ReplaceAll(string(b), "\r\n", "\n")
-		if i == 0 {
-			text = s
-		} else {
-			html = s
-		}
-	}
-	return text, html, stdout.String() + stderr.String()
+	tk := readTicket(t, out)
+	return lf(tk.Text), lf(tk.HTML), stdout.String() + stderr.String()
 }
 
 func noEnv(string) string { return "" }

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/emersion/go-message/mail"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -88,52 +87,6 @@ func pointAt(t *testing.T, src, dir, base string) string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// ticket is an .eml read back with Go's mail reader.
-type ticket struct {
-	Subject string
-	Text    string
-	Flat    string // Text with every run of whitespace made one space
-	HTML    string
-	Attach  map[string]string // file name -> content
-}
-
-func readTicket(t *testing.T, path string) ticket {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := mail.CreateReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk := ticket{Attach: map[string]string{}}
-	tk.Subject, _ = mr.Header.Subject()
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(p.Body)
-		switch h := p.Header.(type) {
-		case *mail.InlineHeader:
-			if ct, _, _ := h.ContentType(); ct == "text/html" {
-				tk.HTML = string(body)
-			} else {
-				tk.Text = string(body)
-				tk.Flat = strings.Join(strings.Fields(tk.Text), " ")
-			}
-		case *mail.AttachmentHeader:
-			name, _ := h.Filename()
-			tk.Attach[name] = string(body)
-		}
-	}
-	return tk
 }
 
 // checkTokens checks that each token appears once in each body part,

@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/emersion/go-message/mail"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -138,43 +137,25 @@ func TestRunNoTokenLeaks(t *testing.T) {
 			t.Errorf("token %q reached the terminal", tok)
 		}
 	}
-	eml, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := mail.CreateReader(bytes.NewReader(eml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hf := mr.Header.Fields()
-	for hf.Next() {
+	tk := readTicket(t, out)
+	for _, f := range tk.Header {
 		for _, tok := range []string{partner, user} {
-			if strings.Contains(hf.Value(), tok) {
-				t.Errorf("token in mail header %s", hf.Key())
+			if strings.Contains(f[1], tok) {
+				t.Errorf("token in mail header %s", f[0])
 			}
 		}
 	}
 	var kinds []string
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		ct := p.Header.Get("Content-Type")
-		kinds = append(kinds, strings.SplitN(ct, ";", 2)[0])
-		_, isBody := p.Header.(*mail.InlineHeader)
-		tokens := strings.LastIndex(string(b), "Tokens")
+	for _, p := range tk.Parts {
+		kinds = append(kinds, p.ContentType)
+		tokens := strings.LastIndex(p.Body, "Tokens")
 		for _, tok := range []string{partner, user} {
-			n := strings.Count(string(b), tok)
-			if isBody && (n != 1 || strings.Index(string(b), tok) < tokens) {
-				t.Errorf("%s: token %q appears %d times (want once, after the Tokens heading)", ct, tok, n)
+			n := strings.Count(p.Body, tok)
+			if p.Inline && (n != 1 || strings.Index(p.Body, tok) < tokens) {
+				t.Errorf("%s: token %q appears %d times (want once, after the Tokens heading)", p.ContentType, tok, n)
 			}
-			if !isBody && n != 0 {
-				t.Errorf("%s: token %q appears %d times, want 0", ct, tok, n)
+			if !p.Inline && n != 0 {
+				t.Errorf("%s %s: token %q appears %d times, want 0", p.ContentType, p.Filename, tok, n)
 			}
 		}
 	}
@@ -346,32 +327,8 @@ func TestRunCorrectCallNoAlarm(t *testing.T) {
 // ticketBodies returns the decoded text and HTML parts of a ticket.
 func ticketBodies(t *testing.T, path string) (text, html string) {
 	t.Helper()
-	eml, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := mail.CreateReader(bytes.NewReader(eml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
-		switch ct := p.Header.Get("Content-Type"); {
-		case strings.HasPrefix(ct, "text/plain") && text == "":
-			text = string(b)
-		case strings.HasPrefix(ct, "text/html"):
-			html = string(b)
-		}
-	}
-	return text, html
+	tk := readTicket(t, path)
+	return lf(tk.Text), lf(tk.HTML)
 }
 
 func TestLimitMemory(t *testing.T) {

@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/emersion/go-message/mail"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -79,34 +78,14 @@ func TestRunOutDir(t *testing.T) {
 		}
 	}
 	// The attachments of the .eml are the files, byte for byte.
-	raw, err := os.ReadFile(eml)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := mail.CreateReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	attached := 0
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h, ok := p.Header.(*mail.AttachmentHeader); ok {
-			name, _ := h.Filename()
-			b, _ := io.ReadAll(p.Body)
-			if !bytes.Equal(b, files[name]) {
-				t.Errorf("attachment %s differs from %s in the folder", name, name)
-			}
-			attached++
+	attached := readTicket(t, eml).Attach
+	for name, b := range attached {
+		if b != string(files[name]) {
+			t.Errorf("attachment %s differs from %s in the folder", name, name)
 		}
 	}
-	if attached != 5 {
-		t.Errorf("%d attachments, want 5", attached)
+	if len(attached) != 5 {
+		t.Errorf("%d attachments, want 5", len(attached))
 	}
 }
 

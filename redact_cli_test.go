@@ -11,13 +11,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-message/mail"
 )
 
 // TestRunEchoRedactsEverything replays a login-like call carrying both
@@ -91,29 +88,12 @@ func TestRunEchoRedactsEverything(t *testing.T) {
 		t.Errorf("the summary does not say PII was masked:\n%s", stderr.String())
 	}
 
-	eml, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mr, err := mail.CreateReader(bytes.NewReader(eml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subject, _ := mr.Header.Subject()
-	parts := []string{subject}
+	tk := readTicket(t, out)
+	parts := []string{tk.Subject}
 	inline := []bool{false}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p.Body)
-		parts = append(parts, string(b))
-		_, isBody := p.Header.(*mail.InlineHeader)
-		inline = append(inline, isBody)
+	for _, p := range tk.Parts {
+		parts = append(parts, p.Body)
+		inline = append(inline, p.Inline)
 	}
 	// subject, text, html, request.har, postman_collection.json,
 	// replay.sh and the two bodies: every one is searched below.
