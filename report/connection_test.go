@@ -2,15 +2,12 @@ package report
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
-	"github.com/google/go-cmp/cmp"
 )
 
 const proxySecret = "s3cret-Proxy-Pass"
@@ -73,19 +70,7 @@ func TestWriteFaultGolden(t *testing.T) {
 	if err := Write(&buf, faultTicket(t)); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("..", "testdata", "golden", "ticket-tls-fault.eml")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), buf.String()); d != "" {
-		t.Errorf("ticket differs from %s (-want +got):\n%s", golden, d)
-	}
+	checkGolden(t, "ticket-tls-fault.eml", buf.Bytes())
 }
 
 func TestFaultTicketShowsConnectionAndRedirects(t *testing.T) {

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,22 +24,7 @@ func TestFilesGolden(t *testing.T) {
 	var names []string
 	for _, f := range r.Files {
 		names = append(names, f.Name)
-		golden := filepath.Join("..", "testdata", "golden", "files", f.Name)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test ./report -update to create it)", err)
-		}
-		if d := cmp.Diff(string(want), string(f.Data)); d != "" {
-			t.Errorf("%s differs from %s (-want +got):\n%s", f.Name, golden, d)
-		}
+		checkGolden(t, filepath.Join("files", f.Name), f.Data)
 	}
 	want := []string{"ticket.txt", "ticket.html", "request.har", "postman_collection.json", "replay.sh",
 		"request-body.json", "response-body.json", "secrets.txt"}

@@ -19,6 +19,28 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// checkGolden compares got with the golden file testdata/golden/<name>,
+// rewriting it first with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), string(got)); d != "" {
+		t.Errorf("%s differs from its golden file %s (-want +got):\n%s", name, golden, d)
+	}
+}
+
 const (
 	partner = "pt-7f3a9c1e5b2d4f60"
 	user    = "ut-0c4b8e2a6d1f3b57"
@@ -76,19 +98,7 @@ func TestWriteGolden(t *testing.T) {
 	if err := Write(&buf, sampleTicket(t)); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("..", "testdata", "golden", "ticket.eml")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), buf.String()); d != "" {
-		t.Errorf("ticket differs from %s (-want +got):\n%s", golden, d)
-	}
+	checkGolden(t, "ticket.eml", buf.Bytes())
 }
 
 // part is a decoded MIME part of a written ticket.
