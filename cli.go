@@ -351,7 +351,12 @@ func parseEMLSize(s string) (int64, error) {
 func redactPolicy(cfg *config, getenv func(string) string) (redact.Policy, error) {
 	p := redact.Policy{Values: cfg.redactValues, Fields: cfg.redactFields, PII: cfg.redactPII}
 	for _, name := range cfg.redactEnv {
-		if name == "" || strings.ContainsAny(name, "= \t") {
+		if k, _, hasValue := strings.Cut(name, "="); hasValue {
+			// --redact-env PASSWORD=hunter2: the part after = is the
+			// very secret to keep off the terminal.
+			return p, usagef("--redact-env %s=…: NAME=value is not a variable name; export %s first and give --redact-env %s", terminalSafe(k), terminalSafe(k), terminalSafe(k))
+		}
+		if name == "" || strings.ContainsAny(name, " \t") {
 			return p, usagef("--redact-env %q is not a variable name; give the name, e.g. --redact-env ALTEGIO_PASSWORD", name)
 		}
 		v := getenv(name)

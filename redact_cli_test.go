@@ -166,13 +166,14 @@ func TestRunRedactFlags(t *testing.T) {
 		wantErr  string
 		secret   string // must not be echoed
 	}{
-		"short --redact":      {[]string{"--redact", "abc"}, 2, "--redact value 1 is 3 bytes long", "abc"},
-		"unset --redact-env":  {[]string{"--redact-env", "NOPE"}, 2, "--redact-env NOPE: the variable is not set or is empty", ""},
-		"short --redact-env":  {[]string{"--redact-env", "SHORT"}, 2, "--redact-env SHORT: the value is 4 bytes long", "1234"},
-		"bad --redact-env":    {[]string{"--redact-env", "A=B"}, 2, "is not a variable name", ""},
-		"bad --redact-field":  {[]string{"--redact-field", "--"}, 2, "is not a field name", ""},
-		"all flags work":      {[]string{"--redact", "long-enough-1", "--redact-env", "GOOD", "--redact-field", "sms_code", "--mask-tokens", "--redact-pii"}, 0, "note:     --redact value 1 matched nothing", "long-enough-1"},
-		"env value not shown": {[]string{"--redact-env", "GOOD"}, 0, "note:     --redact-env GOOD matched nothing", "good-secret-value"},
+		"short --redact":       {[]string{"--redact", "abc"}, 2, "--redact value 1 is 3 bytes long", "abc"},
+		"unset --redact-env":   {[]string{"--redact-env", "NOPE"}, 2, "--redact-env NOPE: the variable is not set or is empty", ""},
+		"short --redact-env":   {[]string{"--redact-env", "SHORT"}, 2, "--redact-env SHORT: the value is 4 bytes long", "1234"},
+		"bad --redact-env":     {[]string{"--redact-env", "A=B"}, 2, "is not a variable name", ""},
+		"NAME=value not shown": {[]string{"--redact-env", "PASSWORD=hunter2-secret"}, 2, "export PASSWORD first", "hunter2-secret"},
+		"bad --redact-field":   {[]string{"--redact-field", "--"}, 2, "is not a field name", ""},
+		"all flags work":       {[]string{"--redact", "long-enough-1", "--redact-env", "GOOD", "--redact-field", "sms_code", "--mask-tokens", "--redact-pii"}, 0, "note:     --redact value 1 matched nothing", "long-enough-1"},
+		"env value not shown":  {[]string{"--redact-env", "GOOD"}, 0, "note:     --redact-env GOOD matched nothing", "good-secret-value"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
