@@ -377,5 +377,5 @@ func recordedExchange(cfg *config, now time.Time) *capture.Exchange {
 			c.Close()
 		}
 	}()
-	return capture.Recorded(*cfg.recording, capture.Options{Now: func() time.Time { return now }})
+	return capture.Recorded(*cfg.recording, capture.Options{MaxBody: cfg.maxBody, Now: func() time.Time { return now }})
 }

@@ -420,3 +420,19 @@ func TestRunNewCurlOptions(t *testing.T) {
 	}
 	fmt.Fprint(io.Discard, stderr)
 }
+
+// TestRunNoReplayKeepsMaxBody: --max-body bounds a recorded response as it
+// bounds a replayed one.
+func TestRunNoReplayKeepsMaxBody(t *testing.T) {
+	dir := t.TempDir()
+	resp := filepath.Join(dir, "resp.txt")
+	os.WriteFile(resp, []byte("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\n"+strings.Repeat("x", 3000)), 0o600)
+	out := filepath.Join(dir, "t.eml")
+	code, _, stderr := runCLI(t, "", "--no-replay", "--max-body", "1KiB", "--response", resp, "-o", out, "http://127.0.0.1:1/api/v1/x")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if tk := readTicket(t, out); !strings.Contains(tk.Flat, "response body truncated: kept 1.0 KiB of 2.9 KiB") {
+		t.Errorf("the recorded body was not cut to --max-body:\n%s", tk.Text)
+	}
+}
