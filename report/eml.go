@@ -168,7 +168,6 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	atts := attachments(&tt, v)
 	for i := range atts {
 		atts[i].Data = guard(atts[i].Data)
-		v.Attached = append(v.Attached, atts[i].Name)
 		v.Attachments = append(v.Attachments, attachmentRow{Name: atts[i].Name, About: aboutAttachment(atts[i].Name, t.Secrets)})
 	}
 	text := string(guard([]byte(renderText(v))))
@@ -177,24 +176,13 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 		return nil, fmt.Errorf("rendering the HTML body: %w", err)
 	}
 	html = string(guard([]byte(html)))
-	tokens := &textWriter{}
-	tokens.wrap("", "", fmt.Sprintf("The Alteg.io API tokens for the ticket %q, recorded %s. "+
-		"Keep this file private: ticket.txt and ticket.html leave the values out and point here.", v.Subject, v.Started))
-	textTokens(tokens, v)
-	secrets := string(guard([]byte(tokens.String())))
 
-	// The values go in only now, after the safety net: in the message,
-	// and in secrets.txt; the loose ticket.txt and ticket.html point to
-	// secrets.txt instead.
-	emlText, emlHTML, fileText, fileHTML := text, html, text, html
+	// The values go in only now, after the safety net.
+	emlText, emlHTML := text, html
 	for m, val := range values {
 		emlText = strings.ReplaceAll(emlText, m, val)
 		emlHTML = strings.ReplaceAll(emlHTML, m, template.HTMLEscapeString(val))
-		fileText = strings.ReplaceAll(fileText, m, "(in secrets.txt)")
-		fileHTML = strings.ReplaceAll(fileHTML, m, "(in secrets.txt)")
-		secrets = strings.ReplaceAll(secrets, m, val)
 	}
-
 	subject := string(guard([]byte(v.Subject)))
 	if measure {
 		var n countWriter
@@ -213,6 +201,20 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	buf.Grow(est*4/3 + 64<<10)
 	if err := writeMessage(&buf, &tt, subject, emlText, emlHTML, atts); err != nil {
 		return nil, err
+	}
+
+	// The files of --out-dir: the values go in secrets.txt only; the
+	// loose ticket.txt and ticket.html point to it instead.
+	tokens := &textWriter{}
+	tokens.wrap("", "", fmt.Sprintf("The Alteg.io API tokens for the ticket %q, recorded %s. "+
+		"Keep this file private: ticket.txt and ticket.html leave the values out and point here.", v.Subject, v.Started))
+	textTokens(tokens, v)
+	secrets := string(guard([]byte(tokens.String())))
+	fileText, fileHTML := text, html
+	for m, val := range values {
+		fileText = strings.ReplaceAll(fileText, m, "(in secrets.txt)")
+		fileHTML = strings.ReplaceAll(fileHTML, m, "(in secrets.txt)")
+		secrets = strings.ReplaceAll(secrets, m, val)
 	}
 	files := []File{
 		{Name: "ticket.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(fileText)},

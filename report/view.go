@@ -45,10 +45,9 @@ type view struct {
 	RespHdrs    []headerRow
 	Response    bodyView
 
-	Remote   string
-	Timings  string
-	Tokens   []tokenRow
-	Attached []string
+	Remote  string
+	Timings string
+	Tokens  []tokenRow
 	// Attachments says what each attached file is for, in order.
 	Attachments []attachmentRow
 	Version     string
