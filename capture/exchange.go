@@ -368,3 +368,24 @@ type Fault struct {
 	// cut, so a secret in them may be cut too.
 	Received []byte `json:",omitempty"`
 }
+
+// ProxyHost returns scheme://host[:port] of a proxy URL. Whatever came
+// before an "@" is credentials and is left out, even when it is a
+// redaction placeholder that does not parse as a URL. Use it wherever a
+// proxy is shown.
+func ProxyHost(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if scheme == "" {
+		return rest
+	}
+	return scheme + "://" + rest
+}

@@ -41,7 +41,7 @@ func (v *view) addConnection(ex *capture.Exchange) {
 		v.Protocol = last.Response.Proto
 	}
 	if ex.Proxy != "" {
-		v.Proxy = proxyHost(ex.Proxy)
+		v.Proxy = capture.ProxyHost(ex.Proxy)
 	}
 	v.TLS = newTLSView(last.TLS, ex.Insecure, ex.Started)
 	if r := last.Response; r != nil && len(r.Header) > 0 {
@@ -54,26 +54,6 @@ func (v *view) addConnection(ex *capture.Exchange) {
 		v.FaultDetail = ex.Fault.Detail
 		v.FaultBefore = capturedBefore(last)
 	}
-}
-
-// proxyHost returns scheme://host[:port] of a proxy URL. Whatever came
-// before an "@" is credentials and is left out, even when it is a
-// redaction placeholder that does not parse as a URL.
-func proxyHost(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		scheme, rest = "", raw
-	}
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	if i := strings.LastIndex(rest, "@"); i >= 0 {
-		rest = rest[i+1:]
-	}
-	if scheme == "" {
-		return rest
-	}
-	return scheme + "://" + rest
 }
 
 func newTLSView(t *capture.TLS, insecure bool, at time.Time) *tlsView {

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -23,7 +22,7 @@ func (c *call) faultEvidence() []string {
 	if f.Detail != "" && f.Detail != f.Message {
 		ev = append(ev, "detail: "+printable(f.Detail))
 	}
-	if p := proxyHost(c.ex.Proxy); p != "" {
+	if p := capture.ProxyHost(c.ex.Proxy); p != "" {
 		ev = append(ev, "proxy: "+p)
 	}
 	return ev
@@ -31,31 +30,10 @@ func (c *call) faultEvidence() []string {
 
 // viaProxy is a sentence about the proxy, "" for a direct connection.
 func (c *call) viaProxy() string {
-	if p := proxyHost(c.ex.Proxy); p != "" {
+	if p := capture.ProxyHost(c.ex.Proxy); p != "" {
 		return " The call went through the proxy " + p + " (from HTTPS_PROXY or HTTP_PROXY): the failure may be the proxy's; try once without it, or ask who runs it."
 	}
 	return ""
-}
-
-// proxyHost shows a proxy as scheme://host:port, without credentials.
-func proxyHost(p string) string {
-	if p == "" {
-		return ""
-	}
-	// Cut the userinfo before parsing: redacted credentials hold
-	// {{placeholders}}, which url.Parse rejects in a userinfo.
-	if scheme, rest, ok := strings.Cut(p, "://"); ok {
-		authority, path, _ := strings.Cut(rest, "/")
-		if at := strings.LastIndex(authority, "@"); at >= 0 {
-			authority = authority[at+1:]
-		}
-		p = scheme + "://" + authority + "/" + path
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.Host == "" {
-		return "(set)"
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 // addFault adds a transport finding: a likely cause unless a related
