@@ -522,7 +522,7 @@ func (d *detector) jwts(t []byte, at string) {
 			}
 			s := i + j
 			i = s + 1
-			if s > 0 && b64url[t[s-1]] {
+			if s > 0 && b64url[t[s-1]] && !afterEscape(t, s) {
 				continue
 			}
 			if end, ok := jwtAt(t, s); ok {
@@ -531,6 +531,13 @@ func (d *detector) jwts(t []byte, at string) {
 			}
 		}
 	}
+}
+
+// afterEscape reports whether t[s] follows a backslash escape, \n or
+// \u000a, whose last character is a letter or digit but no part of a
+// token that starts at s.
+func afterEscape(t []byte, s int) bool {
+	return s >= 2 && t[s-2] == '\\' || s >= 6 && t[s-6] == '\\' && t[s-5] == 'u'
 }
 
 var b64url = func() (t [256]bool) {

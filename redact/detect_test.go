@@ -392,3 +392,21 @@ func TestCutTexts(t *testing.T) {
 		t.Errorf("the stand-in was changed: %q", got)
 	}
 }
+
+// TestJWTsWhereverTheyStand: a JWT as a JSON key, in a body labelled JSON
+// that is not, and right after an escape (\n, \u000a) is found as well.
+func TestJWTsWhereverTheyStand(t *testing.T) {
+	for name, body := range map[string]string{
+		"as a JSON key":         `{"` + jwt + `":1}`,
+		"mislabelled JSON":      `Invalid token ` + jwt,
+		"after \\n in a string": `{"error":"bad:\n` + jwt + `"}`,
+		"after \\u000a":         `{"error":"bad:\u000a` + jwt + `"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := Scrub(exWith("", nil, "", "", nil, body, "application/json"), Policy{})
+			if got := string(res.Exchange.Response().Body.Data); strings.Contains(got, jwt) {
+				t.Errorf("the JWT survived: %s", got)
+			}
+		})
+	}
+}

@@ -45,6 +45,9 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 			end, escaped := stringEnd(b, i+1)
 			s := b[i+1 : end]
 			i = end + 1
+			if len(s) >= 24 && long != nil && bytes.IndexByte(s, '.') >= 0 {
+				long(s) // a JWT can be a key as well as a value
+			}
 			if expectKey {
 				expectKey = false
 				top := &st[len(st)-1]
@@ -67,9 +70,6 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 				// A string that holds JSON: scan it as well.
 				scanJSON([]byte(unescapeJSON(s)), ns, pathOf(prefix, st)+">", visit, long)
 				continue
-			}
-			if len(s) >= 24 && long != nil && bytes.IndexByte(s, '.') >= 0 {
-				long(s)
 			}
 		case '{':
 			st = append(st, jframe{})
@@ -101,6 +101,10 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 			j := i + 1
 			for j < n && !jsonDelim[b[j]] {
 				j++
+			}
+			if w := b[i:j]; len(w) >= 24 && long != nil && bytes.IndexByte(w, '.') >= 0 {
+				// A bare word: a body labelled JSON may be plain text.
+				long(w)
 			}
 			if hit {
 				if v := string(b[i:j]); v != "null" && v != "true" && v != "false" {
