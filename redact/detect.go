@@ -264,8 +264,16 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 		case "set-cookie":
 			c, _, _ := strings.Cut(f.Value, ";")
 			d.cookie(c, "Set-Cookie", hop)
-		case "location", "content-location", "refresh":
+		case "location", "content-location":
 			d.url(f.Value, at)
+		case "refresh":
+			// Refresh: 0; url=https://... (only here: a Location such as
+			// /login?next_url=/x&token=... must keep its own query)
+			v := f.Value
+			if i := strings.Index(strings.ToLower(v), "url="); i >= 0 {
+				v = v[i+4:]
+			}
+			d.url(v, at)
 		case "link":
 			// <https://...?token=...>; rel="next", ...
 			for _, l := range strings.Split(f.Value, ",") {
@@ -314,10 +322,6 @@ func (d *detector) cookie(c, kind string, hop int) {
 func (d *detector) url(raw, at string) {
 	if raw == "" {
 		return
-	}
-	// Refresh: 0; url=https://...
-	if i := strings.Index(strings.ToLower(raw), "url="); i >= 0 && !strings.Contains(raw[:i], "://") {
-		raw = raw[i+4:]
 	}
 	rest := raw
 	if i := strings.Index(rest, "://"); i >= 0 {

@@ -410,3 +410,21 @@ func TestJWTsWhereverTheyStand(t *testing.T) {
 		})
 	}
 }
+
+// TestWholeValueEdges: a Location whose query names a url= parameter
+// keeps its own query read; a short secret after a comma is a whole value.
+func TestWholeValueEdges(t *testing.T) {
+	const tok = "s3cr3t-location-token-42"
+	ex := exWith("", hdr("Authorization", "Bearer abcdefghij,xyz"), "", "", hdr("Location", "/login?next_url=/x&token="+tok), "", "")
+	res := Scrub(ex, Policy{})
+	if got := res.Exchange.Response().Header.Get("Location"); strings.Contains(got, tok) {
+		t.Errorf("the token in a Location with next_url= survived: %q", got)
+	}
+	if got := res.Exchange.First().Request.Header.Get("Authorization"); strings.Contains(got, "xyz") {
+		t.Errorf("the short value after a comma survived: %q", got)
+	}
+	ex = exWith("", nil, "", "", hdr("Refresh", "0; url=https://api.alteg.io/cb?token="+tok), "", "")
+	if got := Scrub(ex, Policy{}).Exchange.Response().Header.Get("Refresh"); strings.Contains(got, tok) {
+		t.Errorf("the token in a Refresh URL survived: %q", got)
+	}
+}

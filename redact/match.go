@@ -335,12 +335,14 @@ func (mt *matcher) findShort(t []byte, ms []match) []match {
 	return ms
 }
 
+// opensValue and closesValue say whether t[s:e] stands as a whole value:
+// the same separators end one value and start the next.
 func opensValue(t []byte, s int) bool {
 	if s == 0 {
 		return true
 	}
 	switch t[s-1] {
-	case '"', '\'', '=', ':', ' ', '\t', '\n':
+	case '"', '\'', '=', ':', ',', ' ', '\t', '\n':
 		return true
 	}
 	return false
