@@ -17,3 +17,18 @@ func TestProxyHost(t *testing.T) {
 		}
 	}
 }
+
+// TestHostOfNeverTheWholeURL: fault messages name a peer by hostOf; a URL
+// that does not parse must not come back whole, path and query included.
+func TestHostOfNeverTheWholeURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://api.alteg.io:443/api/v1/x?token=s":       "api.alteg.io:443",
+		"https://api.alteg.io/reset/SECRET-TOKEN/%zz?t=s": "api.alteg.io",
+		"https://u:p@api.alteg.io/%zz":                    "api.alteg.io",
+		"/reset/SECRET-TOKEN/%z":                          "",
+	} {
+		if got := hostOf(in); got != want {
+			t.Errorf("hostOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

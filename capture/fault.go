@@ -234,19 +234,18 @@ func (r *recorder) scrubProxy(s string) string {
 	return s
 }
 
-func orHost(addr, host string) string {
-	if addr != "" {
-		return addr
-	}
-	return host
-}
-
+// hostOf is the host (and port) of a URL for a sentence. A URL that does
+// not parse (one cut at MaxURL inside an escape, say) gives its host by
+// hand: never the whole text, whose path or query may hold a secret.
 func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
 	}
-	return u.Host
+	h := ProxyHost(raw)
+	if _, rest, ok := strings.Cut(h, "://"); ok {
+		return rest
+	}
+	return h
 }
 
 func isRefused(err error) bool {
