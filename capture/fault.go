@@ -91,6 +91,12 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case errors.As(err, &proxyErr):
 		f.Kind = FaultProxy
 		f.Message = proxyErr.msg
+	case strings.HasPrefix(plainError(err), "failed to parse Location header"):
+		// Before any case that sniffs the error text: Go quotes the
+		// Location, which may say anything ("tls:", a token).
+		f.Kind = FaultMalformed
+		f.Message = where + " redirected to a Location that is not a valid URL"
+		f.Detail = "failed to parse Location header"
 	case tooLarge || headersTooLarge(err):
 		f.Kind = FaultHeadersTooLarge
 		f.Message = fmt.Sprintf("%s sent more than %s of response headers; altegio-ticket stopped reading there", where, byteCount(maxHeaderBytes))
@@ -159,10 +165,6 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 			f.Message += "; its first bytes are in the ticket"
 			f.Received = received
 		}
-	case strings.Contains(err.Error(), "failed to parse Location header"):
-		f.Kind = FaultMalformed
-		f.Message = where + " redirected to a Location that is not a valid URL"
-		f.Detail = "failed to parse Location header"
 	case isReset(err):
 		f.Kind = FaultReset
 		f.Message = "the connection to " + peer + " was closed before a response arrived"

@@ -168,3 +168,19 @@ func TestH2HeaderBlockBombIsBounded(t *testing.T) {
 		t.Errorf("next head: %d %v %v", status, h, ok)
 	}
 }
+
+// TestUnparsableLocationThatLooksLikeTLS: a Location whose text happens to
+// hold "tls:" must not be taken for a TLS failure, which quotes the error.
+func TestUnparsableLocationThatLooksLikeTLS(t *testing.T) {
+	addr := rawServer(t, nil, func(c net.Conn) {
+		readRequestHead(bufio.NewReader(c))
+		c.Write([]byte("HTTP/1.1 302 Found\r\nLocation: /%zz?next=tls:x&token=SECRET-0123456789\r\nContent-Length: 0\r\n\r\n"))
+	})
+	ex := Replay(context.Background(), Request{Method: "GET", URL: "http://" + addr + "/"}, Options{})
+	if ex.Fault == nil || ex.Fault.Kind != FaultMalformed {
+		t.Fatalf("fault = %+v, want a malformed Location", ex.Fault)
+	}
+	if strings.Contains(ex.Fault.Message+ex.Fault.Detail, "SECRET") {
+		t.Errorf("the fault quotes the Location: %+v", ex.Fault)
+	}
+}
