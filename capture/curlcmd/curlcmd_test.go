@@ -551,3 +551,16 @@ func TestHeaderErrorsHideValues(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsetDollarHidesTheValue: a $ inside a double-quoted password reads
+// to the shell as a variable; the error must not quote what follows it.
+func TestUnsetDollarHidesTheValue(t *testing.T) {
+	_, _, err := Parse(`curl -u "admin:Xk9$mP2vQ7" https://api.alteg.io/api/v1/x`, func(string) string { return "" })
+	if err == nil || strings.Contains(err.Error(), "mP2vQ7") || !strings.Contains(err.Error(), "single quotes") {
+		t.Errorf("error = %v; want the advice without the password", err)
+	}
+	_, _, err = Parse(`curl -H "Authorization: Bearer $ALTEGIO_TOKEN" https://api.alteg.io/api/v1/x`, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "$ALTEGIO_TOKEN, which is not set") {
+		t.Errorf("error = %v; want the variable named", err)
+	}
+}

@@ -292,10 +292,27 @@ func (l *posixLexer) expand(name string) error {
 		v = l.getenv(name)
 	}
 	if v == "" {
+		if !envLike(name) {
+			// Likely not a variable but a $ inside a password or token
+			// in double quotes: quoting it would show the secret.
+			return l.errorf("the command has a $ at %s that the shell would expand; if it is part of a value, put that value in single quotes", l.pos(l.i))
+		}
 		return l.errorf("the command uses $%s, which is not set here; export it or paste its value", name)
 	}
 	l.w.WriteString(v)
 	return nil
+}
+
+// envLike reports whether name looks like an environment variable as
+// people write them, in capitals ($TOKEN, $ALTEGIO_USER_TOKEN), rather
+// than a piece of a secret.
+func envLike(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c == '_' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 func isNameStart(c byte) bool {
