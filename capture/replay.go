@@ -133,10 +133,9 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	}
 
 	client, tr := rec.client()
+	// The body is not given to resty, which would copy it twice: prepare
+	// sets it on the raw request, for every method.
 	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
-	if req.Body != nil {
-		rreq.SetBody(req.Body) // prepare sets it again on the raw request
-	}
 	resp, err := rreq.Execute(req.Method, req.URL)
 
 	var raw *http.Response
