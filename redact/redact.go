@@ -262,6 +262,9 @@ func maskPII(ex *capture.Exchange) pii.Counts {
 			}
 			ms := pii.Find(*d)
 			for _, m := range ms {
+				if len(list) > maxPIIValues {
+					break // too many to look for elsewhere: list is dropped below
+				}
 				v := string((*d)[m.Start:m.End])
 				if found[v] == nil {
 					role := "phone"
