@@ -143,13 +143,13 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		raw = resp.RawResponse
 	}
 	if raw != nil {
+		// A 3xx not followed had its status, headers and body recorded
+		// when the redirect was considered.
 		if !rec.hasResponse() {
 			rec.response(raw)
-		}
-		if err == nil && !rec.bodyRead() {
-			// A 3xx not followed had its body read when the redirect
-			// was considered.
-			err = rec.readBody(raw.Body, raw.ContentLength)
+			if err == nil {
+				err = rec.readBody(raw.Body, raw.ContentLength)
+			}
 		}
 		raw.Body.Close()
 	}
@@ -204,13 +204,6 @@ func (r *recorder) interrupted() bool {
 	return r.ctx != nil && errors.Is(r.ctx.Err(), context.Canceled)
 }
 
-// bodyRead reports whether the current hop's response body was read.
-func (r *recorder) bodyRead() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.cur().bodyRead
-}
-
 // hasResponse reports whether the current hop has its response recorded.
 func (r *recorder) hasResponse() bool {
 	r.mu.Lock()
@@ -231,9 +224,7 @@ type hopRec struct {
 	// finishTimings).
 	gotConn, wroteHeaders time.Time
 	dialAddr              string
-	dialErr               error
-	connected, wroteAll   bool
-	bodyRead              bool // the response body was read
+	connected             bool
 	// tlsDialed is set when dialTLS ran the handshake and recorded it;
 	// net/http then reports a second, empty handshake that is ignored.
 	tlsDialed bool
@@ -510,7 +501,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 		},
 		ConnectDone: func(_, addr string, err error) {
 			at(func(h *hopRec, now time.Time) {
-				h.dialAddr, h.dialErr = addr, err
+				h.dialAddr = addr
 				if err == nil {
 					h.connected = true
 					h.hop.Timings.Connect = now.Sub(h.connStart)
@@ -574,7 +565,6 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			at(func(h *hopRec, now time.Time) {
 				h.wrote = now
-				h.wroteAll = info.Err == nil
 			})
 			if info.Err == nil {
 				r.phase(PhaseWaiting)
@@ -669,7 +659,6 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	r.mu.Lock()
 	resp.Body = b
 	h.done = now
-	h.bodyRead = true
 	r.mu.Unlock()
 	if err != nil {
 		return &bodyError{err: err, read: b.WireSize, want: want}

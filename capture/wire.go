@@ -306,9 +306,6 @@ func newH2Conn(tc *tls.Conn) *h2Conn {
 	return c
 }
 
-// ConnectionState lets the HTTP/2 transport fill Response.TLS.
-func (c *h2Conn) ConnectionState() tls.ConnectionState { return c.Conn.ConnectionState() }
-
 func (c *h2Conn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {

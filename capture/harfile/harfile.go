@@ -13,6 +13,7 @@ package harfile
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -240,7 +241,7 @@ func (x *Entry) Recording(from string) (capture.Recording, error) {
 	}
 	switch {
 	case body != nil:
-		rr.Body = strings.NewReader(string(body))
+		rr.Body = bytes.NewReader(body)
 	case resp.Content.Size > 0:
 		rr.Omitted = "the HAR file does not hold this body (the browser did not save it)"
 		rr.OmittedSize = int64(resp.Content.Size)
