@@ -14,11 +14,6 @@ const (
 	escHTML                   // &amp;, &#47;, &#x2F; ...
 )
 
-// escapeStart marks the bytes that can begin an escape. A secret written
-// with escapes always has one of them in it, which is what lets the
-// matcher find escaped forms without a pass per encoding.
-func escapeStart(c byte) bool { return c == '%' || c == '\\' || c == '&' || c == '+' }
-
 // decodeUnit decodes one escape at t[i], which is an escape-start byte.
 // It returns the bytes the escape stands for (in buf), how many input
 // bytes it takes, and its kind; n == 0 when t[i] begins no valid escape.

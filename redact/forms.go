@@ -194,16 +194,15 @@ func sortedKeys(m map[string]bool) []string {
 // replacer replaces every form of every secret with its placeholder and,
 // while Scrub runs, counts where.
 type replacer struct {
-	mt       *matcher
-	ph       [][]byte // placeholder per secret
-	counting bool
-	places   []map[string]int
-	order    [][]string
-	forms    []map[string]bool
+	mt     *matcher
+	ph     [][]byte // placeholder per secret
+	places []map[string]int
+	order  [][]string
+	forms  []map[string]bool
 }
 
 func newReplacer(list []*entry, charsets map[string]bool) *replacer {
-	r := &replacer{counting: true}
+	r := &replacer{}
 	var names []string
 	for _, e := range list {
 		r.ph = append(r.ph, []byte(e.Placeholder))
@@ -286,7 +285,7 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 			out = append(out, r.ph[p.secret]...)
 		}
 		last = m.end
-		if r.counting && where != "" {
+		if where != "" { // "" is the safety net, which counts nothing
 			if r.places[p.secret][where] == 0 {
 				r.order[p.secret] = append(r.order[p.secret], where)
 			}
@@ -299,12 +298,7 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 	return append(out, b[last:]...)
 }
 
-func (r *replacer) str(s, where string) string {
-	if s == "" {
-		return s
-	}
-	return string(r.bytes([]byte(s), where, false))
-}
+func (r *replacer) str(s, where string) string { return r.cutStr(s, where, false) }
 
 func (r *replacer) headers(h capture.Headers, hop int, side string) capture.Headers {
 	out := h.Clone()
@@ -330,12 +324,7 @@ func (r *replacer) cutStr(s, where string, cut bool) string {
 func (r *replacer) body(b capture.Body, at string) capture.Body {
 	cut := b.Truncated || b.Broken != ""
 	b.Data = r.bytes(b.Data, at, cut)
-	if b.UTF8 != nil {
-		counting := r.counting
-		r.counting = false
-		b.UTF8 = r.bytes(b.UTF8, at, cut)
-		r.counting = counting
-	}
+	b.UTF8 = r.bytes(b.UTF8, "", cut) // not counted: the same occurrences as Data
 	b.Broken = r.str(b.Broken, at)
 	b.ContentType = r.str(b.ContentType, at)
 	return b

@@ -176,12 +176,7 @@ type Result struct {
 func (r *Result) Bytes(b []byte) []byte { return r.rep.bytes(b, "", false) }
 
 // String is Bytes for strings.
-func (r *Result) String(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(r.rep.bytes([]byte(s), "", false))
-}
+func (r *Result) String(s string) string { return r.rep.str(s, "") }
 
 // Scrub finds the secrets in ex and returns a redacted copy; ex itself is
 // not modified. The policy should have passed Check; a literal shorter
@@ -202,7 +197,6 @@ func Scrub(ex *capture.Exchange, p Policy) *Result {
 			res.Report.Short = append(res.Report.Short, s.Placeholder)
 		}
 	}
-	rep.counting = false // later calls are the report's safety net
 	res.Report.Unmatched = unmatched(p, res.Secrets, d)
 	if p.PII {
 		res.Report.PII = true

@@ -18,7 +18,6 @@ import (
 type authShape struct {
 	headers []string // the redacted values, verbatim
 	parts   [][]elem // comma-separated parts, in order
-	tokens  []tokenRef
 }
 
 type elemKind int
@@ -39,12 +38,6 @@ type elem struct {
 	quoted  bool // quotes around the placeholder in the redacted text
 }
 
-// tokenRef is one token placeholder in the header with its secret.
-type tokenRef struct {
-	secret *redact.Secret
-	scheme string // the keyword before it, lower-case; "" for a bare token
-}
-
 var placeholderRE = regexp.MustCompile(`\{\{[A-Za-z0-9_]+\}\}`)
 
 func parseAuth(values []string, secrets []redact.Secret) *authShape {
@@ -61,23 +54,6 @@ func parseAuth(values []string, secrets []redact.Secret) *authShape {
 			}
 			if len(elems) > 0 {
 				a.parts = append(a.parts, elems)
-			}
-		}
-	}
-	seen := map[*redact.Secret]bool{}
-	for _, p := range a.parts {
-		scheme := ""
-		for _, e := range p {
-			if e.kind == elemKeyword {
-				scheme = e.kw
-				if scheme == "" {
-					scheme = strings.ToLower(e.word)
-				}
-				continue
-			}
-			if e.secret != nil && !e.inValue && !seen[e.secret] {
-				seen[e.secret] = true
-				a.tokens = append(a.tokens, tokenRef{secret: e.secret, scheme: scheme})
 			}
 		}
 	}
