@@ -289,11 +289,28 @@ func charsetOf(ctype string) string {
 	return strings.ToLower(strings.Trim(params["charset"], `"' `))
 }
 
+// UTF8Charset reports whether text in the declared charset cs (lower
+// case, as in Body.Charset) reads as UTF-8 as it is: no charset, UTF-8 or
+// ASCII. Any other charset is converted (Body.UTF8) and searched for
+// secrets in its own encoding.
+func UTF8Charset(cs string) bool {
+	switch cs {
+	case "", "utf-8", "utf8", "us-ascii", "ascii":
+		return true
+	}
+	return false
+}
+
+// IsJSONType reports whether the media type mt (lower case, without
+// parameters) is JSON: application/json or a +json type.
+func IsJSONType(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
 // toUTF8 converts text in a declared charset to UTF-8. It returns nil when
 // no conversion is needed or possible.
 func toUTF8(cs string, data []byte) []byte {
-	switch cs {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
+	if UTF8Charset(cs) {
 		return nil
 	}
 	var rd io.Reader
@@ -381,7 +398,7 @@ func isBinary(ctype string, data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
 	}
-	if cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
+	if !UTF8Charset(cs) {
 		// Another declared charset: its bytes need not be valid UTF-8.
 		return false
 	}

@@ -32,3 +32,16 @@ func TestHostOfNeverTheWholeURL(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaRules(t *testing.T) {
+	for cs, want := range map[string]bool{"": true, "utf-8": true, "utf8": true, "us-ascii": true, "ascii": true, "windows-1251": false, "utf-16": false} {
+		if got := UTF8Charset(cs); got != want {
+			t.Errorf("UTF8Charset(%q) = %v, want %v", cs, got, want)
+		}
+	}
+	for mt, want := range map[string]bool{"application/json": true, "application/problem+json": true, "application/vnd.api.v2+json": true, "text/json-ish": false, "text/plain": false} {
+		if got := IsJSONType(mt); got != want {
+			t.Errorf("IsJSONType(%q) = %v, want %v", mt, got, want)
+		}
+	}
+}

@@ -438,7 +438,7 @@ func (d *detector) body(b capture.Body, at string) {
 	// Search the body's declared charset even when no UTF-8 copy was made
 	// (a conversion that failed, a body taken for binary): its bytes still
 	// reach the ticket.
-	if cs := strings.ToLower(b.Charset); cs != "" && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" && cs != "ascii" {
+	if cs := strings.ToLower(b.Charset); !capture.UTF8Charset(cs) {
 		d.charsets[cs] = true
 	}
 	text := b.Text()
@@ -465,7 +465,7 @@ func (d *detector) scanned(b capture.Body) bool {
 	}
 	mt, _, _ := mime.ParseMediaType(b.ContentType)
 	mt = strings.ToLower(mt)
-	return mt == "application/json" || strings.HasSuffix(mt, "+json") || looksJSON(b.Text())
+	return capture.IsJSONType(mt) || looksJSON(b.Text())
 }
 
 func (d *detector) json(text []byte, at string) {

@@ -434,7 +434,7 @@ func extension(b capture.Body) string {
 	}
 	mt := mediaType(b.ContentType)
 	switch {
-	case isJSON(mt):
+	case capture.IsJSONType(mt):
 		return ".json"
 	case mt == "text/html" || mt == "application/xhtml+xml":
 		return ".html"

@@ -297,7 +297,7 @@ func newBodyView(b capture.Body, which string) bodyView {
 		return bv
 	}
 	text := b.Text()
-	if isJSON(mt) {
+	if capture.IsJSONType(mt) {
 		var buf bytes.Buffer
 		if json.Indent(&buf, text, "", "  ") == nil {
 			text = buf.Bytes()
@@ -325,10 +325,6 @@ func mediaType(ct string) string {
 		return strings.TrimSpace(ct)
 	}
 	return mt
-}
-
-func isJSON(mt string) bool {
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // printableBytes shows bytes as text: printable UTF-8 and line feeds as

@@ -522,7 +522,7 @@ func checkBody(c *call) {
 		}
 	}
 	mt := strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	isJSONType := mt == "application/json" || strings.HasSuffix(mt, "+json")
+	isJSONType := capture.IsJSONType(mt)
 	looksJSON := strings.HasPrefix(text, "{") || strings.HasPrefix(text, "[")
 	form := !looksJSON && formRE.MatchString(text)
 

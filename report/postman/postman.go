@@ -235,7 +235,7 @@ func language(ct string) string {
 		mt = strings.ToLower(strings.TrimSpace(ct))
 	}
 	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+	case capture.IsJSONType(mt):
 		return "json"
 	case mt == "text/html":
 		return "html"
