@@ -169,6 +169,14 @@ func codings(encoding string) []string {
 // decodableCoding reports whether this package can remove the coding c.
 func decodableCoding(c string) bool { return c == "gzip" || c == "x-gzip" || c == "deflate" }
 
+// gzipHead and zlibHead recognise the start of a gzip stream (its magic
+// number) and of a zlib-wrapped deflate stream (RFC 1950: method 8 and a
+// header checksum); raw deflate has no such mark.
+func gzipHead(h []byte) bool { return len(h) >= 2 && h[0] == 0x1f && h[1] == 0x8b }
+func zlibHead(h []byte) bool {
+	return len(h) >= 2 && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0
+}
+
 // undecodable returns the Body.Withheld sentence for a list of codings
 // this package cannot undo, or "" when it can undo them all.
 func undecodable(cs []string) string {
@@ -238,7 +246,7 @@ func decodeOne(r io.Reader, coding string) (io.Reader, string, string) {
 		// not gzip after all is kept whole, as received.
 		if head, _ := br.Peek(2); len(head) == 0 {
 			return br, "", "" // no body
-		} else if len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
+		} else if !gzipHead(head) {
 			return br, "", "Content-Encoding says gzip but the body is not gzip; shown as received"
 		}
 		zr, err := gzip.NewReader(br)
@@ -253,7 +261,7 @@ func decodeOne(r io.Reader, coding string) (io.Reader, string, string) {
 		if len(head) == 0 {
 			return br, "", "" // no body
 		}
-		if len(head) == 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+		if zlibHead(head) {
 			zr, err := zlib.NewReader(br)
 			if err == nil {
 				return zr, "deflate", ""

@@ -151,10 +151,10 @@ func stillEncoded(br *bufio.Reader, cs []string) bool {
 	switch cs[len(cs)-1] {
 	case "gzip", "x-gzip":
 		head, _ := br.Peek(2)
-		return len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
+		return gzipHead(head)
 	case "deflate":
 		head, _ := br.Peek(512)
-		if len(head) >= 2 && head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+		if zlibHead(head) {
 			return true
 		}
 		// Raw deflate has no magic number: try the first bytes.
@@ -219,10 +219,9 @@ func NarrowAcceptEncoding(value string) (narrowed string, changed bool) {
 		if i := strings.IndexByte(p, ';'); i >= 0 {
 			name = strings.TrimSpace(p[:i])
 		}
-		switch strings.ToLower(name) {
-		case "gzip", "x-gzip", "deflate", "identity":
+		if c := strings.ToLower(name); decodableCoding(c) || c == "identity" {
 			keep = append(keep, p)
-		default:
+		} else {
 			changed = true
 		}
 	}
