@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,7 @@ func (d *detector) addRole(role, value, where string, token bool) *entry {
 		return nil
 	}
 	if e := d.byValue[value]; e != nil {
-		if !contains(e.Found, where) {
+		if !slices.Contains(e.Found, where) {
 			e.Found = append(e.Found, where)
 		}
 		return e
@@ -241,7 +242,7 @@ func basicAliases(e *entry, raw []byte, extra ...string) {
 		base64.StdEncoding.EncodeToString(raw), base64.RawStdEncoding.EncodeToString(raw),
 		base64.URLEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw))
 	for _, a := range forms {
-		if !contains(e.aliases, a) {
+		if !slices.Contains(e.aliases, a) {
 			e.aliases = append(e.aliases, a)
 		}
 	}
@@ -580,13 +581,4 @@ func jwtAt(t []byte, s int) (int, bool) {
 		return 0, false
 	}
 	return end, true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

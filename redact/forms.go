@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ func patterns(list []*entry, charsets map[string]bool) []pattern {
 	}
 	add := func(text string, secret int, kind formKind) { addInner(text, secret, kind, 0) }
 	var encs []encoding.Encoding
-	for _, cs := range sortedKeys(charsets) {
+	for _, cs := range slices.Sorted(maps.Keys(charsets)) {
 		encs = append(encs, charsetEncodings(cs)...)
 	}
 	for i, e := range list {
@@ -180,15 +181,6 @@ func charsetEncoding(cs string) encoding.Encoding {
 		return e
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // replacer replaces every form of every secret with its placeholder and,

@@ -60,13 +60,21 @@ func parseAuth(values []string, secrets []redact.Secret) *authShape {
 	return a
 }
 
+// authKeyword returns the Authorization keyword w is, lower case
+// ("bearer", "user", "partner"), or "" for any other word.
+func authKeyword(w string) string {
+	switch kw := strings.ToLower(w); kw {
+	case "bearer", "user", "partner":
+		return kw
+	}
+	return ""
+}
+
 // wordElems reads one whitespace-separated word of the redacted header.
 func wordElems(w string, byPH map[string]*redact.Secret) []elem {
 	loc := placeholderRE.FindStringIndex(w)
 	if loc == nil {
-		kw := strings.ToLower(strings.Trim(w, `"'`))
-		switch kw {
-		case "bearer", "user", "partner":
+		if kw := authKeyword(strings.Trim(w, `"'`)); kw != "" {
 			return []elem{{kind: elemKeyword, kw: kw, word: w}}
 		}
 		if isSchemeWord(w) {
@@ -84,10 +92,9 @@ func wordElems(w string, byPH map[string]*redact.Secret) []elem {
 	// The value holds whitespace: open it up.
 	var out []elem
 	for _, f := range strings.Fields(s.Value) {
-		switch kw := strings.ToLower(f); kw {
-		case "bearer", "user", "partner":
+		if kw := authKeyword(f); kw != "" {
 			out = append(out, elem{kind: elemKeyword, kw: kw, word: f, secret: s, inValue: true})
-		default:
+		} else {
 			out = append(out, elem{kind: elemToken, secret: s, inValue: true, quoted: quoted})
 		}
 	}
@@ -143,10 +150,9 @@ func (a *authShape) evidence() []string {
 		if valueHasKeyword(s.Value) {
 			var words []string
 			for _, f := range strings.Fields(s.Value) {
-				switch strings.ToLower(f) {
-				case "bearer", "user", "partner":
+				if authKeyword(f) != "" {
 					words = append(words, f)
-				default:
+				} else {
 					words = append(words, "<token>")
 				}
 			}

@@ -320,8 +320,7 @@ func concat(a, b []string) []string {
 
 func valueHasKeyword(v string) bool {
 	for _, f := range strings.Fields(v) {
-		switch strings.ToLower(f) {
-		case "bearer", "user", "partner":
+		if authKeyword(f) != "" {
 			return true
 		}
 	}
