@@ -146,7 +146,9 @@ func (e *tlsTimeoutError) Error() string {
 func (e *tlsTimeoutError) Timeout() bool   { return true }
 func (e *tlsTimeoutError) Temporary() bool { return false }
 
-// tlsEvent records a step of a handshake this package runs itself.
+// tlsEvent records an event on the current hop with the time it happened,
+// unless the replay is over: a step of a handshake this package runs
+// itself, or an httptrace event.
 func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
 	now := r.opt.now()
 	r.mu.Lock()

@@ -81,6 +81,7 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	var bodyErr *bodyError
 	var proxyErr *proxyError
 	var tlsSlow *tlsTimeoutError
+	problem := headProblem(err, received)
 	switch {
 	case r.interrupted():
 		// First: tearing the call down looks like a reset, a broken
@@ -154,12 +155,12 @@ func (r *recorder) classify(err error, timeout time.Duration) *Fault {
 	case isTimeout(err):
 		f.Kind = FaultResponseTimeout
 		f.Message = fmt.Sprintf("the response from %s did not finish arriving%s", peer, within(timeout))
-	case headProblem(err, received) != "":
+	case problem != "":
 		// net/http quotes what it could not parse, which may be a cut
 		// through an echoed token: the bytes go to Received, which the
 		// redactor treats as cut text, and never into a sentence.
 		f.Kind = FaultMalformed
-		f.Message = where + " sent a response that is not valid HTTP (" + headProblem(err, received) + ")"
+		f.Message = where + " sent a response that is not valid HTTP (" + problem + ")"
 		f.Detail = unquoted(f.Detail)
 		if len(received) > 0 {
 			f.Message += "; its first bytes are in the ticket"

@@ -464,14 +464,7 @@ func portOf(u *url.URL) string {
 // trace returns the httptrace hooks that time each phase and record the
 // header fields as the transport writes them.
 func (r *recorder) trace() *httptrace.ClientTrace {
-	at := func(f func(h *hopRec, now time.Time)) {
-		now := r.opt.now()
-		r.mu.Lock()
-		if !r.closed {
-			f(r.cur(), now)
-		}
-		r.mu.Unlock()
-	}
+	at := r.tlsEvent // records an event on the current hop
 	return &httptrace.ClientTrace{
 		GetConn: func(string) {
 			at(func(h *hopRec, now time.Time) {
