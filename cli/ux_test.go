@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -525,7 +525,7 @@ func TestRunUsageErrors(t *testing.T) {
 		"print and --force":     {[]string{"--print", "--force", "http://h/"}, "drop --force"},
 		"show-tokens alone":     {[]string{"--show-tokens", "http://h/"}, "--show-tokens goes with --print"},
 		"show and mask":         {[]string{"--print", "--show-tokens", "--mask-tokens", "http://h/"}, "contradict each other"},
-		"list and json":         {[]string{"--har", "testdata/har/chrome.har", "--list", "--json"}, "--list only lists the HAR entries; drop --json"},
+		"list and json":         {[]string{"--har", "../testdata/har/chrome.har", "--list", "--json"}, "--list only lists the HAR entries; drop --json"},
 		"bad color":             {[]string{"--color=sometimes", "http://h/"}, `--color "sometimes": use auto, always or never`},
 		"curl's --json body":    {[]string{"--json", `{"a":1}`, "http://h/"}, "--json here prints a JSON summary, it takes no body"},
 		"--json=DATA":           {[]string{`--json={"a":1}`, "http://h/"}, "--json takes no value"},

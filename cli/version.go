@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -7,11 +7,8 @@ import (
 	"strings"
 )
 
-// buildTime is when the binary was built, when the build says so:
-//
-//	go build -ldflags "-X main.buildTime=$(date -u +%Y-%m-%dT%H:%M:%SZ)" .
-//
-// The Go toolchain records no build time of its own.
+// buildTime is when the binary was built, as package main was told by
+// -ldflags "-X main.buildTime=..."; Main sets it.
 var buildTime string
 
 // buildVersion is what a binary knows about its own build, from

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -213,7 +213,7 @@ func TestRunCurlOverrides(t *testing.T) {
 func TestRunHARReplay(t *testing.T) {
 	srv, got := recordingServer(t)
 	dir := t.TempDir()
-	har := pointAt(t, "testdata/har/chrome.har", dir, srv.URL)
+	har := pointAt(t, "../testdata/har/chrome.har", dir, srv.URL)
 	out := filepath.Join(dir, "t.eml")
 
 	// A POST from a HAR needs confirmation like any other.
@@ -263,7 +263,7 @@ func TestRunHARReplay(t *testing.T) {
 func TestRunNoReplayOpensNoConnection(t *testing.T) {
 	base := untouchable(t)
 	dir := t.TempDir()
-	ffHAR := pointAt(t, "testdata/har/firefox.har", dir, base)
+	ffHAR := pointAt(t, "../testdata/har/firefox.har", dir, base)
 	resp := filepath.Join(dir, "resp.txt")
 	os.WriteFile(resp, []byte("HTTP/2 401 \r\ncontent-type: application/json\r\n\r\n{\"success\":false,\"data\":null,\"meta\":{\"message\":\"Authentication needed.\"}}"), 0o600)
 	body := filepath.Join(dir, "body.json")
@@ -319,11 +319,11 @@ func TestRunNoReplayOpensNoConnection(t *testing.T) {
 
 func TestRunHARList(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := runCLI(t, "", "--har", "testdata/har/chrome.har", "--list", "-o", filepath.Join(dir, "t.eml"))
+	code, stdout, stderr := runCLI(t, "", "--har", "../testdata/har/chrome.har", "--list", "-o", filepath.Join(dir, "t.eml"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	want, err := os.ReadFile("testdata/har/chrome.list")
+	want, err := os.ReadFile("../testdata/har/chrome.list")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestRunInputErrors(t *testing.T) {
 	notResp := filepath.Join(dir, "body.json")
 	os.WriteFile(notResp, []byte(`{"a":1}`), 0o600)
 	out := filepath.Join(dir, "t.eml")
-	har := "testdata/har/chrome.har"
+	har := "../testdata/har/chrome.har"
 	tests := map[string]struct {
 		args []string
 		want string
@@ -366,8 +366,8 @@ func TestRunInputErrors(t *testing.T) {
 		"response missing":          {[]string{"--no-replay", "--response", filepath.Join(dir, "nope"), "http://x.test"}, "cannot read the file"},
 		"entry zero":                {[]string{"--har", har, "--entry", "0"}, "--entry counts from 1"},
 		"entry too big":             {[]string{"--har", har, "--entry", "99"}, "the file has 6 entries"},
-		"no failing entry":          {[]string{"--har", "testdata/har/all-ok.har"}, "no entry of all-ok.har failed (2 entries)"},
-		"broken har":                {[]string{"--har", "testdata/har/truncated.har"}, "not a HAR file"},
+		"no failing entry":          {[]string{"--har", "../testdata/har/all-ok.har"}, "no entry of all-ok.har failed (2 entries)"},
+		"broken har":                {[]string{"--har", "../testdata/har/truncated.har"}, "not a HAR file"},
 		"missing har":               {[]string{"--har", filepath.Join(dir, "nope.har")}, "cannot read the file"},
 		"unknown curl option":       {[]string{"--curl", "@" + unknown}, "--curl: the curl command uses --frobnicate, which altegio-ticket does not know"},
 		"refused curl option":       {[]string{"--curl", "@" + cmdFile}, "-F/--form sends a multipart form"},

@@ -1,0 +1,261 @@
+// Package cli is the command layer of altegio-ticket: it owns the flags
+// and their errors (flags.go, usage.go), the inputs they name (inputs.go),
+// the terminal (console.go: whether a stream is a terminal, colour;
+// progress.go: the progress line drawn from capture's progress hook), the
+// summary on stderr (summary.go), --json (jsonout.go), --open (open.go),
+// --version (version.go) and the built-in demo server (demo.go). No other
+// package prints.
+//
+// The data flows one way: the command line becomes a capture.Request,
+// capture.Replay records the Exchange, redact.Scrub removes the secrets,
+// diagnose.Run names the likely cause, and report.Render turns the result
+// into the .eml.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/capture/harfile"
+	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report"
+	"github.com/altegio/altegio-ticket/report/diagnose"
+)
+
+// Main runs the program with the process's arguments, streams and
+// environment, and returns the exit code for os.Exit. built is when the
+// binary was built ("" when unknown), for --version.
+func Main(args []string, built string) int {
+	buildTime = built
+	limitMemory(os.Getenv)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return safeRun(ctx, args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// safeRun is run with a panic turned into one line and exit 1 instead of
+// a Go stack trace, which would mean nothing to the user;
+// ALTEGIO_TICKET_DEBUG=1 lets the trace through for a bug report.
+func safeRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			if getenv("ALTEGIO_TICKET_DEBUG") != "" {
+				panic(r)
+			}
+			fmt.Fprintf(stderr, "altegio-ticket: internal error (%v); this is a bug: please report it with the command, tokens removed (ALTEGIO_TICKET_DEBUG=1 shows the details)\n", r)
+			code = exitFail
+		}
+	}()
+	return run(ctx, args, stdin, stdout, stderr, getenv)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0 // a ticket was written, whatever the API answered
+	exitFail  = 1 // no ticket could be written
+	exitUsage = 2 // the command line is wrong
+	// exitInterrupted is the shell's code for a program stopped by Ctrl-C
+	// (128 + SIGINT): the user stopped it, so no ticket is written.
+	exitInterrupted = 130
+)
+
+// run is the whole program behind main, with its environment passed in so
+// that tests can drive it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runWith(ctx, args, stdin, stdout, stderr, getenv, realSystem(getenv))
+}
+
+// runWith is run on a given system: tests pass one whose terminal, clock
+// and mail client opener they control.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, sys *system) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "altegio-ticket: "+format+"\n", a...)
+		return code
+	}
+	cfg, err := parseCommandLine(args, stdin, getenv)
+	switch {
+	case errors.Is(err, errHelp):
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case err != nil:
+		return fail(exitUsage, "%v", err)
+	case cfg.version:
+		fmt.Fprint(stdout, versionText())
+		return exitOK
+	case cfg.listing:
+		if err := harfile.WriteList(stdout, cfg.harList, cfg.harPicked); err != nil {
+			return fail(exitFail, "%v", err)
+		}
+		return exitOK
+	}
+	stderrTTY := sys.isTerminal(stderr)
+	pal := palette{on: useColor(cfg.color, stderrTTY, getenv, sys.goos)}
+	for _, n := range cfg.notes {
+		fmt.Fprintf(stderr, "%s %s\n", pal.dim("note:"), terminalSafe(n))
+	}
+
+	if cfg.demo {
+		demo, err := startDemo()
+		if err != nil {
+			return fail(exitFail, "starting the demo server: %v", err)
+		}
+		defer demo.Close()
+		cfg.source = "built-in demo call"
+		if cfg.request, err = demoRequest(demo.URL); err != nil {
+			return fail(exitFail, "%v", err)
+		}
+		fmt.Fprintf(stderr, "%s an Alteg.io-like server is listening on %s; replaying a call that carries only the partner token\n", pal.dim("demo:"), demo.URL)
+	}
+
+	// Everything that can refuse the run is checked before anything is
+	// sent, so a refused output path never costs a replay.
+	policy, err := redactPolicy(cfg, getenv)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	now := time.Now()
+	path := ""
+	if !cfg.print {
+		if path, err = outputPath(cfg, now); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+	if cfg.outDir != "" {
+		if err := checkOutDir(cfg.outDir, cfg.force); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+
+	var ex *capture.Exchange
+	if cfg.recording != nil {
+		// --no-replay: the ticket is built from what was recorded, and
+		// nothing is sent, so there is nothing to confirm.
+		ex = recordedExchange(cfg, now)
+	} else {
+		if err := confirmReplay(ctx, cfg, stdin, sys.isTerminal(stdin), stderr); err != nil {
+			switch {
+			case errors.Is(err, errDeclined):
+				return fail(exitFail, "%v", err)
+			case errors.Is(err, context.Canceled):
+				return fail(exitInterrupted, "interrupted: nothing was sent and no ticket was written")
+			}
+			return fail(exitUsage, "%v", err)
+		}
+		opts := capture.Options{
+			Timeout:      cfg.timeout,
+			Insecure:     cfg.insecure,
+			MaxBody:      cfg.maxBody,
+			MaxRedirects: cfg.maxRedirects,
+			Getenv:       getenv,
+			From:         cfg.source,
+			// On a redirect to another origin, every header redaction
+			// would treat as a credential stays behind, not only
+			// Authorization and Cookie.
+			Credential: policy.CredentialHeader(),
+		}
+		stop := func() {}
+		if stderrTTY && getenv("TERM") != "dumb" {
+			// The progress line is for people: a terminal that can
+			// redraw a line only, so that CI logs and pipes stay clean.
+			opts.Progress, stop = startProgress(stderr, sys, sys.width(stderr), pal)
+		}
+		ex = capture.Replay(ctx, cfg.request, opts)
+		stop()
+		if ctx.Err() != nil {
+			// Ctrl-C during the call: the user stopped it, which is not a
+			// network failure to write a ticket about.
+			return fail(exitInterrupted, "interrupted: no ticket was written (a call that hangs can be bounded with --timeout)")
+		}
+	}
+	res := redact.Scrub(ex, policy)
+	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	for i := range findings {
+		// Findings are built from the redacted exchange; the redactor runs
+		// over them once more before they reach the ticket or the terminal.
+		findings[i] = findings[i].Map(res.String)
+	}
+	o := &outcome{
+		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
+		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
+	}
+	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
+
+	for _, w := range o.warnings {
+		fmt.Fprintf(stderr, "altegio-ticket: %s %s (--max-eml-size changes the budget)\n", pal.yellow("warning:"), w)
+	}
+	if o.err != nil {
+		if o.path != "" {
+			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %v\n", o.path, o.err)
+		} else {
+			fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", o.err)
+		}
+	}
+	if o.path != "" || o.printed && o.err == nil {
+		printSummary(stderr, o, pal, sys.goos)
+	}
+	if cfg.jsonOut {
+		if err := writeJSON(stdout, buildJSON(o, versionString())); err != nil && code == exitOK {
+			return fail(exitFail, "writing the JSON summary: %v", err)
+		}
+	}
+	return code
+}
+
+// writeTicket renders the ticket and writes it where the flags say: the
+// .eml file, or the text on stdout with --print; then --out-dir, then
+// --open. It records what it did in o and returns the exit code.
+func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Result, now time.Time, path string, stdout io.Writer, sys *system) int {
+	rendered, err := report.Render(report.Ticket{
+		Exchange:  res.Exchange,
+		Secrets:   res.Secrets,
+		Redact:    res.Bytes,
+		Redaction: res.Report,
+		// --print masks the tokens unless --show-tokens: stdout ends up
+		// in scrollback, logs and web forms.
+		MaskTokens: cfg.maskTokens || o.masked,
+		Printed:    cfg.print,
+		To:         cfg.to,
+		From:       cfg.from,
+		Date:       now,
+		Version:    versionString(),
+		MaxSize:    cfg.maxSize,
+		Findings:   o.findings,
+	})
+	if err != nil {
+		o.err = err
+		return exitFail
+	}
+	o.warnings, o.cut = rendered.Warnings, rendered.Cut
+	if cfg.print {
+		o.size = len(rendered.Text)
+		if _, err := stdout.Write(rendered.Text); err != nil {
+			o.err = fmt.Errorf("writing to stdout: %w", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	if err := writeFile(path, rendered.EML, cfg.force); err != nil {
+		o.err = err
+		return exitFail
+	}
+	o.path, o.size = path, len(rendered.EML)
+	if cfg.outDir != "" {
+		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
+			o.err = err
+			return exitFail
+		}
+		for _, f := range rendered.Files {
+			o.files = append(o.files, f.Name)
+		}
+	}
+	if cfg.open {
+		o.openedWith, o.openErr = sys.open(ctx, absPath(path))
+	}
+	return exitOK
+}
