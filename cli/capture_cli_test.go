@@ -21,7 +21,7 @@ func ticketParts(t *testing.T, getenv func(string) string, args ...string) (text
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "t.eml")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), append([]string{"-o", out}, args...), strings.NewReader(""), &stdout, &stderr, getenv)
+	code := runIO(context.Background(), append([]string{"-o", out}, args...), strings.NewReader(""), &stdout, &stderr, getenv)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}

@@ -10,18 +10,13 @@ import (
 	"golang.org/x/term"
 )
 
-// system is what run takes from the machine besides its arguments,
-// streams and environment: whether a stream is a terminal, the clock of
-// the progress display, and the mail client opener. run uses the real
-// one; tests inject their own to drive both the terminal and the
-// non-terminal paths.
+// system is what run takes from the machine besides its arguments and
+// streams: the environment, the clock of the progress display, and the
+// mail client opener. run uses the real one; tests inject their own.
 type system struct {
-	// isTerminal reports whether a stream run was given (stdin, stdout
-	// or stderr) is an interactive terminal. It decides the replay
-	// prompt, colour and the progress display, so that they agree.
-	isTerminal func(stream any) bool
-	// width returns the width in columns of a terminal stream, or 0.
-	width func(stream any) int
+	// getenv reads the environment (NO_COLOR, TERM, proxies, $NAME in a
+	// pasted command, --redact-env).
+	getenv func(string) string
 	// now is the clock of the progress display.
 	now func() time.Time
 	// ticker returns a channel that ticks every d, and a function that
@@ -37,9 +32,8 @@ type system struct {
 // realSystem is the system of the running program.
 func realSystem(getenv func(string) string) *system {
 	return &system{
-		isTerminal: isTerminal,
-		width:      termWidth,
-		now:        time.Now,
+		getenv: getenv,
+		now:    time.Now,
 		ticker: func(d time.Duration) (<-chan time.Time, func()) {
 			t := time.NewTicker(d)
 			return t.C, t.Stop
@@ -97,6 +91,15 @@ func useColor(mode string, stderrTTY bool, getenv func(string) string, goos stri
 	}
 	return true
 }
+
+// decideColor sets whether stderr gets colour, from --color (mode) and
+// the environment; see useColor.
+func (s *IOStreams) decideColor(mode string, getenv func(string) string, goos string) {
+	s.color = useColor(mode, s.ErrTTY, getenv, goos)
+}
+
+// palette colours stderr's text as decideColor decided.
+func (s *IOStreams) palette() palette { return palette{on: s.color} }
 
 // palette colours text with ANSI escape codes when on; off, it returns
 // the text unchanged, so the non-colour output has no escape code at all.

@@ -22,38 +22,33 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// config is the parsed command line.
-type config struct {
-	request  capture.Request
+// options is the parsed command line: what the flags say, before any
+// file or stdin is read. parse builds it; load reads the inputs it names.
+type options struct {
 	output   string
 	force    bool
 	to, from string
 	timeout  time.Duration
-	insecure bool
 	yes      bool
 	demo     bool
 	version  bool
-	// maxSize is the .eml size budget in bytes; negative means none.
-	maxSize int64
+	// maxSize is the .eml size budget in bytes (--max-eml-size, read from
+	// maxSizeArg); negative means none.
+	maxSize    int64
+	maxSizeArg string
 	// outDir, when set, also receives the ticket as loose files.
-	outDir  string
-	maxBody int64 // bytes of each body kept in the ticket
+	outDir string
+	// maxBody is how many bytes of each body the ticket keeps
+	// (--max-body, read from maxBodyArg).
+	maxBody    int64
+	maxBodyArg string
 
-	// maxRedirects is --max-redirs in capture.Options' terms.
-	maxRedirects int
-	// source describes the input, for Exchange.Source.From.
-	source string
-	// notes are told to the user before the call; they hold no secret.
-	notes []string
-	// recording is set with --no-replay: the exchange is built from it
-	// and nothing is sent.
-	recording *capture.Recording
-	// closers are closed once the recording has been read.
-	closers []io.Closer
-	// listing is set with --list: harList is printed and nothing else done.
-	listing   bool
-	harList   []harfile.Summary
-	harPicked int
+	// in says where the call comes from besides curl's options; curl
+	// holds curl's options and the URL arguments.
+	in   inputFlags
+	curl curlcmd.Flags
+	// set holds the names of the flags given on the command line.
+	set map[string]bool
 
 	// Redaction flags; see redactPolicy.
 	redactValues []string
@@ -71,6 +66,37 @@ type config struct {
 	open       bool
 }
 
+// config is a run's whole configuration: the options and the inputs
+// load read for them.
+type config struct {
+	*options
+	input
+}
+
+// input is what load read from the files and stdin the options name: the
+// call to replay, or with --no-replay the recording.
+type input struct {
+	request capture.Request
+	// insecure, maxRedirects and maxTime are curl's -k, --max-redirs
+	// and -m; see callTimeout.
+	insecure     bool
+	maxRedirects int
+	maxTime      time.Duration
+	// source describes the input, for Exchange.Source.From.
+	source string
+	// notes are told to the user before the call; they hold no secret.
+	notes []string
+	// recording is set with --no-replay: the exchange is built from it
+	// and nothing is sent.
+	recording *capture.Recording
+	// closers are closed once the recording has been read.
+	closers []io.Closer
+	// listing is set with --list: harList is printed and nothing else done.
+	listing   bool
+	harList   []harfile.Summary
+	harPicked int
+}
+
 var errHelp = errors.New("help requested")
 
 // usageError is a command-line mistake; run exits 2 for it.
@@ -80,51 +106,22 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
-// parseArgs parses the command line into a config, with no environment
-// for a pasted command's $NAME variables.
+// parseArgs parses and loads the command line with no environment for a
+// pasted command's $NAME variables.
 func parseArgs(args []string, stdin io.Reader) (*config, error) {
-	return parseCommandLine(args, stdin, nil)
+	opts, err := parse(args)
+	if err != nil {
+		return nil, err
+	}
+	return load(opts, stdin, nil)
 }
 
-// parseCommandLine parses the command line into a config. It reads the
-// inputs the flags name (@file arguments, --curl, --har, --response) and,
-// for @- or -, stdin; getenv expands $NAME in a pasted curl command.
-func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string) (*config, error) {
-	cfg := &config{}
-	fs := pflag.NewFlagSet("altegio-ticket", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.SortFlags = false
-
-	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "")
-	fs.StringVarP(&cfg.output, "output", "o", "", "")
-	fs.BoolVar(&cfg.force, "force", false, "")
-	fs.StringVar(&cfg.to, "to", report.DefaultTo, "")
-	fs.StringVar(&cfg.from, "from", "", "")
-	maxSize := fs.String("max-eml-size", "10MiB", "")
-	fs.StringVar(&cfg.outDir, "out-dir", "", "")
-	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
-	fs.BoolVar(&cfg.demo, "demo", false, "")
-	fs.BoolVarP(&cfg.version, "version", "V", false, "")
-	maxBody := fs.String("max-body", "5MiB", "")
-	fs.StringArrayVar(&cfg.redactValues, "redact", nil, "")
-	fs.StringArrayVar(&cfg.redactEnv, "redact-env", nil, "")
-	fs.StringArrayVar(&cfg.redactFields, "redact-field", nil, "")
-	fs.BoolVar(&cfg.maskTokens, "mask-tokens", false, "")
-	fs.BoolVar(&cfg.redactPII, "redact-pii", false, "")
-	fs.StringVar(&cfg.color, "color", colorAuto, "")
-	// --json is the JSON summary here; curl's --json DATA (a JSON body)
-	// is read in a pasted command (--curl), where it cannot clash.
-	fs.BoolVar(&cfg.jsonOut, "json", false, "")
-	fs.BoolVar(&cfg.print, "print", false, "")
-	fs.BoolVar(&cfg.showTokens, "show-tokens", false, "")
-	fs.BoolVar(&cfg.open, "open", false, "")
-	help := fs.BoolP("help", "h", false, "")
-	in := &inputFlags{}
-	in.register(fs)
-	// curl's options come last, so that ours keep -o, -y, -h and --version.
-	var curl curlcmd.Flags
-	curl.Register(fs)
+// parse parses the command line into options and checks the rules that
+// involve several flags. It opens no file and reads no stdin: load does.
+func parse(args []string) (*options, error) {
+	cfg := &options{set: map[string]bool{}}
+	fs, help := cfg.flagSet()
+	in, curl := &cfg.in, &cfg.curl
 
 	var err error
 	if err = fs.Parse(args); err != nil {
@@ -136,24 +133,25 @@ func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string
 	if *help {
 		return nil, errHelp
 	}
+	fs.Visit(func(f *pflag.Flag) { cfg.set[f.Name] = true })
 	if cfg.version {
 		return cfg, nil
 	}
 	if err := checkModes(cfg, fs); err != nil {
 		return nil, err
 	}
-	maxBodyBytes, err := parseSize(*maxBody)
+	maxBodyBytes, err := parseSize(cfg.maxBodyArg)
 	if err == nil && maxBodyBytes < 1 {
 		err = errors.New("must be at least 1 byte")
 	}
 	if err != nil {
-		return nil, usagef("--max-body %q: %v; write it like 5MiB, 512KiB or 1048576", *maxBody, err)
+		return nil, usagef("--max-body %q: %v; write it like 5MiB, 512KiB or 1048576", cfg.maxBodyArg, err)
 	}
 	cfg.maxBody = maxBodyBytes
 	if cfg.timeout < 0 {
 		return nil, usagef("--timeout must not be negative; use 0 for no limit")
 	}
-	if cfg.maxSize, err = parseEMLSize(*maxSize); err != nil {
+	if cfg.maxSize, err = parseEMLSize(cfg.maxSizeArg); err != nil {
 		return nil, err
 	}
 	if err := checkAddress("--to", cfg.to); err != nil {
@@ -174,10 +172,72 @@ func parseCommandLine(args []string, stdin io.Reader, getenv func(string) string
 		}
 		return cfg, nil // run fills in the demo call
 	}
-	if err := resolveInput(cfg, fs, in, &curl, newSharedStdin(stdin), getenv); err != nil {
+	if err := checkInputs(cfg); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// flagSet is the command line of the replay: every flag, ours first,
+// bound to cfg. help is -h/--help.
+func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
+	fs = pflag.NewFlagSet("altegio-ticket", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.SortFlags = false
+
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "")
+	fs.StringVarP(&cfg.output, "output", "o", "", "")
+	fs.BoolVar(&cfg.force, "force", false, "")
+	fs.StringVar(&cfg.to, "to", report.DefaultTo, "")
+	fs.StringVar(&cfg.from, "from", "", "")
+	fs.StringVar(&cfg.maxSizeArg, "max-eml-size", "10MiB", "")
+	fs.StringVar(&cfg.outDir, "out-dir", "", "")
+	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
+	fs.BoolVar(&cfg.demo, "demo", false, "")
+	fs.BoolVarP(&cfg.version, "version", "V", false, "")
+	fs.StringVar(&cfg.maxBodyArg, "max-body", "5MiB", "")
+	fs.StringArrayVar(&cfg.redactValues, "redact", nil, "")
+	fs.StringArrayVar(&cfg.redactEnv, "redact-env", nil, "")
+	fs.StringArrayVar(&cfg.redactFields, "redact-field", nil, "")
+	fs.BoolVar(&cfg.maskTokens, "mask-tokens", false, "")
+	fs.BoolVar(&cfg.redactPII, "redact-pii", false, "")
+	fs.StringVar(&cfg.color, "color", colorAuto, "")
+	// --json is the JSON summary here; curl's --json DATA (a JSON body)
+	// is read in a pasted command (--curl), where it cannot clash.
+	fs.BoolVar(&cfg.jsonOut, "json", false, "")
+	fs.BoolVar(&cfg.print, "print", false, "")
+	fs.BoolVar(&cfg.showTokens, "show-tokens", false, "")
+	fs.BoolVar(&cfg.open, "open", false, "")
+	help = fs.BoolP("help", "h", false, "")
+	cfg.in.register(fs)
+	// curl's options come last, so that ours keep -o, -y, -h and --version.
+	cfg.curl.Register(fs)
+	return fs, help
+}
+
+// load reads the inputs opts names (@file arguments, --curl, --har,
+// --response and, for @- or -, stdin) and builds the call; getenv
+// expands $NAME in a pasted curl command. With --demo or --version it
+// reads nothing.
+func load(opts *options, stdin io.Reader, getenv func(string) string) (*config, error) {
+	cfg := &config{options: opts}
+	if opts.demo || opts.version {
+		return cfg, nil
+	}
+	if err := loadInput(cfg, newSharedStdin(stdin), getenv); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// callTimeout bounds the replayed call: --timeout when given, else
+// curl's -m when given, else --timeout's default.
+func (c *config) callTimeout() time.Duration {
+	if c.maxTime > 0 && !c.set["timeout"] {
+		return c.maxTime
+	}
+	return c.timeout
 }
 
 func checkAddress(flag, addr string) error {
@@ -189,7 +249,7 @@ func checkAddress(flag, addr string) error {
 
 // outputPath decides where the ticket goes, before anything is sent, so
 // that a refused path never costs a replay.
-func outputPath(cfg *config, now time.Time) (string, error) {
+func outputPath(cfg *options, now time.Time) (string, error) {
 	if cfg.output != "" {
 		fi, err := os.Lstat(cfg.output)
 		switch {
@@ -254,14 +314,15 @@ func probeWritable(dir string) error {
 var errDeclined = errors.New("not replayed: you declined; nothing was sent and no ticket was written")
 
 // confirmReplay asks before a method that changes data is sent again,
-// when stdin is a terminal (stdinTTY); otherwise it refuses.
+// when stdin is a terminal (ios.InTTY); otherwise it refuses.
 // Ctrl-C (ctx) interrupts the question: it returns ctx.Err().
-func confirmReplay(ctx context.Context, cfg *config, stdin io.Reader, stdinTTY bool, stderr io.Writer) error {
+func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams) error {
+	stdin, stderr := ios.In, ios.ErrOut
 	m := strings.ToUpper(cfg.request.Method)
 	if cfg.yes || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" {
 		return nil
 	}
-	if !stdinTTY {
+	if !ios.InTTY {
 		return usagef("refusing to replay %s without confirmation: it may create a booking or a payment twice; add --yes to send it", cfg.request.Method)
 	}
 	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ", cfg.request.Method, redactedForPrompt(cfg.request.URL))
@@ -348,7 +409,7 @@ func parseEMLSize(s string) (int64, error) {
 // --redact-env variables through getenv. A variable that is unset or empty,
 // or a literal too short to search for safely, is a usage error; no
 // message ever shows a value.
-func redactPolicy(cfg *config, getenv func(string) string) (redact.Policy, error) {
+func redactPolicy(cfg *options, getenv func(string) string) (redact.Policy, error) {
 	p := redact.Policy{Values: cfg.redactValues, Fields: cfg.redactFields, PII: cfg.redactPII}
 	for _, name := range cfg.redactEnv {
 		if k, _, hasValue := strings.Cut(name, "="); hasValue {

@@ -54,15 +54,15 @@ func (in *inputFlags) any(fs *pflag.FlagSet) bool {
 // file (-d @FILE).
 const maxCurlText = 16 << 20
 
-// resolveInput checks that the input flags go together, then builds the
-// request (and, with --no-replay, the recording) from the curl options,
-// the pasted command or the HAR file.
-func resolveInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.Flags, stdin *sharedStdin, getenv func(string) string) error {
-	statusGiven := fs.Changed("status")
+// checkInputs checks that the input flags go together, before anything
+// is read.
+func checkInputs(opts *options) error {
+	in, curl, set := &opts.in, &opts.curl, opts.set
+	statusGiven := set["status"]
 	switch {
 	case in.har != "" && in.curl != "":
 		return usagef("use --har or --curl, not both: each one gives the whole request")
-	case fs.Changed("entry") && in.har == "":
+	case set["entry"] && in.har == "":
 		return usagef("--entry picks an entry of a HAR file; add --har FILE")
 	case in.list && in.har == "":
 		return usagef("--list shows the entries of a HAR file; add --har FILE")
@@ -80,10 +80,29 @@ func resolveInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.
 		return usagef("--curl takes the URL from the pasted command; drop the URL argument (to replace the pasted URL, use --url URL)")
 	}
 	if in.har != "" {
-		return harInput(cfg, fs, in, curl)
+		if opts := curl.RequestOptions(); len(curl.Args) > 0 || len(opts) > 0 {
+			what := "the URL"
+			if len(opts) > 0 {
+				what = strings.Join(opts, ", ")
+			}
+			return usagef("--har supplies the whole request; drop %s, or use --curl to change a request", what)
+		}
+		if set["entry"] && in.entry < 1 {
+			return usagef("--entry counts from 1; run with --list to see the entries")
+		}
+	}
+	return nil
+}
+
+// loadInput builds the request (and, with --no-replay, the recording)
+// from the curl options, the pasted command or the HAR file.
+func loadInput(cfg *config, stdin *sharedStdin, getenv func(string) string) error {
+	in := &cfg.in
+	if in.har != "" {
+		return harInput(cfg)
 	}
 
-	flags, from := curl, "command line"
+	flags, from := &cfg.curl, "command line"
 	if in.curl != "" {
 		text, src, err := readCurlArg(in.curl, stdin)
 		if err != nil {
@@ -93,7 +112,7 @@ func resolveInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.
 		if err != nil {
 			return usagef("--curl: %v", err)
 		}
-		pasted.Override(curl)
+		pasted.Override(&cfg.curl)
 		flags, from = pasted, src
 		cfg.notes = append(cfg.notes, notes...)
 	}
@@ -110,21 +129,18 @@ func resolveInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.
 	cfg.request = cmd.Request
 	cfg.source = from
 	cfg.notes = append(cfg.notes, cmd.Notes...)
-	applyTransport(cfg, fs, cmd)
+	applyTransport(cfg, cmd)
 	if in.noReplay {
-		return recordedResponse(cfg, in, statusGiven, stdin)
+		return recordedResponse(cfg, stdin)
 	}
 	return nil
 }
 
-// applyTransport takes -k, -m and --max-redirs; our own --timeout wins
-// over curl's -m.
-func applyTransport(cfg *config, fs *pflag.FlagSet, cmd *curlcmd.Command) {
+// applyTransport takes -k, -m and --max-redirs.
+func applyTransport(cfg *config, cmd *curlcmd.Command) {
 	cfg.insecure = cmd.Insecure
 	cfg.maxRedirects = cmd.MaxRedirects
-	if cmd.Timeout > 0 && !fs.Changed("timeout") {
-		cfg.timeout = cmd.Timeout
-	}
+	cfg.maxTime = cmd.Timeout
 }
 
 // readCurlArg reads the value of --curl: the command itself, @FILE, or -
@@ -162,14 +178,8 @@ func readCurlArg(v string, stdin *sharedStdin) (text, from string, err error) {
 
 // harInput takes the request, and with --no-replay the response, from an
 // entry of a HAR file.
-func harInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.Flags) error {
-	if opts := curl.RequestOptions(); len(curl.Args) > 0 || len(opts) > 0 {
-		what := "the URL"
-		if len(opts) > 0 {
-			what = strings.Join(opts, ", ")
-		}
-		return usagef("--har supplies the whole request; drop %s, or use --curl to change a request", what)
-	}
+func harInput(cfg *config) error {
+	in := &cfg.in
 	base := filepath.Base(in.har)
 	open := func() (*os.File, error) {
 		f, err := os.Open(in.har)
@@ -178,10 +188,7 @@ func harInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.Flag
 		}
 		return f, nil
 	}
-	if fs.Changed("entry") && in.entry < 1 {
-		return usagef("--entry counts from 1; run with --list to see the entries")
-	}
-	if in.list || !fs.Changed("entry") {
+	if in.list || !cfg.set["entry"] {
 		f, err := open()
 		if err != nil {
 			return err
@@ -229,13 +236,13 @@ func harInput(cfg *config, fs *pflag.FlagSet, in *inputFlags, curl *curlcmd.Flag
 	if err != nil {
 		return usagef("--har %s: %v", base, err)
 	}
-	cmd, err := curl.Transport()
+	cmd, err := cfg.curl.Transport()
 	if err != nil {
 		return usagef("%v", err)
 	}
 	cfg.request = req
 	cfg.notes = append(cfg.notes, notes...)
-	applyTransport(cfg, fs, cmd)
+	applyTransport(cfg, cmd)
 	return nil
 }
 
@@ -252,7 +259,8 @@ func statusWord(s harfile.Summary) string {
 // recordedResponse builds the recording for --no-replay from --response
 // (a response saved with curl -i, or with --status just its body) or
 // --status alone.
-func recordedResponse(cfg *config, in *inputFlags, statusGiven bool, stdin *sharedStdin) error {
+func recordedResponse(cfg *config, stdin *sharedStdin) error {
+	in, statusGiven := &cfg.in, cfg.set["status"]
 	rec := &capture.Recording{Request: cfg.request}
 	requestFrom := "request from the " + cfg.source
 	if in.response == "" {

@@ -24,7 +24,7 @@ import (
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(string) string { return "" })
+	code = runIO(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(string) string { return "" })
 	return code, out.String(), errb.String()
 }
 

@@ -175,7 +175,7 @@ func TestRunOpenWithTheRealSystem(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "t.eml")
 	var stdout, stderr strings.Builder
 	env := map[string]string{"DISPLAY": ":0"}
-	code := run(context.Background(), []string{"--open", "--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	code := runIO(context.Background(), []string{"--open", "--demo", "-o", out}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
 	b, _ := os.ReadFile(log)
 	if code != 0 || string(b) != out+"\n" || !strings.Contains(stderr.String(), "opened:   in your mail client (xdg-open)") {
 		t.Errorf("exit %d, xdg-open got %q; stderr:\n%s", code, b, stderr.String())

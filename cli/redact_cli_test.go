@@ -57,7 +57,7 @@ func TestRunEchoRedactsEverything(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "echo.eml")
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"MY_SECRET": envValue}
-	code := run(context.Background(), []string{
+	code := runIO(context.Background(), []string{
 		"-y", "-o", out,
 		"-H", "Accept: application/vnd.api.v2+json",
 		"-H", "Content-Type: application/json",
@@ -179,7 +179,7 @@ func TestRunRedactFlags(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			args := append(tc.args, "-o", filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".eml"), srv.URL)
-			code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+			code := runIO(context.Background(), args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
 			if code != tc.wantCode {
 				t.Errorf("exit %d, want %d: %s", code, tc.wantCode, stderr.String())
 			}

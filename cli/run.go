@@ -36,23 +36,23 @@ func Main(args []string, built string) int {
 	limitMemory(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return safeRun(ctx, args, os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	return safeRun(ctx, args, SystemStreams(), realSystem(os.Getenv))
 }
 
 // safeRun is run with a panic turned into one line and exit 1 instead of
 // a Go stack trace, which would mean nothing to the user;
 // ALTEGIO_TICKET_DEBUG=1 lets the trace through for a bug report.
-func safeRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+func safeRun(ctx context.Context, args []string, ios *IOStreams, sys *system) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			if getenv("ALTEGIO_TICKET_DEBUG") != "" {
+			if sys.getenv("ALTEGIO_TICKET_DEBUG") != "" {
 				panic(r)
 			}
-			fmt.Fprintf(stderr, "altegio-ticket: internal error (%v); this is a bug: please report it with the command, tokens removed (ALTEGIO_TICKET_DEBUG=1 shows the details)\n", r)
+			fmt.Fprintf(ios.ErrOut, "altegio-ticket: internal error (%v); this is a bug: please report it with the command, tokens removed (ALTEGIO_TICKET_DEBUG=1 shows the details)\n", r)
 			code = exitFail
 		}
 	}()
-	return run(ctx, args, stdin, stdout, stderr, getenv)
+	return run(ctx, args, ios, sys)
 }
 
 // Exit codes.
@@ -65,37 +65,38 @@ const (
 	exitInterrupted = 130
 )
 
-// run is the whole program behind main, with its environment passed in so
-// that tests can drive it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	return runWith(ctx, args, stdin, stdout, stderr, getenv, realSystem(getenv))
-}
-
-// runWith is run on a given system: tests pass one whose terminal, clock
-// and mail client opener they control.
-func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, sys *system) int {
+// run is the whole program behind Main, with its streams and the machine
+// passed in so that tests can drive it: parse the command line, load the
+// inputs it names, then replay, redact, diagnose and write the ticket.
+func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
+	stdin, stdout, stderr, getenv := ios.In, ios.Out, ios.ErrOut, sys.getenv
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "altegio-ticket: "+format+"\n", a...)
 		return code
 	}
-	cfg, err := parseCommandLine(args, stdin, getenv)
+	opts, err := parse(args)
 	switch {
 	case errors.Is(err, errHelp):
 		fmt.Fprint(stdout, usageText)
 		return exitOK
 	case err != nil:
 		return fail(exitUsage, "%v", err)
-	case cfg.version:
+	case opts.version:
 		fmt.Fprint(stdout, versionText())
 		return exitOK
+	}
+	cfg, err := load(opts, stdin, getenv)
+	switch {
+	case err != nil:
+		return fail(exitUsage, "%v", err)
 	case cfg.listing:
 		if err := harfile.WriteList(stdout, cfg.harList, cfg.harPicked); err != nil {
 			return fail(exitFail, "%v", err)
 		}
 		return exitOK
 	}
-	stderrTTY := sys.isTerminal(stderr)
-	pal := palette{on: useColor(cfg.color, stderrTTY, getenv, sys.goos)}
+	ios.decideColor(cfg.color, getenv, sys.goos)
+	pal := ios.palette()
 	for _, n := range cfg.notes {
 		fmt.Fprintf(stderr, "%s %s\n", pal.dim("note:"), terminalSafe(n))
 	}
@@ -115,14 +116,14 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 	// Everything that can refuse the run is checked before anything is
 	// sent, so a refused output path never costs a replay.
-	policy, err := redactPolicy(cfg, getenv)
+	policy, err := redactPolicy(cfg.options, getenv)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
 	now := time.Now()
 	path := ""
 	if !cfg.print {
-		if path, err = outputPath(cfg, now); err != nil {
+		if path, err = outputPath(cfg.options, now); err != nil {
 			return fail(exitUsage, "%v", err)
 		}
 	}
@@ -138,7 +139,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		// nothing is sent, so there is nothing to confirm.
 		ex = recordedExchange(cfg, now)
 	} else {
-		if err := confirmReplay(ctx, cfg, stdin, sys.isTerminal(stdin), stderr); err != nil {
+		if err := confirmReplay(ctx, cfg, ios); err != nil {
 			switch {
 			case errors.Is(err, errDeclined):
 				return fail(exitFail, "%v", err)
@@ -148,7 +149,7 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return fail(exitUsage, "%v", err)
 		}
 		opts := capture.Options{
-			Timeout:      cfg.timeout,
+			Timeout:      cfg.callTimeout(),
 			Insecure:     cfg.insecure,
 			MaxBody:      cfg.maxBody,
 			MaxRedirects: cfg.maxRedirects,
@@ -160,10 +161,10 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			Credential: policy.CredentialHeader(),
 		}
 		stop := func() {}
-		if stderrTTY && getenv("TERM") != "dumb" {
+		if ios.ErrTTY && getenv("TERM") != "dumb" {
 			// The progress line is for people: a terminal that can
 			// redraw a line only, so that CI logs and pipes stay clean.
-			opts.Progress, stop = startProgress(stderr, sys, sys.width(stderr), pal)
+			opts.Progress, stop = startProgress(stderr, sys, ios.Width, pal)
 		}
 		ex = capture.Replay(ctx, cfg.request, opts)
 		stop()

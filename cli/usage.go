@@ -277,7 +277,7 @@ func editDistance(a, b string) int {
 
 // checkModes checks the flags that choose what is written where, which
 // make no sense together, before anything is read or sent.
-func checkModes(cfg *config, fs *pflag.FlagSet) error {
+func checkModes(cfg *options, fs *pflag.FlagSet) error {
 	switch cfg.color {
 	case colorAuto, colorAlways, colorNever:
 	default:

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/altegio/altegio-ticket/capture/curlcmd"
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
@@ -32,14 +33,7 @@ type fakeTermIn struct{ *strings.Reader }
 // ticker never ticks, and whose opener fails the test if called.
 func testSystem(t *testing.T) *system {
 	return &system{
-		isTerminal: func(s any) bool {
-			switch s.(type) {
-			case *fakeTerm, fakeTermIn:
-				return true
-			}
-			return false
-		},
-		width:  func(any) int { return 80 },
+		getenv: func(string) string { return "" },
 		now:    time.Now,
 		ticker: func(time.Duration) (<-chan time.Time, func()) { return nil, func() {} },
 		open: func(context.Context, string) (string, error) {
@@ -62,8 +56,20 @@ func runSys(t *testing.T, sys *system, stdin any, stderr interface {
 	if !ok {
 		in = strings.NewReader("")
 	}
-	code = runWith(context.Background(), args, in, &out, stderr, func(k string) string { return env[k] }, sys)
+	ios := Streams(in, &out, stderr)
+	_, ios.InTTY = in.(fakeTermIn)
+	if _, ios.ErrTTY = stderr.(*fakeTerm); ios.ErrTTY {
+		ios.Width = 80
+	}
+	sys.getenv = func(k string) string { return env[k] }
+	code = run(context.Background(), args, ios, sys)
 	return code, out.String()
+}
+
+// runIO runs the program as Main would, on the given streams (a buffer is
+// never a terminal) and environment.
+func runIO(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer, getenv func(string) string) int {
+	return run(ctx, args, Streams(in, out, errOut), realSystem(getenv))
 }
 
 var escape = regexp.MustCompile("\x1b")
@@ -81,7 +87,7 @@ func TestTerminalDetection(t *testing.T) {
 		t.Fatal("isTerminal(/dev/null) = true")
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-d", "x", "http://127.0.0.1:1/"}, null, &stdout, &stderr, func(string) string { return "" })
+	code := runIO(context.Background(), []string{"-d", "x", "http://127.0.0.1:1/"}, null, &stdout, &stderr, func(string) string { return "" })
 	if code != 2 || !strings.Contains(stderr.String(), "refusing to replay POST without confirmation") {
 		t.Errorf("exit %d, stderr %q; want the refusal, exit 2", code, stderr.String())
 	}
@@ -570,7 +576,7 @@ func TestRunUsageErrors(t *testing.T) {
 // ALTEGIO_TICKET_DEBUG lets it through.
 func TestSafeRunPanics(t *testing.T) {
 	var stderr bytes.Buffer
-	code := safeRun(context.Background(), []string{"--help"}, strings.NewReader(""), panicWriter{}, &stderr, func(string) string { return "" })
+	code := safeRun(context.Background(), []string{"--help"}, Streams(strings.NewReader(""), panicWriter{}, &stderr), realSystem(func(string) string { return "" }))
 	if code != 1 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "internal error (boom)") {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
@@ -579,7 +585,7 @@ func TestSafeRunPanics(t *testing.T) {
 			t.Error("ALTEGIO_TICKET_DEBUG=1 did not let the panic through")
 		}
 	}()
-	safeRun(context.Background(), []string{"--help"}, strings.NewReader(""), panicWriter{}, &stderr, func(k string) string { return "1" })
+	safeRun(context.Background(), []string{"--help"}, Streams(strings.NewReader(""), panicWriter{}, &stderr), realSystem(func(k string) string { return "1" }))
 }
 
 // panicWriter is a stdout that panics, to provoke a bug.
@@ -610,17 +616,21 @@ func TestHelp(t *testing.T) {
 		}
 		at += i
 	}
-	// Every option of ours is explained.
-	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
-	cfg := &config{}
-	fs.StringVar(&cfg.output, "output", "", "")
-	var in inputFlags
-	in.register(fs)
+	// Every option of ours is explained, as the real flag set has them,
+	// and curl's main ones.
+	fs, _ := (&options{}).flagSet()
+	curlOnly := pflag.NewFlagSet("curl", pflag.ContinueOnError)
+	new(curlcmd.Flags).Register(curlOnly)
 	var names []string
-	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
-	names = append(names, "force", "to", "from", "max-eml-size", "out-dir", "yes", "demo", "version", "max-body", "redact", "redact-env",
-		"redact-field", "mask-tokens", "redact-pii", "color", "json", "print", "show-tokens", "open", "help", "timeout",
-		"request", "header", "data", "data-raw", "data-binary", "data-urlencode", "get", "head", "user", "cookie", "user-agent",
+	fs.VisitAll(func(f *pflag.Flag) {
+		if curlOnly.Lookup(f.Name) == nil {
+			names = append(names, f.Name)
+		}
+	})
+	if len(names) < 25 {
+		t.Fatalf("only %d options of ours: %v", len(names), names)
+	}
+	names = append(names, "request", "header", "data", "data-raw", "data-binary", "data-urlencode", "get", "head", "user", "cookie", "user-agent",
 		"referer", "compressed", "url", "insecure", "max-time")
 	for _, n := range names {
 		if !strings.Contains(stdout, "--"+n+" ") && !strings.Contains(stdout, "--"+n+"\n") {
@@ -646,15 +656,15 @@ func TestRunCtrlC(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	t.Run("at the question", func(t *testing.T) {
-		sys := testSystem(t)
-		sys.isTerminal = func(s any) bool { _, ok := s.(blockingTermIn); return ok }
 		in := blockingTermIn{make(chan struct{})}
 		defer close(in.done)
 		ctx, cancel := context.WithCancel(context.Background())
 		out := filepath.Join(t.TempDir(), "t.eml")
 		time.AfterFunc(50*time.Millisecond, cancel)
 		var stdout, stderr bytes.Buffer
-		code := runWith(ctx, []string{"-d", "a=1", "-o", out, srv.URL}, in, &stdout, &stderr, func(string) string { return "" }, sys)
+		ios := Streams(in, &stdout, &stderr)
+		ios.InTTY = true
+		code := run(ctx, []string{"-d", "a=1", "-o", out, srv.URL}, ios, testSystem(t))
 		if code != exitInterrupted || !strings.Contains(stderr.String(), "nothing was sent") {
 			t.Errorf("exit %d, stderr %q; want 130 and 'nothing was sent'", code, stderr.String())
 		}
@@ -667,7 +677,7 @@ func TestRunCtrlC(t *testing.T) {
 		go func() { <-arrived; cancel() }()
 		out := filepath.Join(t.TempDir(), "t.eml")
 		var stdout, stderr bytes.Buffer
-		code := runWith(ctx, []string{"--timeout", "0", "-o", out, srv.URL}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" }, testSystem(t))
+		code := run(ctx, []string{"--timeout", "0", "-o", out, srv.URL}, Streams(strings.NewReader(""), &stdout, &stderr), testSystem(t))
 		if code != exitInterrupted || !strings.Contains(stderr.String(), "interrupted") {
 			t.Errorf("exit %d, stderr %q; want 130 and 'interrupted'", code, stderr.String())
 		}
