@@ -15,7 +15,7 @@ import (
 // it; removing, renaming or retyping one raises it.
 const jsonSchema = 1
 
-// jsonResult is the object --json prints on stdout; the README documents
+// jsonResult is the object --json prints on stdout; docs/scripting.md documents
 // it field by field. It holds no secret value: secrets appear by role,
 // placeholder and fingerprint, and the request by its redacted URL.
 type jsonResult struct {

@@ -80,7 +80,8 @@ Output:
                            are masked
       --show-tokens        with --print: show the two tokens in full
       --json               print a JSON summary on stdout, for scripts and CI
-                           (schema in the README); the summary stays on stderr
+                           (schema in docs/scripting.md); the summary stays
+                           on stderr
       --out-dir DIR        also write the ticket unpacked into DIR:
                            ticket.txt, ticket.html, request.har,
                            postman_collection.json, replay.sh, the bodies,

@@ -2,7 +2,7 @@ package diagnose
 
 // catalog lists every check. IDs are stable: a check that is retired keeps
 // its ID unused. AT1xx look at the request, AT2xx at the response, AT3xx at
-// the transport. The README's "Checks" section lists the same IDs; a test
+// the transport. docs/checks.md lists the same IDs; a test
 // keeps the two in step.
 var catalog = []Check{
 	// Request: Accept.

@@ -89,7 +89,7 @@ func (f Finding) Map(fn func(string) string) Finding {
 	return f
 }
 
-// Check describes one check, for the README and for tools.
+// Check describes one check, for docs/checks.md and for tools.
 type Check struct {
 	ID    string
 	Title string
