@@ -422,12 +422,60 @@ func redactPolicy(cfg *options, getenv func(string) string) (redact.Policy, erro
 		}
 		v := getenv(name)
 		if v == "" {
-			return p, usagef("--redact-env %s: the variable is not set or is empty; export it first (export %s=...)", name, name)
+			// The name is not shown: a secret given here by mistake
+			// (--redact-env hunter2) is not a variable, and would be
+			// printed as one.
+			return p, usagef("--redact-env %s names a variable that is not set or is empty; export it first, or give a value itself with --redact", ordinal(len(p.Env)+1))
 		}
 		p.Env = append(p.Env, redact.EnvSecret{Name: name, Value: v})
 	}
 	if err := p.Check(); err != nil {
-		return p, usagef("%v", err)
+		return p, usagef("%s", policyMessage(err))
 	}
 	return p, nil
+}
+
+// ordinal words n for a message: "1st", "2nd", "3rd", "4th", ...
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return "(the " + strconv.Itoa(n) + suffix + ")"
+}
+
+// policyFlag words a policy entry after the flag that gave it.
+func policyFlag(r redact.PolicyRef) string {
+	switch r.Kind {
+	case redact.PolicyEnv:
+		return "--redact-env " + terminalSafe(r.Name)
+	case redact.PolicyField:
+		return "--redact-field " + terminalSafe(r.Name)
+	}
+	return fmt.Sprintf("--redact value %d", r.Index)
+}
+
+// policyMessage words a redact.PolicyError with the flags and the fix.
+func policyMessage(err error) string {
+	var pe *redact.PolicyError
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	what := policyFlag(pe.Ref)
+	switch pe.Problem {
+	case redact.PolicyEmpty:
+		return what + " is empty or only spaces; give the secret itself"
+	case redact.PolicyShort:
+		if pe.Ref.Kind == redact.PolicyEnv {
+			what += ": the value"
+		}
+		return fmt.Sprintf("%s is %d bytes long; a literal secret needs at least %d so that it cannot match ordinary text in the ticket (use --redact-field NAME to redact a short field by name)", what, pe.Len, redact.MinLiteral)
+	}
+	return fmt.Sprintf("--redact-field %q is not a field name; give it as e.g. --redact-field sms_code", pe.Ref.Name)
 }

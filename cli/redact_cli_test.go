@@ -167,7 +167,7 @@ func TestRunRedactFlags(t *testing.T) {
 		secret   string // must not be echoed
 	}{
 		"short --redact":       {[]string{"--redact", "abc"}, 2, "--redact value 1 is 3 bytes long", "abc"},
-		"unset --redact-env":   {[]string{"--redact-env", "NOPE"}, 2, "--redact-env NOPE: the variable is not set or is empty", ""},
+		"unset --redact-env":   {[]string{"--redact-env", "NOPE"}, 2, "--redact-env (the 1st) names a variable that is not set", "NOPE"},
 		"short --redact-env":   {[]string{"--redact-env", "SHORT"}, 2, "--redact-env SHORT: the value is 4 bytes long", "1234"},
 		"bad --redact-env":     {[]string{"--redact-env", "A=B"}, 2, "is not a variable name", ""},
 		"NAME=value not shown": {[]string{"--redact-env", "PASSWORD=hunter2-secret"}, 2, "export PASSWORD first", "hunter2-secret"},

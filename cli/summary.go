@@ -184,8 +184,8 @@ func printRedacted(w io.Writer, o *outcome, pal palette) {
 	if r.PII {
 		fmt.Fprintf(w, "%s%d %s, %d %s\n", pad("masked:"), r.Emails, plural(r.Emails, "email address", "email addresses"), r.Phones, plural(r.Phones, "phone number", "phone numbers"))
 	}
-	for _, u := range r.Unmatched {
-		fmt.Fprintf(w, "%s%s matched nothing; check it for a typo\n", padColor("note:", pal.yellow), terminalSafe(u))
+	for _, u := range r.Missed {
+		fmt.Fprintf(w, "%s%s matched nothing; check it for a typo\n", padColor("note:", pal.yellow), policyFlag(u))
 	}
 }
 

@@ -158,3 +158,61 @@ func unhex(c byte) (byte, bool) {
 	}
 	return 0, false
 }
+
+// isEscStart marks the bytes that can begin an escape of some layer.
+var isEscStart = [256]bool{'%': true, '\\': true, '&': true, '+': true}
+
+// decodeNested decodes, at t[i], one escape written inside another layer
+// of escapes, which is how an echo writes a value escaped twice: the outer
+// layer, decoded one unit at a time, spells the inner escape. "%2520" is
+// "%20" (a space), "%252f" and "%252F" are "%2f", "\\u00e9" is "\u00e9",
+// "\u0026amp;" is "&amp;", "&amp;#39;" is "&#39;", and "\&quot;" (JSON
+// then HTML) is "\"". The inner escape may be of any kind and either hex
+// case, like the outer one. It returns what the inner escape stands for,
+// how many bytes of t it takes and both layers' kinds; n == 0 when t[i]
+// starts no such escape.
+func decodeNested(t []byte, i int, buf *[8]byte) (dec []byte, n int, kind uint8) {
+	const maxInner = 16
+	var inner [maxInner]byte
+	var pos [maxInner + 1]int // pos[k]: the text offset after inner byte k-1
+	var ob [8]byte
+	d, m, k0 := decodeUnit(t, i, &ob)
+	var first byte
+	switch {
+	case m > 0 && len(d) == 1 && isEscStart[d[0]]:
+		first = d[0] // the first inner byte is itself escaped: "%25", "\u0026"
+	case m == 0 && t[i] != '+':
+		first, m, k0 = t[i], 1, 0 // the first inner byte is raw: "\&quot;"
+	default:
+		return nil, 0, 0
+	}
+	inner[0], pos[1] = first, i+m
+	outer := k0
+	k, j := 1, i+m
+	for k < maxInner && j < len(t) {
+		c := t[j]
+		if isEscStart[c] && c != '+' {
+			if d, m, kd := decodeUnit(t, j, &ob); m > 0 && len(d) == 1 {
+				inner[k], j, outer = d[0], j+m, outer|kd
+				k++
+				pos[k] = j
+				if k == 3 && inner[0] == '%' || k == 2 && inner[0] == '\\' && d[0] != 'u' {
+					break
+				}
+				continue
+			}
+		}
+		inner[k] = c
+		j++
+		k++
+		pos[k] = j
+		if c == ';' || k >= 12 && inner[0] != '&' || k == 3 && inner[0] == '%' || k == 2 && inner[0] == '\\' && c != 'u' {
+			break // the inner escape is complete, or cannot be
+		}
+	}
+	dec, n2, kind2 := decodeUnit(inner[:k], 0, buf)
+	if n2 == 0 || first == '+' || outer == 0 {
+		return nil, 0, 0
+	}
+	return dec, pos[n2] - i, outer | kind2
+}

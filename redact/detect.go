@@ -19,7 +19,47 @@ import (
 // it (a Basic credential reveals its password).
 type entry struct {
 	Secret
-	aliases []string
+	aliases  []string
+	keys     []keyRef // the names it was found under, for a keyed secret
+	userinfo bool     // found as the password of a URL's user:pass@
+	literal  bool     // a --redact or --redact-env value
+}
+
+// keyRef is a name a value was found under, lower-cased, and how the value
+// follows it.
+type keyRef struct {
+	name string
+	sep  sepKind
+}
+
+// scope says where the secret's forms are searched for (see scope).
+func (e *entry) scope() scope {
+	switch {
+	case Searchable(e.Value):
+		return scopeAll
+	case e.literal:
+		return scopeData
+	}
+	return scopeKeyed
+}
+
+// key records a name e was found under: the last part of a path
+// ("user[password]" and "user.password" give "password").
+func (e *entry) key(name string, sep sepKind) {
+	if e == nil {
+		return
+	}
+	if sep == sepAssign {
+		name = lastSegment(name)
+	}
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return
+	}
+	k := keyRef{name, sep}
+	if !slices.Contains(e.keys, k) {
+		e.keys = append(e.keys, k)
+	}
 }
 
 // detector finds the secrets of an exchange and names each by its role.
@@ -74,6 +114,15 @@ func (d *detector) addRole(role, value, where string, token bool) *entry {
 	}}
 	d.list = append(d.list, e)
 	d.byValue[value] = e
+	// A value sent URL-encoded is often echoed decoded: PHP and Express
+	// decode cookies, and any server decodes a query.
+	if strings.Contains(value, "%") {
+		for _, dec := range []string{pathUnescape(value), queryUnescape(value)} {
+			if dec != value && strings.TrimSpace(dec) != "" && !slices.Contains(e.aliases, dec) {
+				e.aliases = append(e.aliases, dec)
+			}
+		}
+	}
 	return e
 }
 
@@ -120,7 +169,7 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 		}
 	}
 	for i, h := range ex.Hops {
-		d.url(h.Request.URL, where(i, "URL"))
+		d.url(h.Request.URL, where(i, "URL"), 0)
 		d.headers(h.Request.Header, i, "header ")
 		d.body(h.Request.Body, where(i, "request body"))
 		if h.Response != nil {
@@ -128,7 +177,7 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 			d.body(h.Response.Body, where(i, "response body"))
 		}
 	}
-	d.url(ex.Proxy, "proxy URL")
+	d.url(ex.Proxy, "proxy URL", 0)
 
 	// JWTs anywhere. A JSON body was searched while it was scanned.
 	for i, h := range ex.Hops {
@@ -151,12 +200,21 @@ func (d *detector) exchange(ex *capture.Exchange, p Policy) {
 	if ex.Fault != nil {
 		d.jwts([]byte(ex.Fault.Message+"\n"+ex.Fault.Detail), "fault")
 	}
+	d.policy(p)
+}
 
-	for _, v := range p.Values {
-		d.add("", v, "--redact")
+// policy adds the values the policy names. Found says "literal N" or
+// "environment NAME"; the command line words them as its flags.
+func (d *detector) policy(p Policy) {
+	for i, v := range p.Values {
+		if e := d.add("", v, "literal "+strconv.Itoa(i+1)); e != nil {
+			e.literal = true
+		}
 	}
 	for _, e := range p.Env {
-		d.add(roleName(e.Name), e.Value, "--redact-env "+e.Name)
+		if x := d.add(roleName(e.Name), e.Value, "environment "+e.Name); x != nil {
+			x.literal = true
+		}
 	}
 }
 
@@ -180,28 +238,40 @@ func (d *detector) authorization(v, at string, proxy, sent bool) {
 		return
 	case "bearer", "user":
 		if proxy {
-			d.add(generic, rest, at)
+			d.add(generic, rest, at).key(scheme, sepSpace)
 			return
 		}
+		prev := ""
 		for _, c := range ParseAuthorization(v) {
+			var e *entry
 			switch {
 			case strings.EqualFold(c.Scheme, "basic"):
 				d.basic(c.Token, at, false)
+				continue
 			case c.Role != "" && sent:
-				d.token(c.Role, c.Token, at)
+				e = d.token(c.Role, c.Token, at)
 			case c.Role != "":
-				d.add(c.Role, c.Token, at)
+				e = d.add(c.Role, c.Token, at)
 			default:
-				d.add(generic, c.Token, at)
+				e = d.add(generic, c.Token, at)
 			}
+			switch {
+			case c.Scheme != "":
+				e.key(c.Scheme, sepSpace)
+			case prev != "":
+				e.key(prev, sepComma) // "Bearer a,xyz": xyz after a
+			default:
+				e.key(generic, sepAssign)
+			}
+			prev = c.Token
 		}
 		return
 	}
 	if rest == "" {
-		d.add(generic, unquote(v), at)
+		d.add(generic, unquote(v), at).key(generic, sepAssign)
 		return
 	}
-	d.add(generic, rest, at)
+	d.add(generic, rest, at).key(scheme, sepSpace)
 }
 
 // basic treats the password of a Basic credential as the secret, and the
@@ -222,13 +292,17 @@ func (d *detector) basic(cred, at string, proxy bool) {
 	}
 	user, pass, ok := strings.Cut(string(raw), ":")
 	if err != nil || !ok {
-		d.add(role, cred, at+" (Basic)")
+		d.add(role, cred, at+" (Basic)").key("basic", sepSpace)
 		return
 	}
 	if pass == "" {
 		pass, role = user, role+"_user"
 	}
 	e := d.add(role, pass, at+" (Basic)")
+	if e != nil {
+		e.key("basic", sepSpace)
+		e.userinfo = true
+	}
 	basicAliases(e, raw, cred)
 }
 
@@ -248,8 +322,9 @@ func basicAliases(e *entry, raw []byte, extra ...string) {
 	}
 }
 
-// headers reads the cookies and the headers whose name says they carry a
-// credential, and the URLs in Location-like headers.
+// headers reads the cookies, the headers whose name says they carry a
+// credential, and every URL a header value holds (Location, Referer,
+// Origin, Link, Refresh, or any other).
 func (d *detector) headers(hs capture.Headers, hop int, side string) {
 	for _, f := range hs {
 		at := where(hop, side+f.Name)
@@ -258,6 +333,7 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 			if side != "header " && f.Value != capture.ProxyCredentialsNotRecorded {
 				d.authorization(f.Value, at, false, false)
 			}
+			continue
 		case "cookie":
 			for _, c := range strings.Split(f.Value, ";") {
 				d.cookie(c, "cookie", hop)
@@ -266,37 +342,27 @@ func (d *detector) headers(hs capture.Headers, hop int, side string) {
 			c, _, _ := strings.Cut(f.Value, ";")
 			d.cookie(c, "Set-Cookie", hop)
 		case "location", "content-location":
-			d.url(f.Value, at)
-		case "refresh":
-			// Refresh: 0; url=https://... (only here: a Location such as
-			// /login?next_url=/x&token=... must keep its own query)
-			v := f.Value
-			if i := strings.Index(strings.ToLower(v), "url="); i >= 0 {
-				v = v[i+4:]
-			}
-			d.url(v, at)
-		case "link":
-			// <https://...?token=...>; rel="next", ...
-			for _, l := range strings.Split(f.Value, ",") {
-				if i, j := strings.IndexByte(l, '<'), strings.IndexByte(l, '>'); i >= 0 && j > i {
-					d.url(l[i+1:j], at)
-				}
+			// A relative Location (/login?token=...) is a URL too.
+			if !strings.Contains(f.Value, "://") {
+				d.url(f.Value, at, 0)
 			}
 		default:
-			if !d.names.header(f.Name) {
-				continue
+			if d.names.header(f.Name) {
+				// Header values are trimmed on the wire; field values
+				// are not.
+				d.credential(roleName(f.Name), strings.TrimSpace(f.Value), at, f.Name)
 			}
-			// Header values are trimmed on the wire; field values are not.
-			d.credential(roleName(f.Name), strings.TrimSpace(f.Value), at)
 		}
+		d.urls([]byte(f.Value), at, 0)
 	}
 }
 
 // credential records the value of a field or header named like a
-// credential. A value written like an Authorization header ("Bearer x,
-// User y", an echo of one) is read as one, so that its tokens keep their
-// own placeholders instead of vanishing into one opaque secret.
-func (d *detector) credential(role, v, at string) {
+// credential, found under the name key. A value written like an
+// Authorization header ("Bearer x, User y", an echo of one) is read as
+// one, so that its tokens keep their own placeholders instead of
+// vanishing into one opaque secret.
+func (d *detector) credential(role, v, at, key string) {
 	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 	switch strings.ToLower(scheme) {
 	case "bearer", "basic", "user":
@@ -306,7 +372,7 @@ func (d *detector) credential(role, v, at string) {
 			return
 		}
 	}
-	d.add(role, unquote(v), at)
+	d.add(role, unquote(v), at).key(key, sepAssign)
 }
 
 func (d *detector) cookie(c, kind string, hop int) {
@@ -314,14 +380,72 @@ func (d *detector) cookie(c, kind string, hop int) {
 	if !ok || name == "" {
 		return
 	}
-	d.add("cookie_"+roleName(name), unquote(strings.TrimSpace(value)), where(hop, kind+" "+name))
+	d.add("cookie_"+roleName(name), unquote(strings.TrimSpace(value)), where(hop, kind+" "+name)).key(name, sepAssign)
+}
+
+// maxDepth bounds how deep URLs and forms held in other URLs and forms
+// are read (next=https%3A%2F%2F...%3Ftoken%3D...).
+const maxDepth = 3
+
+// urls reads every URL in t (scheme://...), wherever it stands: a header,
+// a body, a field. JSON escapes in t (\/, \u0026) are decoded first.
+func (d *detector) urls(t []byte, at string, depth int) {
+	if bytes.Contains(t, []byte(`\/`)) || bytes.Contains(t, []byte(`\u00`)) {
+		t = unescapeAll(t)
+	}
+	for i := 0; ; {
+		j := bytes.Index(t[i:], []byte("://"))
+		if j < 0 {
+			return
+		}
+		s := i + j
+		for s > 0 && schemeByte(t[s-1]) {
+			s--
+		}
+		e := i + j + 3
+		for e < len(t) && urlByte(t[e]) {
+			e++
+		}
+		i += j + 3
+		if s < i-3 {
+			d.url(string(t[s:e]), at, depth)
+		}
+	}
+}
+
+func schemeByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'
+}
+
+// urlByte is a byte a URL written in a text can hold.
+func urlByte(c byte) bool {
+	return c > ' ' && c < 0x7f && !strings.ContainsRune("\"'<>\\`{}|^", rune(c))
+}
+
+// unescapeAll decodes the JSON escapes of a whole text, strings and all,
+// for reading the URLs in it.
+func unescapeAll(t []byte) []byte {
+	out := make([]byte, 0, len(t))
+	var buf [8]byte
+	for i := 0; i < len(t); {
+		if t[i] == '\\' {
+			if dec, n, _ := decodeUnit(t, i, &buf); n > 0 {
+				out = append(out, dec...)
+				i += n
+				continue
+			}
+		}
+		out = append(out, t[i])
+		i++
+	}
+	return out
 }
 
 // url reads the credentials of a URL: user:pass@, and the query and
 // fragment parameters named like a credential. It works on the text as
 // written, so that a URL Go would refuse still gives up its secrets.
-func (d *detector) url(raw, at string) {
-	if raw == "" {
+func (d *detector) url(raw, at string, depth int) {
+	if raw == "" || depth > maxDepth {
 		return
 	}
 	rest := raw
@@ -343,9 +467,15 @@ func (d *detector) url(raw, at string) {
 			// can echo back.
 			switch {
 			case hasPass && pass != "":
-				basicAliases(d.add(role, pass, at+" user:pass@"), []byte(user+":"+pass))
+				e := d.add(role, pass, at+" user:pass@")
+				if e != nil {
+					e.userinfo = true
+					e.key("basic", sepSpace)
+				}
+				basicAliases(e, []byte(user+":"+pass))
 			case user != "":
-				basicAliases(d.add(strings.TrimSuffix(role, "password")+"url_credential", user, at+" user@"), []byte(user+":"))
+				e := d.add(strings.TrimSuffix(role, "password")+"url_credential", user, at+" user@")
+				basicAliases(e, []byte(user+":"))
 			}
 		}
 	}
@@ -355,7 +485,7 @@ func (d *detector) url(raw, at string) {
 	}
 	path := rest
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
-		d.form(rest[i+1:], at+" query ", true)
+		d.form(rest[i+1:], at+" query ", true, depth)
 		path = rest[:i]
 	}
 	d.path(path, at)
@@ -364,7 +494,7 @@ func (d *detector) url(raw, at string) {
 		if k := strings.IndexByte(frag, '?'); k >= 0 {
 			frag = frag[k+1:]
 		}
-		d.form(frag, at+" fragment ", true)
+		d.form(frag, at+" fragment ", true, depth)
 	}
 }
 
@@ -399,23 +529,34 @@ func (d *detector) path(p, at string) {
 				}
 			}
 			if match {
-				d.add(ps.role, pathUnescape(segs[j]), at+" path")
+				d.add(ps.role, pathUnescape(segs[j]), at+" path").key(segs[j-1], sepSlash)
 			}
 		}
 	}
 }
 
-// form reads name=value pairs joined by & (a query string or a form body).
-// In a URL (inURL), the made-up credential parameters count too.
-func (d *detector) form(q, at string, inURL bool) {
+// form reads name=value pairs joined by & or ; (a query string, a form
+// body, a fragment). In a URL (inURL), the made-up credential parameters
+// count too. A value that holds a URL or a form of its own (next=...) is
+// read as well.
+func (d *detector) form(q, at string, inURL bool, depth int) {
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			continue
 		}
-		k = queryUnescape(k)
-		if d.names.field(k, nil) || inURL && madeUpParams[normName(k)] {
-			d.credential(roleName(k), queryUnescape(v), at+k)
+		k = strings.TrimSpace(queryUnescape(k))
+		v = queryUnescape(v)
+		if d.names.field(k, nil) || inURL && madeUpParams[normName(lastSegment(k))] {
+			d.credential(roleName(lastSegment(k)), v, at+k, k)
+			continue
+		}
+		if depth < maxDepth && strings.ContainsAny(v, "=:") {
+			if strings.Contains(v, "://") {
+				d.urls([]byte(v), at+k, depth+1)
+			} else {
+				d.url(v, at+k, depth+1)
+			}
 		}
 	}
 }
@@ -434,7 +575,9 @@ func pathUnescape(s string) string {
 	return s
 }
 
-// body reads the credential fields of a JSON, form or multipart body.
+// body reads the credential fields of a body by what it is, whatever its
+// Content-Type says: JSON, multipart, a form, or lines of name=value or
+// Name: value; and every URL in it.
 func (d *detector) body(b capture.Body, at string) {
 	// Search the body's declared charset even when no UTF-8 copy was made
 	// (a conversion that failed, a body taken for binary): its bytes still
@@ -446,16 +589,18 @@ func (d *detector) body(b capture.Body, at string) {
 	if len(text) == 0 || b.Binary {
 		return
 	}
-	mt, params, _ := mime.ParseMediaType(b.ContentType)
-	mt = strings.ToLower(mt)
+	_, params, _ := mime.ParseMediaType(b.ContentType)
 	switch {
 	case d.scanned(b):
 		d.json(text, at)
-	case mt == "application/x-www-form-urlencoded" || mt == "" && looksForm(text):
-		d.form(string(text), at+" field ", false)
-	case mt == "multipart/form-data" && params["boundary"] != "":
-		d.multipart(text, params["boundary"], at)
+	case params["boundary"] != "" && d.multipart(text, params["boundary"], at):
+	case sniffBoundary(text) != "" && d.multipart(text, sniffBoundary(text), at):
+	case looksForm(text):
+		d.form(string(text), at+" field ", false, 0)
+	default:
+		d.lines(text, at)
 	}
+	d.urls(text, at, 0)
 }
 
 // scanned reports whether a body is read as JSON, in which case its JWTs
@@ -464,39 +609,103 @@ func (d *detector) scanned(b capture.Body) bool {
 	if b.Binary || len(b.Text()) == 0 {
 		return false
 	}
-	mt, _, _ := mime.ParseMediaType(b.ContentType)
-	mt = strings.ToLower(mt)
-	return capture.IsJSONType(mt) || looksJSON(b.Text())
+	return looksJSON(b.Text())
 }
 
 func (d *detector) json(text []byte, at string) {
 	scanJSON(text, d.names, "", func(h jsonHit) {
-		role := h.key
+		key := lastSegment(h.key)
+		role := key
 		if genericFields[normName(role)] && h.parent != "" {
-			role = h.parent + "_" + role
+			role = lastSegment(h.parent) + "_" + role
 		}
-		d.credential(roleName(role), h.value, at+" "+h.path)
+		d.credential(roleName(role), h.value, at+" "+h.path, h.key)
 	}, func(s []byte) {
 		d.jwts(s, at)
 	})
 }
 
-func (d *detector) multipart(text []byte, boundary, at string) {
+// multipart reads the parts of a multipart body; false when it has none.
+func (d *detector) multipart(text []byte, boundary, at string) bool {
 	mr := multipart.NewReader(bytes.NewReader(text), boundary)
+	parts := 0
 	for {
 		p, err := mr.NextRawPart()
 		if err != nil {
-			return
+			return parts > 0
 		}
+		parts++
 		name := p.FormName()
 		v, _ := io.ReadAll(io.LimitReader(p, 64<<10))
 		switch {
 		case p.FileName() == "" && d.names.field(name, nil):
-			d.credential(roleName(name), strings.TrimRight(string(v), "\r\n"), at+" field "+name)
+			d.credential(roleName(lastSegment(name)), strings.TrimRight(string(v), "\r\n"), at+" field "+name, name)
 		case looksJSON(v):
 			d.json(v, at+" part "+name)
-		default:
+		case looksForm(v):
+			d.form(string(v), at+" part "+name+" ", false, 0)
 			d.jwts(v, at+" part "+name)
+		default:
+			d.lines(v, at+" part "+name)
+			d.jwts(v, at+" part "+name)
+		}
+		d.urls(v, at+" part "+name, 0)
+	}
+}
+
+// sniffBoundary returns the boundary of a text that starts like a
+// multipart body ("--BOUNDARY\r\nContent-Disposition: ..."), whatever its
+// Content-Type says.
+func sniffBoundary(t []byte) string {
+	if !bytes.HasPrefix(t, []byte("--")) {
+		return ""
+	}
+	line, rest, ok := bytes.Cut(t[2:], []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	if !ok || len(line) == 0 || len(line) > 70 || !bytes.HasPrefix(bytes.ToLower(rest), []byte("content-")) {
+		return ""
+	}
+	return string(line)
+}
+
+// lines reads a text as lines of "name=value" pairs (an env file, an
+// OAuth answer as text/plain, a log line "password=x user=y") and
+// "Name: value" headers (a request written out as text).
+func (d *detector) lines(t []byte, at string) {
+	for len(t) > 0 {
+		line := t
+		if i := bytes.IndexByte(t, '\n'); i >= 0 {
+			line, t = t[:i], t[i+1:]
+		} else {
+			t = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if bytes.IndexByte(line, '=') < 0 && bytes.IndexByte(line, ':') < 0 {
+			continue
+		}
+		// Name: value, as a header.
+		if name, value, ok := bytes.Cut(bytes.TrimSpace(line), []byte(":")); ok && len(name) > 0 && !bytes.ContainsAny(name, " \t=&\"'") {
+			n := string(name)
+			v := strings.TrimSpace(string(value))
+			switch {
+			case strings.EqualFold(n, "authorization") || strings.EqualFold(n, "proxy-authorization"):
+				d.authorization(v, at, false, false)
+				continue
+			case strings.EqualFold(n, "cookie"):
+				for _, c := range strings.Split(v, ";") {
+					d.cookie(c, "cookie", 0)
+				}
+				continue
+			case d.names.field(n, nil) || d.names.header(n):
+				d.credential(roleName(lastSegment(n)), unquote(v), at+" "+n, n)
+				continue
+			}
+		}
+		// name=value pairs between spaces, & or ;.
+		for _, w := range bytes.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' }) {
+			if bytes.IndexByte(w, '=') > 0 {
+				d.form(string(w), at+" field ", false, 0)
+			}
 		}
 	}
 }
@@ -506,18 +715,22 @@ func looksJSON(b []byte) bool {
 	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
-// looksForm is true for a short text like a=1&b=2 with no spaces.
+// looksForm is true for a text like a=1&b=2 with no spaces.
 func looksForm(b []byte) bool {
-	if len(b) > 1<<20 || bytes.ContainsAny(b, " \n\t{}<>\"") {
+	b = bytes.TrimRight(b, "\r\n")
+	if bytes.ContainsAny(b, " \n\t{}<>\"") {
 		return false
 	}
 	return bytes.IndexByte(b, '=') > 0
 }
 
 // jwts finds JSON Web Tokens anywhere in t: three base64url parts joined
-// by dots, the first decoding to a JSON object with "alg". Every JWT
-// header starts with '{', which base64url writes as "e" followed by one of
-// y (for {" and {space) or w (for a newline or tab after the brace).
+// by dots (five for an encrypted JWE), the first decoding to a JSON object
+// with "alg". Every JWT header starts with '{', which base64url writes as
+// "e" followed by one of y (for {" and {space) or w (for a newline or tab
+// after the brace). A token may follow any byte, a base64 letter too
+// (id_token%3DeyJ...): a header that decodes to JSON with "alg" does not
+// happen by chance.
 func (d *detector) jwts(t []byte, at string) {
 	for _, lead := range []string{"ey", "ew"} {
 		for i := 0; ; {
@@ -527,22 +740,12 @@ func (d *detector) jwts(t []byte, at string) {
 			}
 			s := i + j
 			i = s + 1
-			if s > 0 && b64url[t[s-1]] && !afterEscape(t, s) {
-				continue
-			}
 			if end, ok := jwtAt(t, s); ok {
 				d.add("jwt", string(t[s:end]), at+" (JWT)")
 				i = end
 			}
 		}
 	}
-}
-
-// afterEscape reports whether t[s] follows a backslash escape, \n or
-// \u000a, whose last character is a letter or digit but no part of a
-// token that starts at s.
-func afterEscape(t []byte, s int) bool {
-	return s >= 2 && t[s-2] == '\\' || s >= 6 && t[s-6] == '\\' && t[s-5] == 'u'
 }
 
 var b64url = func() (t [256]bool) {
@@ -552,7 +755,9 @@ var b64url = func() (t [256]bool) {
 	return t
 }()
 
-// jwtAt reports whether a JWT starts at t[s], and where it ends.
+// jwtAt reports whether a JWT starts at t[s], and where it ends. A JWS
+// has three parts (the signature is empty for alg "none"); a JWE, whose
+// header has "enc", five (the encrypted key is empty for alg "dir").
 func jwtAt(t []byte, s int) (int, bool) {
 	run := func(i int) int {
 		for i < len(t) && b64url[t[i]] {
@@ -564,11 +769,6 @@ func jwtAt(t []byte, s int) (int, bool) {
 	if h-s < 10 || h >= len(t) || t[h] != '.' {
 		return 0, false
 	}
-	p := run(h + 1)
-	if p == h+1 || p >= len(t) || t[p] != '.' {
-		return 0, false
-	}
-	end := run(p + 1) // the signature is empty for alg "none"
 	head, err := base64.RawURLEncoding.DecodeString(string(t[s:h]))
 	if err != nil {
 		return 0, false
@@ -580,5 +780,19 @@ func jwtAt(t []byte, s int) (int, bool) {
 	if _, ok := hdr["alg"]; !ok {
 		return 0, false
 	}
-	return end, true
+	if _, jwe := hdr["enc"]; jwe {
+		end := h
+		for k := 0; k < 4; k++ {
+			if end >= len(t) || t[end] != '.' {
+				return 0, false
+			}
+			end = run(end + 1)
+		}
+		return end, true
+	}
+	p := run(h + 1)
+	if p == h+1 || p >= len(t) || t[p] != '.' {
+		return 0, false
+	}
+	return run(p + 1), true
 }

@@ -211,8 +211,8 @@ func TestDetect(t *testing.T) {
 			want: []found{
 				{"sms_code", "4321", []string{"request body $.sms_code"}},
 				{"pin", "9876", []string{"request body $.client.pin"}},
-				{"secret_1", "literal-secret-1", []string{"--redact"}},
-				{"altegio_password", "env-secret-1", []string{"--redact-env ALTEGIO_PASSWORD"}},
+				{"secret_1", "literal-secret-1", []string{"literal 1"}},
+				{"altegio_password", "env-secret-1", []string{"environment ALTEGIO_PASSWORD"}},
 			},
 		},
 		"dotted field name needs its parent": {

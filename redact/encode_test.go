@@ -165,8 +165,8 @@ func TestCharsetForms(t *testing.T) {
 
 func TestPlaceholdersAreNotRedactedAgain(t *testing.T) {
 	// "user_token" is a secret too, and it is inside "{{user_token}}".
-	ex := exWith("", hdr("Authorization", "Bearer partner-123456, User abcdefgh"), "", "", nil,
-		"a user_token b abcdefgh c {{user_token}}", "text/plain")
+	ex := exWith("", hdr("Authorization", "Bearer partner-123456, User abcd3fgh"), "", "", nil,
+		"a user_token b abcd3fgh c {{user_token}}", "text/plain")
 	res := Scrub(ex, Policy{Values: []string{"user_token", "token}}"}})
 	got := string(res.Exchange.Response().Body.Data)
 	want := "a {{secret_1}} b {{user_token}} c {{user_token}}"
@@ -305,9 +305,9 @@ func TestPolicyCheck(t *testing.T) {
 		want string // substring of the error; "" for none
 	}{
 		"ok":              {Policy{Values: []string{"long-enough"}, Env: []EnvSecret{{"A", "also-long"}}, Fields: []string{"pin"}}, ""},
-		"short literal":   {Policy{Values: []string{"ok-value", "abc"}}, "--redact value 2 is 3 bytes long"},
+		"short literal":   {Policy{Values: []string{"ok-value", "abc"}}, "literal value 2 is 3 bytes long"},
 		"spaces only":     {Policy{Values: []string{"        "}}, "empty or only spaces"},
-		"short env value": {Policy{Env: []EnvSecret{{"PIN", "1234"}}}, "--redact-env PIN: the value is 4 bytes long"},
+		"short env value": {Policy{Env: []EnvSecret{{"PIN", "1234"}}}, "variable PIN is 4 bytes long"},
 		"empty field":     {Policy{Fields: []string{"._"}}, "not a field name"},
 	}
 	for name, tc := range tests {

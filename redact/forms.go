@@ -3,15 +3,10 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	"html"
-	"html/template"
+	"encoding/hex"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
@@ -22,105 +17,74 @@ import (
 	"golang.org/x/text/encoding/unicode/utf32"
 )
 
-// patterns lists the forms to search for, for every secret: the value
-// (whose escaped forms the matcher decodes on its own), the base64 cores,
-// the aliases, and the value in each non-UTF-8 charset the bodies use.
+// patterns lists the forms to search for, for every secret. A
+// searchable secret (Searchable) is looked for everywhere: the value
+// (whose escaped forms the matcher decodes on its own, up to two layers),
+// the base64 cores, its hex in both cases, UTF-16 in both byte orders,
+// the aliases, and the value in each non-UTF-8 charset the bodies use. A
+// --redact value too common for that is looked for plain (and escaped) in
+// the exchange only; any other secret that is not searchable only where it
+// was found (scopeKeyed).
 func patterns(list []*entry, charsets map[string]bool) []pattern {
 	var out []pattern
 	seen := map[string]bool{}
-	addInner := func(text string, secret int, kind formKind, inner uint8) {
+	add := func(text string, secret int, kind formKind, sc scope) {
 		if text == "" || seen[text] {
 			return
 		}
 		seen[text] = true
-		out = append(out, pattern{text: []byte(text), secret: secret, kind: kind, inner: inner, bounded: len(text) < MinLiteral})
+		out = append(out, pattern{text: []byte(text), secret: secret, kind: kind, scope: sc, token: list[secret].Shareable()})
 	}
-	add := func(text string, secret int, kind formKind) { addInner(text, secret, kind, 0) }
 	var encs []encoding.Encoding
 	for _, cs := range slices.Sorted(maps.Keys(charsets)) {
 		encs = append(encs, charsetEncodings(cs)...)
 	}
-	for i, e := range list {
-		add(e.Value, i, formPlain)
-		for _, f := range escapedOnce(e.Value) {
-			addInner(f.text, i, formEncoded, f.esc)
+	encoded := func(i int, e *entry, enc encoding.Encoding, kind formKind) {
+		b, err := enc.NewEncoder().String(e.Value)
+		if err != nil || b == e.Value || seen[b] {
+			return
 		}
+		add(b, i, kind, scopeAll)
+		if ph, err := enc.NewEncoder().String(e.Placeholder); err == nil && ph != e.Placeholder {
+			out[len(out)-1].ph = []byte(ph)
+		}
+	}
+	for i, e := range list {
+		sc := e.scope()
+		add(e.Value, i, formPlain, sc)
 		for _, a := range e.aliases {
-			add(a, i, formAlias)
+			if Searchable(a) {
+				add(a, i, formAlias, scopeAll)
+			} else {
+				add(a, i, formAlias, scopeKeyed)
+			}
+		}
+		if sc != scopeAll {
+			continue
 		}
 		for _, c := range base64Cores(e.Value) {
-			add(c, i, formBase64)
+			add(c, i, formBase64, scopeAll)
+		}
+		add(hex.EncodeToString([]byte(e.Value)), i, formHex, scopeAll)
+		add(strings.ToUpper(hex.EncodeToString([]byte(e.Value))), i, formHex, scopeAll)
+		if utf8.ValidString(e.Value) {
+			for _, enc := range utf16Encodings {
+				encoded(i, e, enc, formUTF16)
+			}
 		}
 		for _, enc := range encs {
-			b, err := enc.NewEncoder().String(e.Value)
-			if err != nil || b == e.Value || seen[b] {
-				continue
-			}
-			add(b, i, formCharset)
-			if ph, err := enc.NewEncoder().String(e.Placeholder); err == nil && ph != e.Placeholder {
-				out[len(out)-1].ph = []byte(ph)
-			}
+			encoded(i, e, enc, formCharset)
 		}
 	}
 	return out
 }
 
-type escaped struct {
-	text string
-	esc  uint8
-}
-
-// escapedOnce lists the value as the common encoders write it: JSON
-// (Go's, with and without HTML escapes, and PHP's \/ and \uXXXX), HTML
-// (package html and html/template) and URL (query and path). The matcher
-// decodes one layer of escapes itself, in any style; these patterns let it
-// find a value escaped twice, like a request body echoed inside a JSON
-// string ("\\\"quoted\\\"") or HTML carried in JSON ("\u0026lt;").
-func escapedOnce(v string) []escaped {
-	var out []escaped
-	add := func(s string, esc uint8) {
-		if s != v {
-			out = append(out, escaped{s, esc})
-		}
-	}
-	if utf8.ValidString(v) {
-		goJSON, plainJSON := jsonString(v, true), jsonString(v, false)
-		add(goJSON, escJSON)
-		add(plainJSON, escJSON)
-		add(phpJSON(plainJSON), escJSON)
-		add(html.EscapeString(v), escHTML)
-		add(template.HTMLEscapeString(v), escHTML)
-	}
-	add(url.QueryEscape(v), escURL)
-	add(url.PathEscape(v), escURL)
-	return out
-}
-
-func jsonString(v string, escapeHTML bool) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(escapeHTML)
-	enc.Encode(v)
-	s := strings.TrimSuffix(b.String(), "\n")
-	return s[1 : len(s)-1]
-}
-
-// phpJSON is json_encode's default: / as \/ and non-ASCII as \uXXXX.
-func phpJSON(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '/':
-			b.WriteString(`\/`)
-		case r < utf8.RuneSelf:
-			b.WriteRune(r)
-		default:
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, `\u%04x`, u)
-			}
-		}
-	}
-	return b.String()
+// utf16Encodings are searched in every text, with or without a declared
+// charset: a UTF-16 body sent as application/octet-stream still reaches
+// the ticket.
+var utf16Encodings = []encoding.Encoding{
+	unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+	unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
 }
 
 // base64Cores returns, for a value of at least minBase64 bytes, the part
@@ -186,7 +150,8 @@ func charsetEncoding(cs string) encoding.Encoding {
 // replacer replaces every form of every secret with its placeholder and,
 // while Scrub runs, counts where.
 type replacer struct {
-	mt     *matcher
+	mt     *matcher // the exchange: every pattern
+	net    *matcher // the safety net: the patterns searched everywhere
 	ph     [][]byte // placeholder per secret
 	places []map[string]int
 	order  [][]string
@@ -203,7 +168,21 @@ func newReplacer(list []*entry, charsets map[string]bool) *replacer {
 		r.order = append(r.order, nil)
 		r.forms = append(r.forms, map[string]bool{})
 	}
-	r.mt = newMatcher(patterns(list, charsets), names)
+	pats := patterns(list, charsets)
+	r.mt = newMatcher(pats, names, scopeKeyed)
+	r.net = newMatcher(pats, names, scopeAll)
+	for i, p := range pats {
+		if p.scope != scopeKeyed {
+			continue
+		}
+		e := list[p.secret]
+		for _, k := range e.keys {
+			r.mt.addKey(int32(i), k.name, k.sep)
+		}
+		if e.userinfo {
+			r.mt.userinfo = append(r.mt.userinfo, int32(i))
+		}
+	}
 	return r
 }
 
@@ -225,13 +204,15 @@ func (r *replacer) tally(i int) (int, []Place, []string) {
 }
 
 // formNames are the names of the forms, in the order the report lists them.
-var formNames = []string{"plain", "URL-encoded", "JSON-escaped", "HTML-escaped", "base64", "Basic credential", "charset"}
+var formNames = []string{"plain", "URL-encoded", "JSON-escaped", "HTML-escaped", "base64", "hex", "UTF-16", "Basic credential", "charset"}
 
-func formsOf(kind formKind, inner, esc uint8) []string {
+func formsOf(kind formKind, esc uint8) []string {
 	var out []string
-	esc |= inner
 	switch kind {
-	case formEncoded:
+	case formHex:
+		out = append(out, "hex")
+	case formUTF16:
+		out = append(out, "UTF-16")
 	case formBase64:
 		out = append(out, "base64")
 	case formAlias:
@@ -262,18 +243,36 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 	if len(b) == 0 {
 		return b
 	}
-	ms := r.mt.find(b, partial)
+	return r.replace(r.mt, b, where, partial)
+}
+
+// safe is the safety net over text the report derives from the redacted
+// exchange: only the secrets that are safe to search for anywhere, so
+// that the ticket's own words, numbers and JSON are never hit.
+func (r *replacer) safe(b []byte) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	return r.replace(r.net, b, "", false)
+}
+
+// replace is bytes with the given matcher.
+func (r *replacer) replace(mt *matcher, b []byte, where string, partial bool) []byte {
+	ms := mt.find(b, partial)
 	if len(ms) == 0 {
 		return b
 	}
 	out := make([]byte, 0, len(b)+len(ms)*8)
 	last := 0
 	for _, m := range ms {
-		p := &r.mt.pats[m.pat]
+		p := &mt.pats[m.pat]
 		out = append(out, b[last:m.start]...)
-		if p.ph != nil {
+		switch {
+		case p.ph != nil:
 			out = append(out, p.ph...)
-		} else {
+		case m.quote:
+			out = append(append(append(out, '"'), r.ph[p.secret]...), '"')
+		default:
 			out = append(out, r.ph[p.secret]...)
 		}
 		last = m.end
@@ -282,7 +281,7 @@ func (r *replacer) bytes(b []byte, where string, partial bool) []byte {
 				r.order[p.secret] = append(r.order[p.secret], where)
 			}
 			r.places[p.secret][where]++
-			for _, f := range formsOf(p.kind, p.inner, m.esc) {
+			for _, f := range formsOf(p.kind, m.esc) {
 				r.forms[p.secret][f] = true
 			}
 		}
@@ -296,8 +295,18 @@ func (r *replacer) headers(h capture.Headers, hop int, side string) capture.Head
 	out := h.Clone()
 	for i := range out {
 		at := where(hop, side+out[i].Name)
-		out[i].Name = r.str(out[i].Name, at)
-		out[i].Value = r.cutStr(out[i].Value, at, out[i].Truncated)
+		name := out[i].Name
+		out[i].Name = r.str(name, at)
+		// The value is matched after its name, so that a keyed secret
+		// (X-Api-Key: ab) is found where it stands; the name, redacted
+		// above, is taken off again.
+		prefix := name + ": "
+		v := r.bytes([]byte(prefix+out[i].Value), at, out[i].Truncated)
+		if rest, ok := bytes.CutPrefix(v, []byte(prefix)); ok {
+			out[i].Value = string(rest)
+		} else {
+			out[i].Value = r.cutStr(out[i].Value, at, out[i].Truncated)
+		}
 	}
 	return out
 }

@@ -188,6 +188,15 @@ func generate(data []byte) (*scenario, bool) {
 	if len(sc.secrets) == 0 || !separate(sc.secrets) {
 		return nil, false
 	}
+	for _, s := range sc.secrets {
+		// A value too short or too common to search for is replaced only
+		// where it stands under its name (redact.Searchable); copies of
+		// it planted anywhere else stay by design. TestKeyed and the
+		// whole-run property test (cli) check those.
+		if !redact.Searchable(s.value) {
+			return nil, false
+		}
+	}
 	build(r, sc)
 	return sc, true
 }

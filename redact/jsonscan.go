@@ -53,7 +53,7 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 				top := &st[len(st)-1]
 				top.key = s
 				hit = false
-				if l := len(s); l > 1 && !escaped && !sep[s[l-1]] && !sep[s[l-2]] {
+				if l := len(s); l > 1 && !escaped && !sep[s[l-1]] && !sep[s[l-2]] && bytes.IndexByte(s, '.') < 0 {
 					// The last two bytes rule out most keys inline.
 					k := int(s[l-2])<<8 | int(s[l-1])
 					if ns.last2[k>>3]&(1<<(k&7)) == 0 {
@@ -118,7 +118,7 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 	}
 }
 
-var sep = [256]bool{'-': true, '_': true}
+var sep = [256]bool{'-': true, '_': true, ']': true}
 
 var jsonDelim = func() (t [256]bool) {
 	for _, c := range []byte(" \t\r\n,:[]{}\"") {

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 )
 
-// MinLiteral is the shortest secret that is searched for everywhere. A
-// shorter value (a 3-character password found in a "password" field) is
-// replaced only where it stands as a whole value: between quotes, after =
-// or :, or as a whole header value. Otherwise a value like "abc" would turn
-// every "abc" in the ticket into a placeholder. --redact and --redact-env
-// values must be at least this long (Policy.Check).
+// MinLiteral is the shortest secret that can be searched for everywhere.
+// --redact and --redact-env values must be at least this long
+// (Policy.Check).
 const MinLiteral = 6
 
 // minBase64 is the shortest secret whose base64 forms are searched for;
@@ -26,16 +24,34 @@ const (
 	formBase64                  // the fully determined middle of its base64
 	formAlias                   // another string that reveals it, e.g. a Basic credential
 	formCharset                 // the value in a body's declared charset
-	formEncoded                 // the value escaped once already (JSON in JSON, HTML in JSON, ...)
+	formHex                     // its bytes in hexadecimal, either case
+	formUTF16                   // the value in UTF-16, either byte order, with no charset declared
+)
+
+// scope says where a pattern is looked for.
+type scope uint8
+
+const (
+	// scopeAll: everywhere, in the exchange and in every byte the report
+	// writes (the safety net, Result.Bytes). Only values that cannot be
+	// mistaken for ordinary text (Searchable).
+	scopeAll scope = iota
+	// scopeData: anywhere in the exchange, never in the report's own
+	// text: a --redact value too common to search the ticket for.
+	scopeData
+	// scopeKeyed: only where the value stands under a name it was found
+	// under (password=..., "password": "...", Bearer ..., user:...@), in
+	// the exchange: a value too short or too common to search for.
+	scopeKeyed
 )
 
 // pattern is one form of one secret.
 type pattern struct {
-	text    []byte
-	secret  int
-	kind    formKind
-	inner   uint8 // formEncoded: the escaping the text already has
-	bounded bool  // short: match only as a whole value
+	text   []byte
+	secret int
+	kind   formKind
+	scope  scope
+	token  bool // the secret is a token the ticket shows: nothing masks it
 	// ph replaces the match when set: the placeholder in the charset of
 	// the text (UTF-16 must stay UTF-16). Nil means the secret's own.
 	ph []byte
@@ -46,9 +62,28 @@ type match struct {
 	start, end int
 	pat        int32
 	esc        uint8 // the escapes decoded to find it
+	quote      bool  // a bare JSON scalar: the placeholder goes in quotes
 }
 
 type occurrence struct{ pat, at int32 }
+
+// keyed is a name under which keyed patterns stand, lower-cased, and how
+// its value follows it.
+type keyed struct {
+	name []byte
+	sep  sepKind
+	pats []int32
+}
+
+// sepKind is what stands between a name and its value.
+type sepKind uint8
+
+const (
+	sepAssign sepKind = iota // = or :, as in a query, a form, JSON or a header
+	sepSpace                 // a space: an Authorization scheme, "Bearer <token>"
+	sepSlash                 // a slash: the path segment after another
+	sepComma                 // a comma: a bare credential after another in Authorization
+)
 
 // matcher finds every form of every secret in one pass over a text, and
 // the escaped forms in a second, sparse pass:
@@ -58,19 +93,24 @@ type occurrence struct{ pat, at int32 }
 //     blocks that occur in the patterns says how far it may jump. On text
 //     that holds no secret most windows jump by nearly their own length,
 //     so most bytes are never looked at.
-//   - Any escaped occurrence (URL, JSON or HTML escapes, mixed or not)
-//     contains an escape-start byte (% \ & +). Those bytes are found with
-//     bytes.IndexByte, and each is tried as the first escape of a match:
-//     the raw bytes before it must be a prefix of a pattern, and the rest
-//     is matched while decoding escapes one at a time.
+//   - Any escaped occurrence (URL, JSON or HTML escapes, mixed or not, one
+//     layer or two) contains an escape-start byte (% \ & +). Those bytes
+//     are found with bytes.IndexByte, and each is tried as the first
+//     escape of a match: the raw bytes before it must be a prefix of a
+//     pattern, and the rest is matched while decoding escapes one unit at
+//     a time (decodeUnit, decodeNested).
+//   - Keyed patterns are looked for only after a name they were found
+//     under (findKeyed).
 //
-// Matches are then chosen leftmost-longest and never across a placeholder,
-// so a placeholder is never redacted again and no occurrence of a secret
-// survives outside the chosen matches.
+// Matches are then chosen leftmost-longest, never across a placeholder
+// and never inside a token the ticket shows, so a placeholder is never
+// redacted again and no occurrence of a secret survives outside the
+// chosen matches.
 type matcher struct {
-	pats  []pattern
-	long  []int32 // unbounded patterns
-	short []int32 // bounded patterns
+	pats     []pattern
+	long     []int32 // patterns searched everywhere
+	keys     []keyed
+	userinfo []int32 // keyed patterns found as the password of user:pass@
 
 	m     int             // Wu-Manber window: the shortest long pattern
 	shift *[1 << 16]uint8 // jump per 2-byte block
@@ -84,16 +124,21 @@ type matcher struct {
 	protect map[string]bool // placeholder names ("partner_token"), never redacted
 }
 
-func newMatcher(pats []pattern, placeholders []string) *matcher {
-	mt := &matcher{pats: pats, protect: map[string]bool{}}
+// newMatcher builds a matcher for the patterns whose scope is at most
+// widest: scopeKeyed for the exchange, scopeAll for the safety net.
+func newMatcher(all []pattern, placeholders []string, widest scope) *matcher {
+	mt := &matcher{pats: all, protect: map[string]bool{}}
 	for _, ph := range placeholders {
 		mt.protect[ph] = true
 	}
 	space := false
-	for i, p := range pats {
-		if p.bounded {
-			mt.short = append(mt.short, int32(i))
+	for i, p := range all {
+		if p.scope > widest {
 			continue
+		}
+		space = space || bytes.IndexByte(p.text, ' ') >= 0
+		if p.scope == scopeKeyed {
+			continue // see addKey
 		}
 		mt.long = append(mt.long, int32(i))
 		if mt.m == 0 || len(p.text) < mt.m {
@@ -102,7 +147,6 @@ func newMatcher(pats []pattern, placeholders []string) *matcher {
 		mt.maxLen = max(mt.maxLen, len(p.text))
 		for k, c := range p.text {
 			mt.occ[c] = append(mt.occ[c], occurrence{int32(i), int32(k)})
-			space = space || c == ' '
 		}
 	}
 	mt.escBytes = []byte{'%', '\\', '&'}
@@ -117,14 +161,18 @@ func newMatcher(pats []pattern, placeholders []string) *matcher {
 	if len(mt.long) == 0 {
 		return mt
 	}
-	mt.m = min(mt.m, 32)
+	mt.m = max(2, min(mt.m, 32))
 	mt.shift = new([1 << 16]uint8)
 	for i := range mt.shift {
 		mt.shift[i] = uint8(mt.m - 1)
 	}
 	mt.hash = map[uint16][]int32{}
 	for _, pi := range mt.long {
-		p := mt.pats[pi].text[:mt.m]
+		p := mt.pats[pi].text
+		if len(p) < mt.m {
+			continue // one byte: found from the escape pass only; see below
+		}
+		p = p[:mt.m]
 		for q := 2; q <= mt.m; q++ {
 			h := uint16(p[q-2])<<8 | uint16(p[q-1])
 			if s := uint8(mt.m - q); s < mt.shift[h] {
@@ -135,6 +183,23 @@ func newMatcher(pats []pattern, placeholders []string) *matcher {
 		mt.hash[h] = append(mt.hash[h], pi)
 	}
 	return mt
+}
+
+// addKey makes pattern pi a keyed pattern found after name.
+func (mt *matcher) addKey(pi int32, name string, sep sepKind) {
+	n := []byte(strings.ToLower(name))
+	if len(n) == 0 {
+		return
+	}
+	for i := range mt.keys {
+		if k := &mt.keys[i]; k.sep == sep && bytes.Equal(k.name, n) {
+			if !slices.Contains(k.pats, pi) {
+				k.pats = append(k.pats, pi)
+			}
+			return
+		}
+	}
+	mt.keys = append(mt.keys, keyed{name: n, sep: sep, pats: []int32{pi}})
 }
 
 // find returns the chosen, non-overlapping matches in t, in order. With
@@ -149,11 +214,22 @@ func (mt *matcher) find(t []byte, partial bool) []match {
 			ms = mt.findPartial(t, ms)
 		}
 	}
-	ms = mt.findShort(t, ms)
+	if len(mt.keys) > 0 || len(mt.userinfo) > 0 {
+		ms = mt.findKeyed(t, ms)
+	}
 	if len(ms) == 0 {
 		return nil
 	}
-	return mt.choose(t, ms)
+	for i := range ms {
+		ms[i].start, ms[i].end = unitStart(t, ms[i].start), unitEnd(t, ms[i].end)
+	}
+	ms = mt.choose(t, ms)
+	if looksJSON(t) {
+		for i := range ms {
+			ms[i].quote = ms[i].quote || bareScalar(t, ms[i].start, ms[i].end)
+		}
+	}
+	return ms
 }
 
 // findRaw is Wu-Manber over the long patterns.
@@ -179,9 +255,10 @@ func (mt *matcher) findRaw(t []byte, ms []match) []match {
 
 // findEscaped finds every occurrence that contains an escape-start byte,
 // from the first such byte p in it: for every pattern byte p could stand
-// for (itself, or what the escape decodes to), the text before p must
-// equal the pattern up to that byte, with no escape byte in it, and the
-// rest is matched while decoding.
+// for (itself, what the escape decodes to, or what an escape inside an
+// escape decodes to), the text before p must equal the pattern up to that
+// byte, with no escape byte in it, and the rest is matched while
+// decoding.
 func (mt *matcher) findEscaped(t []byte, ms []match) []match {
 	var buf [8]byte
 	budget := 64*len(t) + 1<<20
@@ -193,9 +270,14 @@ func (mt *matcher) findEscaped(t []byte, ms []match) []match {
 			}
 			p := i + j
 			i = p + 1
-			alts, nalt := [2]byte{c, 0}, 1
+			alts, nalt := [3]byte{c}, 1
 			if dec, n, _ := decodeUnit(t, p, &buf); n > 0 && dec[0] != c {
-				alts[1], nalt = dec[0], 2
+				alts[nalt] = dec[0]
+				nalt++
+			}
+			if dec, n, _ := decodeNested(t, p, &buf); n > 0 && !slices.Contains(alts[:nalt], dec[0]) {
+				alts[nalt] = dec[0]
+				nalt++
 			}
 			for _, a := range alts[:nalt] {
 				for _, o := range mt.occ[a] {
@@ -231,7 +313,7 @@ func (mt *matcher) hasEscape(b []byte) bool {
 // findPartial matches a secret cut off by the end of t.
 func (mt *matcher) findPartial(t []byte, ms []match) []match {
 	budget := 1 << 20
-	from := max(0, len(t)-12*mt.maxLen)
+	from := max(0, len(t)-24*mt.maxLen)
 	for s := from; s < len(t); s++ {
 		for _, pi := range mt.long {
 			pt := mt.pats[pi].text
@@ -247,17 +329,18 @@ func (mt *matcher) findPartial(t []byte, ms []match) []match {
 }
 
 // matchFrom matches p[j:] against t[i:], decoding escapes one unit at a
-// time. At an escape-start byte both readings are tried (the escape, and
-// the byte itself), and the longer match wins. With partial, running out
-// of text after at least 4 bytes of the pattern is a match.
+// time. At an escape-start byte every reading is tried (the escape, an
+// escape inside it, and the byte itself), and the longest match wins.
+// With partial, running out of text after at least 4 bytes of the pattern
+// is a match.
 //
-// Both readings of "%25", "&amp;" or "\\" can go on matching only against
-// a secret that holds such escapes itself; the results at escape bytes are
-// remembered so that such a secret against a text full of them costs
-// time linear in the secret's length per start. budget bounds the total
-// work of one search: once it is spent, each escape is read one way only
-// (decoded if that fits, else as itself), so that no text can make the
-// search run for long.
+// Several readings of "%25", "&amp;" or "\\" can go on matching only
+// against a secret that holds such escapes itself; the results at escape
+// bytes are remembered so that such a secret against a text full of them
+// costs time linear in the secret's length per start. budget bounds the
+// total work of one search: once it is spent, each escape is read one way
+// only (decoded if that fits, else as itself), so that no text can make
+// the search run for long.
 func (mt *matcher) matchFrom(t []byte, i int, p []byte, j int, partial bool, budget *int) (int, uint8, bool) {
 	var memo map[[2]int]memoResult
 	return mt.matchMemo(t, i, p, j, partial, &memo, budget)
@@ -275,7 +358,7 @@ func (mt *matcher) matchMemo(t []byte, i int, p []byte, j int, partial bool, mem
 			return i, 0, partial && j >= 4
 		}
 		c := t[i]
-		if !mt.isEsc[c] {
+		if !isEscStart[c] || c == '+' && !mt.isEsc['+'] {
 			if c != p[j] {
 				return 0, 0, false
 			}
@@ -296,10 +379,19 @@ func (mt *matcher) matchMemo(t []byte, i int, p []byte, j int, partial bool, mem
 			return len(t), 0, true
 		}
 		best := memoResult{end: -1}
-		decoded := n > 0 && bytes.HasPrefix(p[j:], dec)
-		if decoded {
+		decoded := false
+		if n > 0 && bytes.HasPrefix(p[j:], dec) {
+			decoded = true
 			if e, esc, ok := mt.matchMemo(t, i+n, p, j+len(dec), partial, memo, budget); ok {
 				best = memoResult{e, esc | kind, true}
+			}
+		}
+		if *budget > 0 || !decoded {
+			if dec, n, kind := decodeNested(t, i, &buf); n > 0 && bytes.HasPrefix(p[j:], dec) {
+				decoded = true
+				if e, esc, ok := mt.matchMemo(t, i+n, p, j+len(dec), partial, memo, budget); ok && e > best.end {
+					best = memoResult{e, esc | kind, true}
+				}
 			}
 		}
 		if c == p[j] && (*budget > 0 || !decoded) {
@@ -316,57 +408,302 @@ func (mt *matcher) matchMemo(t []byte, i int, p []byte, j int, partial bool, mem
 	return i, 0, true
 }
 
-// findShort finds the bounded patterns where they stand as a whole value.
-func (mt *matcher) findShort(t []byte, ms []match) []match {
-	for _, pi := range mt.short {
-		p := mt.pats[pi].text
+// findKeyed finds the keyed patterns where they stand under one of their
+// names: name=value, name: value, "name":"value" (JSON, JSON in a JSON
+// string, HTML-escaped), name%3Dvalue (a query inside a query), with the
+// name alone or at the end of a path (user[password], user.password,
+// user%5Bpassword%5D), and the value in any of its escaped forms; or a
+// token after its Authorization scheme; or a password between the : and
+// the @ of a URL's user:password@.
+func (mt *matcher) findKeyed(t []byte, ms []match) []match {
+	budget := 16*len(t) + 1<<16
+	var lower []byte
+	for _, k := range mt.keys {
+		if len(t) < len(k.name) {
+			continue
+		}
+		if lower == nil {
+			lower = lowerASCII(t)
+		}
 		for i := 0; ; {
-			j := bytes.Index(t[i:], p)
+			j := bytes.Index(lower[i:], k.name)
 			if j < 0 {
 				break
 			}
-			s, e := i+j, i+j+len(p)
-			if opensValue(t, s) && (closesValue(t, e) || closesUserinfo(t, s, e)) {
-				ms = append(ms, match{start: s, end: e, pat: pi})
+			ks := i + j
+			ke := ks + len(k.name)
+			i = ks + 1
+			if !nameStarts(t, ks) {
+				continue
 			}
-			i = s + 1
+			v, jsonKey := valueAfter(t, ke, k.sep)
+			if v < 0 {
+				continue
+			}
+			for _, pi := range k.pats {
+				pt := mt.pats[pi].text
+				end, esc, ok := mt.matchFrom(t, v, pt, 0, false, &budget)
+				if ok && closesValue(t, end) {
+					quote := jsonKey && v > 0 && t[v-1] != '"' && t[v-1] != '\''
+					ms = append(ms, match{start: v, end: end, pat: pi, esc: esc, quote: quote})
+				}
+			}
 		}
+	}
+	if len(mt.userinfo) > 0 {
+		ms = mt.findUserinfo(t, ms, &budget)
 	}
 	return ms
 }
 
-// opensValue and closesValue say whether t[s:e] stands as a whole value:
-// the same separators end one value and start the next.
-func opensValue(t []byte, s int) bool {
-	if s == 0 {
+// findUserinfo finds the keyed passwords of user:password@ in the URLs of
+// t.
+func (mt *matcher) findUserinfo(t []byte, ms []match, budget *int) []match {
+	for i := 0; ; {
+		j := bytes.Index(t[i:], []byte("://"))
+		if j < 0 {
+			return ms
+		}
+		a := i + j + 3
+		i = a
+		e := a
+		for e < len(t) && !bytes.ContainsRune([]byte("/?#\"'<> \t\r\n\\"), rune(t[e])) {
+			e++
+		}
+		at := bytes.LastIndexByte(t[a:e], '@')
+		if at < 0 {
+			continue
+		}
+		c := bytes.IndexByte(t[a:a+at], ':')
+		if c < 0 {
+			continue
+		}
+		for _, pi := range mt.userinfo {
+			pt := mt.pats[pi].text
+			if end, esc, ok := mt.matchFrom(t, a+c+1, pt, 0, false, budget); ok && end == a+at {
+				ms = append(ms, match{start: a + c + 1, end: end, pat: pi, esc: esc})
+			}
+		}
+	}
+}
+
+// lowerASCII returns t with ASCII letters in lower case.
+func lowerASCII(t []byte) []byte {
+	out := make([]byte, len(t))
+	for i, c := range t {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func nameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+// nameStarts reports whether a name starts at t[s]: at the start of the
+// text, after a byte that is no part of a name, or after the [ or . of a
+// path, written plain or URL-encoded ("user%5Bpassword%5D").
+func nameStarts(t []byte, s int) bool {
+	if s == 0 || !nameByte(t[s-1]) {
 		return true
 	}
-	switch t[s-1] {
-	case '"', '\'', '=', ':', ',', ' ', '\t', '\n':
-		return true
+	if s >= 3 && t[s-3] == '%' {
+		h, ok1 := unhex(t[s-2])
+		l, ok2 := unhex(t[s-1])
+		return ok1 && ok2 && !nameByte(h<<4|l)
 	}
 	return false
 }
 
+// quoteForms are the ways a quote around a name or a value is written:
+// plain, JSON-escaped once or twice, HTML-escaped, URL-encoded.
+var quoteForms = [][]byte{
+	[]byte(`\\\"`), []byte(`\"`), []byte(`"`), []byte(`'`), []byte("&quot;"), []byte("&#34;"),
+	[]byte("&#x22;"), []byte("&#39;"), []byte("&#039;"), []byte("&#x27;"), []byte("%22"), []byte("%27"),
+	[]byte("%2522"), []byte(`\u0022`), []byte("&amp;quot;"), []byte(`\u0026quot;`),
+}
+
+// skipQuote returns the offset after one quote at t[i], or i.
+func skipQuote(t []byte, i int) (int, bool) {
+	for _, q := range quoteForms {
+		if len(t)-i >= len(q) && bytes.EqualFold(t[i:i+len(q)], q) {
+			return i + len(q), true
+		}
+	}
+	return i, false
+}
+
+func skipSpace(t []byte, i int) int {
+	for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// assignForms are the ways = and : are written: plain, URL-encoded once
+// or twice, JSON- or HTML-escaped.
+var assignForms = [][]byte{
+	[]byte("="), []byte(":"), []byte("%3d"), []byte("%3a"), []byte("%253d"), []byte("%253a"),
+	[]byte(`\u003d`), []byte("&#61;"), []byte("&equals;"), []byte("&colon;"), []byte("&#58;"),
+}
+
+// valueAfter returns where the value of the name that ends at t[i]
+// starts, -1 when no value follows it in the way sep says, and whether
+// the name was written as a JSON key ("name": value).
+func valueAfter(t []byte, i int, sep sepKind) (int, bool) {
+	switch sep {
+	case sepSpace:
+		for _, s := range [][]byte{[]byte(" "), []byte("+"), []byte("%20"), []byte("%2520")} {
+			if len(t)-i >= len(s) && bytes.Equal(t[i:i+len(s)], s) {
+				return i + len(s), false
+			}
+		}
+		return -1, false
+	case sepComma:
+		i = skipSpace(t, i)
+		if i < len(t) && t[i] == ',' {
+			return skipSpace(t, i+1), false
+		}
+		return -1, false
+	case sepSlash:
+		for _, s := range [][]byte{[]byte("/"), []byte("%2f"), []byte("%252f"), []byte(`\/`)} {
+			if len(t)-i >= len(s) && bytes.EqualFold(t[i:i+len(s)], s) {
+				return i + len(s), false
+			}
+		}
+		return -1, false
+	}
+	// The end of a path: user[password]=
+	for _, s := range [][]byte{[]byte("]"), []byte("%5d"), []byte("%255d")} {
+		if len(t)-i >= len(s) && bytes.EqualFold(t[i:i+len(s)], s) {
+			i += len(s)
+			break
+		}
+	}
+	i, quoted := skipQuote(t, i)
+	i = skipSpace(t, i)
+	ok := false
+	colon := false
+	for _, s := range assignForms {
+		if len(t)-i >= len(s) && bytes.EqualFold(t[i:i+len(s)], s) {
+			colon = s[0] == ':'
+			i += len(s)
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return -1, false
+	}
+	i = skipSpace(t, i)
+	i, _ = skipQuote(t, i)
+	return i, quoted && colon
+}
+
+// closesValue says whether a value ending at t[e] ends there: at the end
+// of the text or before a byte (plain or escaped) that ends a value.
 func closesValue(t []byte, e int) bool {
-	if e == len(t) {
+	if e >= len(t) {
 		return true
 	}
-	switch t[e] {
-	case '"', '\'', '&', ';', ',', '\\', ' ', '\r', '\n':
+	c := t[e]
+	switch c {
+	case '%', '&':
+		var buf [8]byte
+		dec, n, _ := decodeUnit(t, e, &buf)
+		if n == 0 {
+			dec, n, _ = decodeNested(t, e, &buf)
+		}
+		if n > 0 {
+			c = dec[0]
+		}
+	}
+	switch c {
+	case '"', '\'', '&', ';', ',', '\\', ' ', '\t', '\r', '\n', '}', ']', ')', '<', '>', '|', '+', '#', '/', '@':
 		return true
 	}
 	return false
 }
 
-// closesUserinfo reports whether t[s:e] is the password of a URL's
-// user:password@, which ends at the @ after it.
-func closesUserinfo(t []byte, s, e int) bool {
-	return s > 0 && t[s-1] == ':' && e < len(t) && t[e] == '@'
+// unitStart moves a match's start back to the start of the escape it
+// falls inside ("\n", "\u00e9", "%2F", "&amp;"), so that a replacement
+// never leaves half an escape: "\{{x}}" would break a JSON string.
+func unitStart(t []byte, s int) int {
+	for b := max(0, s-12); b < s; b++ {
+		if !isEscStart[t[b]] || t[b] == '+' {
+			continue
+		}
+		if t[b] == '\\' && !oddBackslashes(t, b) {
+			continue
+		}
+		var buf [8]byte
+		if _, n, _ := decodeUnit(t, b, &buf); n > 0 && b+n > s {
+			return b
+		}
+	}
+	return s
 }
 
-// choose picks matches leftmost-longest, without overlaps and never
-// across a placeholder that is already in t.
+// oddBackslashes reports whether the backslash at t[b] starts an escape:
+// the run of backslashes before it, if any, is of even length.
+func oddBackslashes(t []byte, b int) bool {
+	n := 0
+	for k := b - 1; k >= 0 && t[k] == '\\'; k-- {
+		n++
+	}
+	return n%2 == 0
+}
+
+// unitEnd moves a match's end forward to the end of the escape its last
+// byte falls inside.
+func unitEnd(t []byte, e int) int {
+	for b := max(0, e-12); b < e; b++ {
+		if !isEscStart[t[b]] || t[b] == '+' {
+			continue
+		}
+		if t[b] == '\\' && !oddBackslashes(t, b) {
+			continue
+		}
+		var buf [8]byte
+		if _, n, _ := decodeUnit(t, b, &buf); n > 0 && b+n > e {
+			e = b + n
+		}
+	}
+	return e
+}
+
+// bareScalar reports whether t[s:e], in a JSON text, is a whole value
+// outside a string (a number, true, false, null): its placeholder goes in
+// quotes so that the text stays JSON.
+func bareScalar(t []byte, s, e int) bool {
+	b := s - 1
+	for b >= 0 && (t[b] == ' ' || t[b] == '\t' || t[b] == '\n' || t[b] == '\r') {
+		b--
+	}
+	if b < 0 || t[b] != ':' && t[b] != ',' && t[b] != '[' {
+		return false
+	}
+	a := e
+	for a < len(t) && (t[a] == ' ' || t[a] == '\t' || t[a] == '\n' || t[a] == '\r') {
+		a++
+	}
+	if a < len(t) && t[a] != ',' && t[a] != '}' && t[a] != ']' {
+		return false
+	}
+	switch v := string(t[s:e]); v {
+	case "true", "false", "null":
+		return true
+	default:
+		return strings.Trim(v, "0123456789+-.eE") == "" && v != ""
+	}
+}
+
+// choose picks matches leftmost-longest, without overlaps, never across a
+// placeholder that is already in t, and never inside a token the ticket
+// shows: a secret that happens to occur inside a token does not mask it.
 func (mt *matcher) choose(t []byte, ms []match) []match {
 	slices.SortFunc(ms, func(a, b match) int {
 		if c := cmp.Compare(a.start, b.start); c != 0 {
@@ -374,11 +711,29 @@ func (mt *matcher) choose(t []byte, ms []match) []match {
 		}
 		return cmp.Compare(b.end, a.end)
 	})
-	out := ms[:0]
+	var tokens []match
 	cur := 0
+	for _, m := range ms {
+		if mt.pats[m.pat].token && m.start >= cur {
+			tokens = append(tokens, m)
+			cur = m.end
+		}
+	}
+	out := ms[:0]
+	cur = 0
+	k := 0
 	for _, m := range ms {
 		if m.start < cur || mt.onPlaceholder(t, m.start, m.end) {
 			continue
+		}
+		if !mt.pats[m.pat].token {
+			for k < len(tokens) && tokens[k].end <= m.start {
+				k++
+			}
+			// A match that cuts into a token without covering it all.
+			if k < len(tokens) && tokens[k].start < m.end && (m.start > tokens[k].start || m.end < tokens[k].end) {
+				continue
+			}
 		}
 		out = append(out, m)
 		cur = m.end

@@ -161,8 +161,8 @@ func (ns *nameSet) maybe(raw []byte) bool {
 	if len(raw) == 0 {
 		return false
 	}
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		return true // an escaped key: decide on the decoded name
+	if bytes.IndexByte(raw, '\\') >= 0 || bytes.ContainsAny(raw, "[].") {
+		return true // an escaped key or a path: decide on the decoded name
 	}
 	if len(raw) > ns.maxLen {
 		return false
@@ -200,9 +200,47 @@ func (ns *nameSet) maybe(raw []byte) bool {
 	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]
 }
 
+// lastSegment returns the last name of a bracket or dot path, as PHP,
+// Rails and qs write nested fields: "user[password]", "data[0][api_key]"
+// and "user.password" end in "password" and "api_key".
+func lastSegment(name string) string {
+	segs := pathSegments(name)
+	if len(segs) == 0 {
+		return name
+	}
+	return segs[len(segs)-1]
+}
+
+// pathSegments splits a bracket or dot path into its names, leaving out
+// empty ones and array indexes: "a[b][0].c[]" is a, b, c.
+func pathSegments(name string) []string {
+	if !strings.ContainsAny(name, "[].") {
+		return []string{name}
+	}
+	var out []string
+	for _, s := range strings.FieldsFunc(name, func(r rune) bool { return r == '[' || r == ']' || r == '.' }) {
+		if s = strings.TrimSpace(s); s != "" && strings.Trim(s, "0123456789") != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // field reports whether a field named name at the end of path (the names
-// of the enclosing objects, outermost first) is a credential.
+// of the enclosing objects, outermost first) is a credential. A name that
+// is itself a path ("user[password]", "user.password") is matched by its
+// last part, with the rest of it as the start of the path.
 func (ns *nameSet) field(name string, path []string) bool {
+	if segs := pathSegments(name); len(segs) > 1 || len(segs) == 1 && segs[0] != name {
+		if len(segs) == 0 {
+			return false
+		}
+		return ns.field1(segs[len(segs)-1], append(append([]string(nil), path...), segs[:len(segs)-1]...))
+	}
+	return ns.field1(name, path)
+}
+
+func (ns *nameSet) field1(name string, path []string) bool {
 	n := normName(name)
 	if ns.plain[n] {
 		return true

@@ -27,9 +27,8 @@
 package redact
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/altegio/altegio-ticket/capture"
@@ -67,38 +66,89 @@ type EnvSecret struct {
 	Value string
 }
 
-// PolicyError is a Policy that cannot be applied safely, e.g. a literal
-// too short to search for. Its message names the value by its flag and
-// position, never by its content.
-type PolicyError struct{ Msg string }
+// PolicyKind is which part of a Policy an entry belongs to.
+type PolicyKind uint8
 
-func (e *PolicyError) Error() string { return e.Msg }
+const (
+	PolicyValue PolicyKind = iota // Policy.Values
+	PolicyEnv                     // Policy.Env
+	PolicyField                   // Policy.Fields
+)
+
+// PolicyRef names one entry of a Policy without its secret value: the
+// position of a literal (from 1), the name of a variable, or a field
+// name. The command line words it after its own flags.
+type PolicyRef struct {
+	Kind  PolicyKind
+	Index int    // PolicyValue: 1 for the first value
+	Name  string // PolicyEnv: the variable; PolicyField: the field name
+}
+
+// String words the entry without naming any flag: "literal value 2",
+// "variable ALTEGIO_PASSWORD", "field name sms_code".
+func (r PolicyRef) String() string {
+	switch r.Kind {
+	case PolicyEnv:
+		return "variable " + r.Name
+	case PolicyField:
+		return "field name " + r.Name
+	}
+	return "literal value " + strconv.Itoa(r.Index)
+}
+
+// PolicyProblem is why a Policy entry cannot be applied.
+type PolicyProblem uint8
+
+const (
+	PolicyEmpty    PolicyProblem = iota + 1 // a value that is empty or only spaces
+	PolicyShort                             // a value shorter than MinLiteral
+	PolicyNotAName                          // a field name with no name in it
+)
+
+// PolicyError is a Policy entry that cannot be applied safely, e.g. a
+// literal too short to search for. It names the entry by its position or
+// name (Ref), never by its value.
+type PolicyError struct {
+	Ref     PolicyRef
+	Problem PolicyProblem
+	Len     int // PolicyShort: the value's length in bytes
+}
+
+func (e *PolicyError) Error() string {
+	switch e.Problem {
+	case PolicyEmpty:
+		return e.Ref.String() + " is empty or only spaces"
+	case PolicyShort:
+		return fmt.Sprintf("%s is %d bytes long; a literal secret needs at least %d so that it cannot match ordinary text", e.Ref, e.Len, MinLiteral)
+	}
+	return e.Ref.String() + " is not a field name"
+}
 
 // Check reports a literal secret too short to be searched for without
-// mangling the ticket.
+// mangling the ticket, as a *PolicyError.
 func (p Policy) Check() error {
-	short := func(what string, v string) error {
+	short := func(ref PolicyRef, v string) error {
 		if strings.TrimSpace(v) == "" {
-			return &PolicyError{what + " is empty or only spaces; give the secret itself"}
+			return &PolicyError{Ref: ref, Problem: PolicyEmpty}
 		}
 		if len(v) < MinLiteral {
-			return &PolicyError{fmt.Sprintf("%s is %d bytes long; a literal secret needs at least %d so that it cannot match ordinary text in the ticket (use --redact-field NAME to redact a short field by name)", what, len(v), MinLiteral)}
+			return &PolicyError{Ref: ref, Problem: PolicyShort, Len: len(v)}
 		}
 		return nil
 	}
 	for i, v := range p.Values {
-		if err := short(fmt.Sprintf("--redact value %d", i+1), v); err != nil {
+		if err := short(PolicyRef{Kind: PolicyValue, Index: i + 1}, v); err != nil {
 			return err
 		}
 	}
 	for _, e := range p.Env {
-		if err := short("--redact-env "+e.Name+": the value", e.Value); err != nil {
+		if err := short(PolicyRef{Kind: PolicyEnv, Name: e.Name}, e.Value); err != nil {
 			return err
 		}
 	}
 	for _, f := range p.Fields {
-		if strings.Trim(f, " .-_") == "" {
-			return &PolicyError{fmt.Sprintf("--redact-field %q is not a field name; give it as e.g. --redact-field sms_code", f)}
+		if strings.Trim(f, " .-_[]") == "" {
+			return &PolicyError{Ref: PolicyRef{Kind: PolicyField, Name: f}, Problem: PolicyNotAName}
 		}
 	}
 	return nil
@@ -114,7 +164,9 @@ type Secret struct {
 	// prints it only when Shareable.
 	Value string
 	// Fingerprint is the first 12 hex digits of the value's SHA-256, so
-	// that support can match a value without seeing it.
+	// that support can match a value without seeing it; "" for a value
+	// of fewer than FingerprintBits estimated bits, whose fingerprint
+	// would give it away.
 	Fingerprint string
 	// Found lists where the secret was detected, e.g. "header
 	// Authorization" or "response body $.data.user_token".
@@ -142,12 +194,6 @@ func (s Secret) Shareable() bool {
 	return s.Role == RolePartnerToken || s.Role == RoleUserToken
 }
 
-// Fingerprint returns the first 12 hex digits of the SHA-256 of v.
-func Fingerprint(v string) string {
-	sum := sha256.Sum256([]byte(v))
-	return hex.EncodeToString(sum[:])[:12]
-}
-
 // Report is what the redaction did besides the secrets list.
 type Report struct {
 	// PII is true when personal data was masked (Policy.PII).
@@ -155,10 +201,13 @@ type Report struct {
 	// Emails and Phones count the values masked.
 	Emails, Phones int
 	// Unmatched lists what the policy asked for that matched nothing,
-	// e.g. "--redact value 2" or "--redact-field sms_code".
+	// worded without flags ("literal value 2", "field name sms_code");
+	// Missed holds the same entries for the command line to word.
 	Unmatched []string
-	// Short lists the placeholders of secrets shorter than MinLiteral,
-	// replaced only where they stand as a whole value.
+	Missed    []PolicyRef
+	// Short lists the placeholders of secrets too short or too common to
+	// search for everywhere (Searchable): each was replaced only where it
+	// stands under a name it was found under.
 	Short []string
 }
 
@@ -173,10 +222,15 @@ type Result struct {
 // Bytes returns b with every form of every secret replaced by its
 // placeholder. b is not modified; when it holds no secret, b itself is
 // returned. It is safe for concurrent use.
-func (r *Result) Bytes(b []byte) []byte { return r.rep.bytes(b, "", false) }
+func (r *Result) Bytes(b []byte) []byte { return r.rep.safe(b) }
 
 // String is Bytes for strings.
-func (r *Result) String(s string) string { return r.rep.str(s, "") }
+func (r *Result) String(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(r.rep.safe([]byte(s)))
+}
 
 // Scrub finds the secrets in ex and returns a redacted copy; ex itself is
 // not modified. The policy should have passed Check; a literal shorter
@@ -193,11 +247,14 @@ func Scrub(ex *capture.Exchange, p Policy) *Result {
 		s := e.Secret
 		s.Replaced, s.Places, s.Forms = rep.tally(i)
 		res.Secrets = append(res.Secrets, s)
-		if len(s.Value) < MinLiteral {
+		if e.scope() != scopeAll {
 			res.Report.Short = append(res.Report.Short, s.Placeholder)
 		}
 	}
-	res.Report.Unmatched = unmatched(p, res.Secrets, d)
+	res.Report.Missed = unmatched(p, res.Secrets)
+	for _, m := range res.Report.Missed {
+		res.Report.Unmatched = append(res.Report.Unmatched, m.String())
+	}
 	if p.PII {
 		res.Report.PII = true
 		c := maskPII(&res.Exchange)
@@ -207,8 +264,8 @@ func Scrub(ex *capture.Exchange, p Policy) *Result {
 }
 
 // unmatched lists the policy entries that found nothing to replace.
-func unmatched(p Policy, secrets []Secret, d *detector) []string {
-	var out []string
+func unmatched(p Policy, secrets []Secret) []PolicyRef {
+	var out []PolicyRef
 	replaced := map[string]bool{}
 	for _, s := range secrets {
 		if s.Replaced > 0 {
@@ -217,25 +274,25 @@ func unmatched(p Policy, secrets []Secret, d *detector) []string {
 	}
 	for i, v := range p.Values {
 		if !replaced[v] {
-			out = append(out, fmt.Sprintf("--redact value %d", i+1))
+			out = append(out, PolicyRef{Kind: PolicyValue, Index: i + 1})
 		}
 	}
 	for _, e := range p.Env {
 		if !replaced[e.Value] {
-			out = append(out, "--redact-env "+e.Name)
+			out = append(out, PolicyRef{Kind: PolicyEnv, Name: e.Name})
 		}
 	}
 	for _, f := range p.Fields {
 		hit := false
 		for _, s := range secrets {
 			for _, w := range s.Found {
-				if strings.Contains(normName(w), normName(f)) {
+				if strings.Contains(normName(w), normName(lastSegment(f))) {
 					hit = true
 				}
 			}
 		}
 		if !hit {
-			out = append(out, "--redact-field "+f)
+			out = append(out, PolicyRef{Kind: PolicyField, Name: f})
 		}
 	}
 	return out

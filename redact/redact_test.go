@@ -96,9 +96,24 @@ func TestScrubReplacesTokensEverywhere(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	// sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
-	if got := Fingerprint("abc"); got != "ba7816bf8f01" {
-		t.Errorf("Fingerprint = %q", got)
+	tests := map[string]struct {
+		value, want string
+	}{
+		// sha256 = 3eb1bd439947eb76...; 32 hex digits are about 160 bits.
+		"hex token": {"0123456789abcdef0123456789abcdef", "3eb1bd439947"},
+		// A 6-digit SMS code (20 bits) and a common password would be
+		// found by trying every value: no fingerprint.
+		"sms code":        {"123456", ""},
+		"common password": {"Password1", ""},
+		"one letter":      {"a", ""},
+		"repeated":        {"aaaaaaaaaaaaaaaaaaaaaaaa", ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := Fingerprint(tc.value); got != tc.want {
+				t.Errorf("Fingerprint(%q) = %q, want %q (%.0f bits)", tc.value, got, tc.want, EstimatedBits(tc.value))
+			}
+		})
 	}
 }
 

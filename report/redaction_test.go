@@ -36,7 +36,7 @@ func TestRedactionSections(t *testing.T) {
 			"Secrets removed", "{{password}}", redact.Fingerprint(password), "request body $.password",
 			"Redaction report", "request body ×1, response body ×1",
 			"1 email address and 0 phone numbers were masked",
-			"--redact value 1 matched nothing",
+			"literal value 1 matched nothing",
 		} {
 			if !strings.Contains(p.Body, want) {
 				t.Errorf("%s: %q missing", p.ContentType, want)
