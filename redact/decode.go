@@ -189,7 +189,7 @@ func decodeNested(t []byte, i int, buf *[8]byte) (dec []byte, n int, kind uint8)
 	inner[0], pos[1] = first, i+m
 	outer := k0
 	k, j := 1, i+m
-	for k < maxInner && j < len(t) {
+	for k < maxInner && j < len(t) && first != '+' {
 		c := t[j]
 		if isEscStart[c] && c != '+' {
 			if d, m, kd := decodeUnit(t, j, &ob); m > 0 && len(d) == 1 {
@@ -211,7 +211,7 @@ func decodeNested(t []byte, i int, buf *[8]byte) (dec []byte, n int, kind uint8)
 		}
 	}
 	dec, n2, kind2 := decodeUnit(inner[:k], 0, buf)
-	if n2 == 0 || first == '+' || outer == 0 {
+	if n2 == 0 || outer == 0 {
 		return nil, 0, 0
 	}
 	return dec, pos[n2] - i, outer | kind2

@@ -543,6 +543,11 @@ func (d *detector) form(q, at string, inURL bool, depth int) {
 	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
+			// "password%3Dx": a pair encoded whole, which a server
+			// decodes to a name holding the pair.
+			if dec := queryUnescape(kv); dec != kv && strings.Contains(dec, "=") && depth < maxDepth {
+				d.form(dec, at, inURL, depth+1)
+			}
 			continue
 		}
 		k = strings.TrimSpace(queryUnescape(k))
@@ -551,12 +556,17 @@ func (d *detector) form(q, at string, inURL bool, depth int) {
 			d.credential(roleName(lastSegment(k)), v, at+k, k)
 			continue
 		}
-		if depth < maxDepth && strings.ContainsAny(v, "=:") {
-			if strings.Contains(v, "://") {
-				d.urls([]byte(v), at+k, depth+1)
-			} else {
-				d.url(v, at+k, depth+1)
-			}
+		if depth >= maxDepth || !strings.ContainsAny(v, "=:") {
+			continue
+		}
+		// A value that holds a URL or a form of its own: next=...
+		switch {
+		case strings.Contains(v, "://"):
+			d.urls([]byte(v), at+k, depth+1)
+		case strings.ContainsAny(v, "?#"):
+			d.url(v, at+k, depth+1)
+		default:
+			d.form(v, at+k+" ", inURL, depth+1)
 		}
 	}
 }

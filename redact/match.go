@@ -537,7 +537,7 @@ func skipQuote(t []byte, i int) (int, bool) {
 }
 
 func skipSpace(t []byte, i int) int {
-	for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
+	for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r') {
 		i++
 	}
 	return i
@@ -599,6 +599,10 @@ func valueAfter(t []byte, i int, sep sepKind) (int, bool) {
 		return -1, false
 	}
 	i = skipSpace(t, i)
+	if colon && i < len(t) && t[i] == '[' {
+		// "password": ["a"], as httpbin echoes a query.
+		i = skipSpace(t, i+1)
+	}
 	i, _ = skipQuote(t, i)
 	return i, quoted && colon
 }

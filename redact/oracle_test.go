@@ -52,7 +52,32 @@ func canonForms(v string) []string {
 	for _, c := range oracleBase64Cores(v) {
 		add(c)
 	}
+	// Twice URL-encoded, as a query inside a query, in both hex cases.
+	for _, u := range []string{url.QueryEscape(url.QueryEscape(v)), url.PathEscape(url.QueryEscape(v))} {
+		add(u)
+		add(lowerHex(u))
+	}
+	// Hex, either case, and UTF-16 in either byte order (no charset said).
+	add(fmt.Sprintf("%x", v))
+	add(fmt.Sprintf("%X", v))
+	if utf8.ValidString(v) {
+		add(utf16Bytes(v, false))
+		add(utf16Bytes(v, true))
+	}
 	return out
+}
+
+// utf16Bytes is v in UTF-16, little- or big-endian, written out by hand.
+func utf16Bytes(v string, big bool) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(v)) {
+		if big {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return string(b)
 }
 
 var hexEscape = regexp.MustCompile(`%[0-9A-F]{2}`)
@@ -151,4 +176,86 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// oneLayer are the escapers a value meets on its way through a server and
+// back, each as a real encoder writes it: URL (query, path, every byte,
+// either hex case), JSON (Go with and without HTML escapes, Python's
+// json.dumps with \u00e9 and / raw, Jackson's upper-case \u00E9, PHP's \/
+// and \u00e9), HTML (Go's html and html/template, Python's html.escape
+// with &quot; and &#x27;, PHP's htmlspecialchars with &#039;).
+var oneLayer = map[string]func(string) string{
+	"query":      url.QueryEscape,
+	"path":       url.PathEscape,
+	"query-low":  func(s string) string { return lowerHex(url.QueryEscape(s)) },
+	"every-byte": func(s string) string { return percentAll(s, "%%%02x") },
+	"uri-component": func(s string) string {
+		// JavaScript's encodeURIComponent: %20 for a space, = and & escaped.
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+				b.WriteByte(c)
+			} else {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		}
+		return b.String()
+	},
+	"json-go":    func(s string) string { return jsonGo(s, true) },
+	"json-plain": func(s string) string { return jsonGo(s, false) },
+	"json-python": func(s string) string {
+		return asciiJSON(s, "\\u%04x", false)
+	},
+	"json-jackson":  func(s string) string { return asciiJSON(s, "\\u%04X", false) },
+	"json-php":      func(s string) string { return asciiJSON(s, "\\u%04x", true) },
+	"html-go":       html.EscapeString,
+	"html-template": template.HTMLEscapeString,
+	"html-python": func(s string) string {
+		return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;").Replace(s)
+	},
+	"html-php": func(s string) string {
+		return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#039;").Replace(s)
+	},
+}
+
+// asciiJSON escapes like an encoder that writes only ASCII: non-ASCII
+// and control characters as \uXXXX in the given case, " and \ escaped,
+// and / as \/ when slash is set.
+func asciiJSON(s, format string, slash bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '/' && slash:
+			b.WriteString(`\/`)
+		case r < 0x20 || r >= utf8.RuneSelf:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, format, u)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// nestedForms is canonForms and every pair of escapers in oneLayer
+// applied one inside the other (JSON in JSON, HTML in JSON, URL in URL,
+// ...), which is how an echo writes a value it received escaped.
+func nestedForms(v string) []string {
+	out := canonForms(v)
+	for _, inner := range oneLayer {
+		a := inner(v)
+		if !contains(out, a) {
+			out = append(out, a)
+		}
+		for _, outer := range oneLayer {
+			if b := outer(a); b != "" && !contains(out, b) {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }

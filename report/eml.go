@@ -411,7 +411,9 @@ func bodyAttachment(which string, b capture.Body) attachment {
 		}
 		a.ContentType, a.Data = mt, b.Data
 	default:
-		if mt == "" {
+		if mt == "" || strings.HasPrefix(mt, "multipart/") {
+			// A multipart body is text to read, not parts of the email:
+			// without its boundary parameter a mail reader cannot parse it.
 			mt = "text/plain"
 		}
 		// Text is attached as UTF-8: MIME writers accept no other charset,
