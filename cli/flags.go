@@ -95,6 +95,9 @@ type input struct {
 	listing   bool
 	harList   []harfile.Summary
 	harPicked int
+	// screen redacts every line that can carry request data before the
+	// exchange is recorded: the notes, --list, the confirmation prompt.
+	screen *redact.Result
 }
 
 var errHelp = errors.New("help requested")
@@ -325,7 +328,8 @@ func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams) error {
 	if !ios.InTTY {
 		return usagef("refusing to replay %s without confirmation: it may create a booking or a payment twice; add --yes to send it", cfg.request.Method)
 	}
-	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ", cfg.request.Method, redactedForPrompt(cfg.request.URL))
+	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ",
+		terminalSafe(cfg.screen.Line(cfg.request.Method)), terminalSafe(cfg.screen.Line(redactedForPrompt(cfg.request.URL))))
 	// The read cannot be cancelled, so it runs aside; after Ctrl-C the
 	// program exits and takes it along.
 	answer := make(chan string, 1)

@@ -13,6 +13,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,12 +86,21 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		fmt.Fprint(stdout, versionText())
 		return exitOK
 	}
+	// The policy's own errors are reported below, in their turn; its
+	// values already keep every line before the ticket clean.
+	policy, policyErr := redactPolicy(opts, getenv)
 	cfg, err := load(opts, stdin, getenv)
-	switch {
-	case err != nil:
-		return fail(exitUsage, "%v", err)
-	case cfg.listing:
-		if err := harfile.WriteList(stdout, cfg.harList, cfg.harPicked); err != nil {
+	if err != nil {
+		// A message may quote the input: it goes through the same matcher.
+		return fail(exitUsage, "%s", redact.Lines(policy, err.Error()).Line(err.Error()))
+	}
+	cfg.screen = redact.Lines(policy, screenTexts(cfg)...)
+	if cfg.listing {
+		lw := &lineWriter{w: stdout, line: cfg.screen.Line}
+		if err := harfile.WriteList(lw, cfg.harList, cfg.harPicked); err != nil {
+			return fail(exitFail, "%v", err)
+		}
+		if err := lw.Flush(); err != nil {
 			return fail(exitFail, "%v", err)
 		}
 		return exitOK
@@ -98,7 +108,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 	ios.decideColor(cfg.color, getenv, sys.goos)
 	pal := ios.palette()
 	for _, n := range cfg.notes {
-		fmt.Fprintf(stderr, "%s %s\n", pal.dim("note:"), terminalSafe(n))
+		fmt.Fprintf(stderr, "%s %s\n", pal.dim("note:"), terminalSafe(cfg.screen.Line(n)))
 	}
 
 	if cfg.demo {
@@ -116,9 +126,8 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 
 	// Everything that can refuse the run is checked before anything is
 	// sent, so a refused output path never costs a replay.
-	policy, err := redactPolicy(cfg.options, getenv)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
+	if policyErr != nil {
+		return fail(exitUsage, "%v", policyErr)
 	}
 	now := time.Now()
 	path := ""
@@ -188,13 +197,13 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
 
 	for _, w := range o.warnings {
-		fmt.Fprintf(stderr, "altegio-ticket: %s %s (--max-eml-size changes the budget)\n", pal.yellow("warning:"), w)
+		fmt.Fprintf(stderr, "altegio-ticket: %s %s (--max-eml-size changes the budget)\n", pal.yellow("warning:"), res.Line(w))
 	}
 	if o.err != nil {
 		if o.path != "" {
-			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %v\n", o.path, o.err)
+			fmt.Fprintf(stderr, "altegio-ticket: the ticket is in %s, but %s\n", o.path, res.Line(o.err.Error()))
 		} else {
-			fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %v\n", o.err)
+			fmt.Fprintf(stderr, "altegio-ticket: no ticket written: %s\n", res.Line(o.err.Error()))
 		}
 	}
 	if o.path != "" || o.printed && o.err == nil {
@@ -206,6 +215,52 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 	return code
+}
+
+// screenTexts are the texts of the input whose secrets, found by
+// structure, must stay off the terminal: the notes, the request's URL and
+// headers, and the URLs a HAR file lists.
+func screenTexts(cfg *config) []string {
+	texts := append([]string(nil), cfg.notes...)
+	texts = append(texts, cfg.request.URL)
+	for _, h := range cfg.request.Header {
+		texts = append(texts, h.Name+": "+h.Value)
+	}
+	for _, s := range cfg.harList {
+		texts = append(texts, s.URL)
+	}
+	return texts
+}
+
+// lineWriter writes what it is given line by line, each line passed
+// through line first; Flush writes a last line without a newline.
+type lineWriter struct {
+	w    io.Writer
+	line func(string) string
+	buf  []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		if _, err := io.WriteString(l.w, l.line(string(l.buf[:i]))+"\n"); err != nil {
+			return 0, err
+		}
+		l.buf = l.buf[i+1:]
+	}
+}
+
+func (l *lineWriter) Flush() error {
+	if len(l.buf) == 0 {
+		return nil
+	}
+	_, err := io.WriteString(l.w, l.line(string(l.buf)))
+	l.buf = nil
+	return err
 }
 
 // writeTicket renders the ticket and writes it where the flags say: the

@@ -95,9 +95,11 @@ func addRedaction(v *view, t *Ticket) {
 }
 
 // tokenShown returns what the Tokens section shows for a token, and why it
-// is masked ("" when shown in full). With --mask-tokens, or when the token
-// holds another secret (which must appear nowhere), only its first and
+// is masked ("" when shown in full). With --mask-tokens only its first and
 // last 4 characters are shown; support matches it by its fingerprint.
+// Nothing else masks it: another secret that happens to occur inside a
+// token (a cookie seen=1) does not make support lose the token it asked
+// for (issue #11).
 func tokenShown(s redact.Secret, t *Ticket) (string, string) {
 	why := ""
 	switch {
@@ -105,11 +107,6 @@ func tokenShown(s redact.Secret, t *Ticket) (string, string) {
 		why = "masked by --print (--show-tokens shows them): first and last 4 characters"
 	case t.MaskTokens:
 		why = "masked with --mask-tokens: first and last 4 characters"
-	}
-	for _, o := range t.Secrets {
-		if !o.Shareable() && o.Value != "" && strings.Contains(s.Value, o.Value) {
-			why = "masked because it contains another secret: first and last 4 characters"
-		}
 	}
 	if why == "" {
 		return s.Value, ""
