@@ -93,7 +93,7 @@ type jsonFinding struct {
 type jsonSecret struct {
 	Role        string `json:"role"`
 	Placeholder string `json:"placeholder"`
-	Fingerprint string `json:"fingerprint"` // first 12 hex digits of SHA-256
+	Fingerprint string `json:"fingerprint,omitempty"` // first 12 hex digits of SHA-256; none for a guessable value
 	Replaced    int    `json:"replaced"`
 	// InTicket is true for the two tokens, whose values the Tokens
 	// section holds (masked with --mask-tokens).

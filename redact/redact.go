@@ -322,7 +322,9 @@ func maskPII(ex *capture.Exchange) pii.Counts {
 					if m.Email {
 						role = "email"
 					}
-					found[v] = &entry{Secret: Secret{Role: role, Value: v, Placeholder: m.Masked}}
+					// literal: a phone number is all digits, too common
+					// for the report's text, but searched in the exchange.
+					found[v] = &entry{Secret: Secret{Role: role, Value: v, Placeholder: m.Masked}, literal: true}
 					list = append(list, found[v])
 				}
 			}

@@ -57,7 +57,7 @@ func addRedaction(v *view, t *Ticket) {
 		v.Secrets = append(v.Secrets, secretRow{
 			Role:        strings.ReplaceAll(s.Role, "_", " "),
 			Placeholder: s.Placeholder,
-			Fingerprint: s.Fingerprint,
+			Fingerprint: fingerprintShown(s.Fingerprint),
 			Found:       strings.Join(found, "; "),
 			Replaced:    s.Replaced,
 			Shared:      s.Shareable(),

@@ -161,7 +161,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 	for _, role := range []string{redact.RolePartnerToken, redact.RoleUserToken} {
 		row := tokenRow{Label: tokenLabel(role), Placeholder: "{{" + role + "}}"}
 		if s, ok := findSecret(t.Secrets, role); ok {
-			row.Placeholder, row.Fingerprint, row.Marker = s.Placeholder, s.Fingerprint, markers[role]
+			row.Placeholder, row.Fingerprint, row.Marker = s.Placeholder, fingerprintShown(s.Fingerprint), markers[role]
 		} else {
 			row.Missing = "not sent with this request"
 		}
@@ -344,4 +344,14 @@ func printableBytes(b []byte) string {
 		b = b[n:]
 	}
 	return sb.String()
+}
+
+// fingerprintShown is what the ticket says for a fingerprint: redact
+// leaves it empty for a value too guessable to fingerprint (a 6-digit
+// code would be found from it by trying every value).
+func fingerprintShown(fp string) string {
+	if fp == "" {
+		return "none: too guessable to fingerprint"
+	}
+	return fp
 }
