@@ -388,27 +388,32 @@ func (d *detector) cookie(c, kind string, hop int) {
 const maxDepth = 3
 
 // urls reads every URL in t (scheme://...), wherever it stands: a header,
-// a body, a field. JSON escapes in t (\/, \u0026) are decoded first.
+// a body, a field; JSON-escaped too (https:\/\/...\u0026token=...), whose
+// escapes are decoded first.
 func (d *detector) urls(t []byte, at string, depth int) {
-	if bytes.Contains(t, []byte(`\/`)) || bytes.Contains(t, []byte(`\u00`)) {
-		t = unescapeAll(t)
-	}
-	for i := 0; ; {
-		j := bytes.Index(t[i:], []byte("://"))
-		if j < 0 {
-			return
-		}
-		s := i + j
-		for s > 0 && schemeByte(t[s-1]) {
-			s--
-		}
-		e := i + j + 3
-		for e < len(t) && urlByte(t[e]) {
-			e++
-		}
-		i += j + 3
-		if s < i-3 {
-			d.url(string(t[s:e]), at, depth)
+	for _, sep := range []string{"://", `:\/\/`} {
+		for i := 0; ; {
+			j := bytes.Index(t[i:], []byte(sep))
+			if j < 0 {
+				break
+			}
+			s := i + j
+			for s > 0 && schemeByte(t[s-1]) {
+				s--
+			}
+			e := i + j + len(sep)
+			for e < len(t) && (urlByte(t[e]) || t[e] == '\\' && e+1 < len(t) && (t[e+1] == '/' || t[e+1] == 'u')) {
+				e++
+			}
+			i += j + len(sep)
+			if s == i-len(sep) {
+				continue // no scheme
+			}
+			u := t[s:e]
+			if bytes.IndexByte(u, '\\') >= 0 {
+				u = unescapeAll(u)
+			}
+			d.url(string(u), at, depth)
 		}
 	}
 }
