@@ -81,8 +81,8 @@ func addRedaction(v *view, t *Ticket) {
 		v.Redaction.Notes = append(v.Redaction.Notes, u+" matched nothing in the exchange.")
 	}
 	if len(r.Short) > 0 {
-		v.Redaction.Notes = append(v.Redaction.Notes, fmt.Sprintf("%s shorter than %d characters: replaced only where it stands as a whole value.",
-			strings.Join(r.Short, ", "), redact.MinLiteral))
+		v.Redaction.Notes = append(v.Redaction.Notes, strings.Join(r.Short, ", ")+
+			": too short or too common to search for everywhere; replaced only where it stands under its own name.")
 	}
 	v.Redaction.Checked = checkedText
 	for i := range v.Tokens {
