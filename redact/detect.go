@@ -372,7 +372,14 @@ func (d *detector) credential(role, v, at, key string) {
 			return
 		}
 	}
-	d.add(role, unquote(v), at).key(key, sepAssign)
+	// Quotes around a value may be its own characters ("'8w|wb'" in a
+	// JSON string) or the way a header or a form quoted it: the value is
+	// the secret as written, and what the quotes hold another form of it.
+	e := d.add(role, v, at)
+	e.key(key, sepAssign)
+	if u := unquote(v); u != v && e != nil && strings.TrimSpace(u) != "" && !slices.Contains(e.aliases, u) {
+		e.aliases = append(e.aliases, u)
+	}
 }
 
 func (d *detector) cookie(c, kind string, hop int) {
