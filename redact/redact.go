@@ -12,14 +12,21 @@
 // text derived from the exchange, so that no output can carry a secret the
 // exchange held.
 //
-// What counts as a secret (detect.go): Authorization and
-// Proxy-Authorization with any scheme, cookies, headers named like a
-// credential, query, JSON and form fields named like one (names.go),
-// credentials in URLs and in the proxy URL, JWTs, and the values and names
-// the Policy adds. Every value is then replaced plain, URL-encoded,
-// JSON-escaped, HTML-escaped (each of them mixed or not, any hex case) and,
-// from 8 bytes, base64-encoded in both alphabets at every alignment
-// (match.go, forms.go).
+// What counts as a secret (detect.go) is found by structure, wherever it
+// stands: Authorization and Proxy-Authorization with any scheme, cookies,
+// headers named like a credential, fields named like one (names.go; a
+// bracket or dot path by its last name) in queries, JSON, forms,
+// multipart parts and name=value lines, whatever a body's Content-Type
+// says; credentials in every URL (user:pass@, credential parameters);
+// JWTs and JWEs; and the values and names the Policy adds.
+//
+// A value that is safe to search for (Searchable, entropy.go) is then
+// replaced everywhere, plain, URL-, JSON- or HTML-escaped in any style
+// and up to two layers deep, in base64, hex and UTF-16 (match.go,
+// forms.go, decode.go); a value too short or too common for that only
+// where it stands under a name it was found under. Result.Bytes, the
+// report's safety net, searches only the former, so that it never
+// rewrites the ticket's own text. Lines does the same for the terminal.
 //
 // This package also knows where Alteg.io puts its tokens: the
 // Authorization header grammar "Bearer <partner>, User <user>"
