@@ -732,6 +732,9 @@ func (c *propCase) check(t testing.TB, base, dir string) {
 		if o.json && !json.Valid([]byte(o.text)) {
 			t.Errorf("%s is not JSON any more\nargs: %q\n%.2000s", o.where, args, o.text)
 		}
+		if o.where == "Subject" && strings.Contains(o.text, "{{") {
+			t.Errorf("the subject was rewritten: %q\nargs: %q", o.text, args)
+		}
 		if strings.HasSuffix(o.where, "request.har") && !strings.Contains(o.text, prose) {
 			t.Errorf("%s: the prose the server sent was rewritten\nargs: %q", o.where, args)
 		}
