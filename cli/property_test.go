@@ -732,7 +732,9 @@ func (c *propCase) check(t testing.TB, base, dir string) {
 		if o.json && !json.Valid([]byte(o.text)) {
 			t.Errorf("%s is not JSON any more\nargs: %q\n%.2000s", o.where, args, o.text)
 		}
-		if o.where == "Subject" && strings.Contains(o.text, "{{") {
+		// The echo answers 401: the status line of the subject is the
+		// ticket's own text, which no short secret may rewrite.
+		if o.where == "Subject" && !strings.HasPrefix(o.text, "Alteg.io API: 401 Unauthorized on POST ") {
 			t.Errorf("the subject was rewritten: %q\nargs: %q", o.text, args)
 		}
 		if strings.HasSuffix(o.where, "request.har") && !strings.Contains(o.text, prose) {
