@@ -398,12 +398,19 @@ const maxDepth = 3
 // a body, a field; JSON-escaped too (https:\/\/...\u0026token=...), whose
 // escapes are decoded first.
 func (d *detector) urls(t []byte, at string, depth int) {
+	// "//" is looked for, not "://": a colon is in every JSON member,
+	// a double slash is rare outside URLs.
 	for _, sep := range []string{"://", `:\/\/`} {
 		for i := 0; ; {
-			j := bytes.Index(t[i:], []byte(sep))
+			j := bytes.Index(t[i:], []byte(sep[1:]))
 			if j < 0 {
 				break
 			}
+			if i+j == 0 || t[i+j-1] != ':' {
+				i += j + 1
+				continue
+			}
+			j--
 			s := i + j
 			for s > 0 && schemeByte(t[s-1]) {
 				s--
