@@ -552,9 +552,9 @@ func (v *formValue) Set(s string) error {
 	v.f.mark(v.name)
 	return nil
 }
-func (v *formValue) String() string { return "" }
-func (v *formValue) Type() string   { return "string" }
-func (*formValue) curlOption()      {}
+func (v *formValue) String() string  { return "" }
+func (v *formValue) Type() string    { return "string" }
+func (*formValue) curlOption()       {}
 func (v *otherValue) String() string { return "" }
 func (v *otherValue) Type() string {
 	if v.o.arg {
