@@ -677,8 +677,8 @@ func (f *Flags) cookieHeader(target string, env Env) (string, []string, error) {
 // --data-raw never reads a file, --data-urlencode encodes; pieces are
 // joined with &, except that a --json piece is added with nothing in
 // between. isJSON says whether --json was among them. The body is nil
-// when no body option was given. A file that cannot be read makes an
-// empty piece, with a note, as curl sends it.
+// when no body option was given. A file that cannot be read is an error
+// (see dataFileError).
 func readData(data []Data, env Env, stdin func() ([]byte, error)) (body []byte, isJSON bool, notes []string, err error) {
 	if len(data) == 0 {
 		return nil, false, nil, nil
@@ -710,11 +710,7 @@ func readData(data []Data, env Env, stdin func() ([]byte, error)) (body []byte, 
 					piece, err = env.readFile(name)
 				}
 				if err != nil {
-					if name == "-" {
-						return nil, false, nil, err
-					}
-					notes = append(notes, missingDataNote("--"+d.Kind, name, err))
-					piece, err = nil, nil
+					return nil, false, nil, dataFileError("--"+d.Kind, name, err)
 				}
 				if d.Kind == "data" || d.Kind == "data-ascii" {
 					piece = fileToString(piece)
@@ -729,9 +725,14 @@ func readData(data []Data, env Env, stdin func() ([]byte, error)) (body []byte, 
 	return append([]byte{}, b.Bytes()...), isJSON, notes, nil
 }
 
-// missingDataNote is curl's warning for a body file it cannot read.
-func missingDataNote(flag, name string, err error) string {
-	return fmt.Sprintf("%s @%s: the file cannot be read (%s); curl sends an empty body in its place (\"Couldn't read data from file\"), and so does this replay", flag, name, fileProblem(err))
+// dataFileError is the error for a body file that cannot be read. curl
+// would warn and send an empty body in its place, which is never what
+// the command meant; the user is asked to fix the path instead.
+func dataFileError(flag, name string, err error) error {
+	if name == "-" {
+		return err
+	}
+	return fmt.Errorf("%s @%s: cannot read the file (%s); curl would send an empty body in its place", flag, name, fileProblem(err))
 }
 
 // fileToString is curl's file2string: the file is read in pieces of at
@@ -765,8 +766,7 @@ func fileToString(b []byte) []byte {
 // urlencodeArg applies --data-urlencode's rules (also --url-query's):
 // "content", "=content", "name=content", "@file" and "name@file", where
 // the first = decides before any @; the content is percent-encoded with a
-// + for a space, the name is taken as it is. A file that cannot be read
-// makes an empty piece (without its name), with a note, as in curl.
+// + for a space, the name is taken as it is.
 func urlencodeArg(v string, env Env, flag string, stdin func() ([]byte, error)) (string, string, error) {
 	i := strings.IndexByte(v, '=')
 	if i < 0 {
@@ -785,10 +785,7 @@ func urlencodeArg(v string, env Env, flag string, stdin func() ([]byte, error)) 
 			b, err = env.readFile(content)
 		}
 		if err != nil {
-			if content == "-" {
-				return "", "", err
-			}
-			return "", missingDataNote(flag, content, err), nil
+			return "", "", dataFileError(flag, content, err)
 		}
 		content = string(b)
 	}

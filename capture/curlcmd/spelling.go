@@ -32,6 +32,8 @@ type OptionProblem struct {
 	// Why completes "the curl command uses OPTION, which ...": curl's
 	// reason, or altegio-ticket's and what to do instead.
 	Why string
+	// Unknown is true for an option curl does not have at all.
+	Unknown bool
 }
 
 // OptionError lists every option of a command line that cannot be used.
@@ -39,16 +41,20 @@ type OptionError struct {
 	Problems []OptionProblem
 }
 
-func (e *OptionError) Error() string {
+func (e *OptionError) Error() string { return e.Message("the curl command") }
+
+// Message words the error for a command line the caller names ("the
+// curl command", "the command line").
+func (e *OptionError) Message(subject string) string {
 	if len(e.Problems) == 1 {
 		p := e.Problems[0]
-		return fmt.Sprintf("the curl command uses %s, which %s", printable(p.Option), p.Why)
+		return fmt.Sprintf("%s uses %s, which %s", subject, printable(p.Option), p.Why)
 	}
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		parts[i] = fmt.Sprintf("%s, which %s", printable(p.Option), p.Why)
 	}
-	return fmt.Sprintf("the curl command uses %d options that cannot be used: %s", len(e.Problems), strings.Join(parts, "; "))
+	return fmt.Sprintf("%s uses %d options that cannot be used: %s", subject, len(e.Problems), strings.Join(parts, "; "))
 }
 
 // Reasons, worded to follow "which".
@@ -151,7 +157,7 @@ type normalizer struct {
 }
 
 func (n *normalizer) problem(option, why string) {
-	n.problems = append(n.problems, OptionProblem{Option: option, Why: why})
+	n.problems = append(n.problems, OptionProblem{Option: option, Why: why, Unknown: why == whyUnknown || strings.HasPrefix(why, "curl does not have")})
 }
 
 func (n *normalizer) run(args []string) {
@@ -186,6 +192,10 @@ func takesValue(fl *pflag.Flag) bool { return fl.NoOptDefVal == "" }
 // how many of them it used.
 func (n *normalizer) long(a string, rest []string) int {
 	word := a[2:]
+	if strings.HasPrefix(word, "-") {
+		n.out = append(n.out, a) // not an option at all: pflag says so
+		return 0
+	}
 	if name, _, ok := strings.Cut(word, "="); ok {
 		if fl := n.fs.Lookup(name); fl != nil && !isCurlFlag(fl) {
 			n.out = append(n.out, a) // the program's own --flag=value

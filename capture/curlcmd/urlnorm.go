@@ -26,10 +26,17 @@ type URLError struct {
 	// Pos is the character (from 1) of the problem, 0 when unknown.
 	Pos    int
 	Reason string
+	// After is the start of the URL up to the problem, when it is safe
+	// to show (the scheme and host).
+	After string
 }
 
 func (e *URLError) Error() string {
-	return fmt.Sprintf("curl refuses the URL: %s at character %d (curl: (3) URL using bad/illegal format or missing URL); encode a space as %%20 (or + in the query), or quote the URL if a shell split it", e.Reason, e.Pos)
+	where := ""
+	if e.After != "" {
+		where = fmt.Sprintf(", after %q", e.After)
+	}
+	return fmt.Sprintf("curl refuses the URL: %s at character %d%s (curl: (3) URL using bad/illegal format or missing URL); encode a space as %%20 (or + in the query), or quote the URL if a shell split it", e.Reason, e.Pos, where)
 }
 
 // badURLByte returns the index of the first byte of s that curl refuses
@@ -53,7 +60,21 @@ func urlByteError(s string, i int) error {
 	case c != ' ':
 		what = fmt.Sprintf("a control character (0x%02x)", c)
 	}
-	return &URLError{Pos: len([]rune(s[:i])) + 1, Reason: "it has " + what}
+	e := &URLError{Pos: len([]rune(s[:i])) + 1, Reason: "it has " + what}
+	// Where it is, when that is in the scheme and host, which hold no
+	// secret; the path, the query and a user:password may.
+	hostStart := 0
+	if j := strings.Index(s, "://"); j >= 0 {
+		hostStart = j + 3
+	}
+	authEnd := len(s)
+	if j := strings.IndexAny(s[hostStart:], "/?#"); j >= 0 {
+		authEnd = hostStart + j
+	}
+	if i <= authEnd && !strings.Contains(s[:i], "@") && i > 0 {
+		e.After = s[:i]
+	}
+	return e
 }
 
 // curlURL checks raw as curl does and returns the URL curl sends.
