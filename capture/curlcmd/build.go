@@ -271,14 +271,18 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		if boundary == "" {
 			boundary = NewBoundary()
 		}
-		body = multipart.body(boundary)
-		cmd.Form = multipart.parts
 		ct := "multipart/form-data"
 		if v := req.Header.Get("Content-Type"); v != "" {
 			// curl keeps the user's type and adds its boundary to it.
 			ct = v
 			req.Header = without(req.Header, "Content-Type")
 		}
+		disposition := "attachment"
+		if mt, _, _ := strings.Cut(ct, ";"); strings.EqualFold(strings.TrimSpace(mt), "multipart/form-data") {
+			disposition = "form-data"
+		}
+		body = multipart.body(boundary, disposition)
+		cmd.Form = multipart.parts
 		req.Header = append(req.Header, capture.Header{Name: "Content-Type", Value: ct + "; boundary=" + boundary, Origin: capture.FromTool})
 	}
 	if t.upload != "" {

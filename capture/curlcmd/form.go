@@ -29,8 +29,10 @@ import (
 // FormPart is one part of a multipart body, as the ticket shows it.
 type FormPart struct {
 	Name string
-	// Filename is set for a file part (-F name=@file) or ;filename=.
-	Filename string
+	// Filename is set for a file part (-F name=@file) or ;filename=;
+	// HasFilename says whether the part has one, which may be empty.
+	Filename    string
+	HasFilename bool
 	// Type is the part's Content-Type; "" when curl sends none.
 	Type string
 	// Headers are the part's extra header lines (;headers=).
@@ -250,6 +252,7 @@ func buildForm(args []FormArg, env Env, stdin func() ([]byte, error)) (*form, er
 		case sp.file:
 			part.Filename = baseName(sp.value)
 		}
+		part.HasFilename = sp.hasFilename || sp.file
 		part.Type = partType(sp, part)
 		switch strings.ToLower(sp.encoder) {
 		case "", "binary", "8bit", "7bit", "base64":
@@ -302,12 +305,16 @@ func partType(sp formSpec, part FormPart) string {
 	}
 	var t string
 	switch {
+	case sp.file && sp.value == "-":
+		// Read from stdin, the part is data, not a file: curl guesses
+		// only from its filename ("-"), and falls back on nothing.
+		t = typeForName(part.Filename)
 	case sp.file:
 		t = typeForName(part.Filename)
 		if t == "" {
 			t = typeForName(sp.value)
 		}
-		if t == "" && part.Filename != "" {
+		if t == "" && part.HasFilename {
 			t = "application/octet-stream"
 		}
 	case sp.fileValue:
@@ -315,7 +322,7 @@ func partType(sp formSpec, part FormPart) string {
 	default:
 		t = typeForName(part.Filename)
 	}
-	if t == "text/plain" && part.Filename == "" {
+	if t == "text/plain" && !part.HasFilename {
 		return ""
 	}
 	return t
@@ -359,13 +366,15 @@ func NewBoundary() string {
 // as %0A.
 var formEscape = strings.NewReplacer(`"`, "%22", "\r", "%0D", "\n", "%0A")
 
-// body writes the multipart body with the boundary.
-func (f *form) body(boundary string) []byte {
+// body writes the multipart body with the boundary. disposition is
+// "form-data" for a multipart/form-data body; curl writes "attachment"
+// when the command gave another multipart type with -H.
+func (f *form) body(boundary, disposition string) []byte {
 	var b bytes.Buffer
 	for i, p := range f.parts {
 		b.WriteString("--" + boundary + "\r\n")
-		b.WriteString(`Content-Disposition: form-data; name="` + formEscape.Replace(p.Name) + `"`)
-		if p.Filename != "" {
+		b.WriteString("Content-Disposition: " + disposition + `; name="` + formEscape.Replace(p.Name) + `"`)
+		if p.HasFilename {
 			b.WriteString(`; filename="` + formEscape.Replace(p.Filename) + `"`)
 		}
 		b.WriteString("\r\n")

@@ -157,6 +157,12 @@ func (l *posixLexer) run() error {
 				l.notes = append(l.notes, "left out what follows the heredoc in the pasted command: it is another command, not part of the curl call")
 			}
 			l.i = len(l.s)
+		case c == '\n' && len(l.words) > 0 && nextCommandIsCurl(l.s[l.i:]):
+			// A line that starts another curl command ends this one (a
+			// script of several calls, or a command pasted twice).
+			l.flush()
+			l.notes = append(l.notes, "left out the next curl command in the pasted text: a ticket holds one call, the first")
+			l.i = len(l.s)
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			l.flush()
 			l.i++
@@ -237,6 +243,20 @@ func (l *posixLexer) run() error {
 	}
 	l.flush()
 	return nil
+}
+
+// nextCommandIsCurl reports whether the text after a newline, past blank
+// lines and # comment lines, starts with the word curl (or curl.exe).
+func nextCommandIsCurl(rest string) bool {
+	for _, line := range strings.Split(rest, "\n") {
+		line = strings.TrimLeft(line, " \t\r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		word, _, _ := strings.Cut(strings.ReplaceAll(line, "\t", " "), " ")
+		return word == "curl" || word == "curl.exe"
+	}
+	return false
 }
 
 // redirect reads a redirection such as >out.json, 2>&1 or <body.json.
