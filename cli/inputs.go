@@ -257,7 +257,12 @@ func harInput(cfg *config) error {
 		return nil
 	}
 	req, notes, err := entry.Request()
-	if err != nil {
+	switch {
+	case errors.Is(err, harfile.ErrNotHTTP):
+		return usagef("--har %s: %v; pick another with --list and --entry N", base, err)
+	case errors.Is(err, harfile.ErrBodyMissing):
+		return usagef("--har %s: %v, or use --no-replay", base, err)
+	case err != nil:
 		return usagef("--har %s: %v", base, err)
 	}
 	cmd, err := cfg.curl.Transport()

@@ -327,6 +327,8 @@ func TestRunHARList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The table, then what the mark means, worded by cli.
+	want = append(want, "* entry 4 is used without --entry: the last failing API call. Choose another with --entry N.\n"...)
 	if d := cmp.Diff(string(want), stdout); d != "" {
 		t.Errorf("--list output (-want +got):\n%s", d)
 	}
