@@ -201,7 +201,7 @@ func (n *normalizer) long(a string, rest []string) int {
 			n.out = append(n.out, a) // the program's own --flag=value
 			return 0
 		}
-		if _, known := n.resolve(name); known != "" {
+		if known, _ := n.resolve(name); known != "" {
 			n.problem(a, fmt.Sprintf("%s; write %s %s", whyEquals, "--"+known, "VALUE"))
 			return 0
 		}

@@ -56,6 +56,9 @@ func TestNormalize(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("words (-want +got):\n%s", d)
 			}
+			if strings.Contains(strings.Join(tc.args, " "), "=5") && (err == nil || !strings.Contains(err.Error(), "write --max-time VALUE")) {
+				t.Errorf("--name=value: err = %v, want the spelling curl takes", err)
+			}
 			if d := cmp.Diff(tc.problems, gotProblems); d != "" {
 				t.Errorf("problems (-want +got):\n%s", d)
 			}
