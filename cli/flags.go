@@ -126,12 +126,21 @@ func parse(args []string) (*options, error) {
 	fs, help := cfg.flagSet()
 	in, curl := &cfg.in, &cfg.curl
 
+	// curl's rules for option words (prefixes, --no-, no --name=value)
+	// apply to the whole command line, which takes curl's options.
+	args, optErr := curlcmd.Normalize(fs, args)
 	var err error
 	if err = fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, errHelp
 		}
+		if optErr != nil {
+			return nil, optionError(fs, optErr)
+		}
 		return nil, flagError(fs, err)
+	}
+	if optErr != nil {
+		return nil, optionError(fs, optErr)
 	}
 	if *help {
 		return nil, errHelp

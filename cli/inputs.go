@@ -28,6 +28,9 @@ type inputFlags struct {
 	noReplay bool
 	response string
 	status   int
+	// urlIndex picks one of the requests a curl command makes (several
+	// URLs, or a globbed one), from 1.
+	urlIndex uint64
 }
 
 func (in *inputFlags) register(fs *pflag.FlagSet) {
@@ -38,11 +41,12 @@ func (in *inputFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&in.noReplay, "no-replay", false, "")
 	fs.StringVar(&in.response, "response", "", "")
 	fs.IntVar(&in.status, "status", 0, "")
+	fs.Uint64Var(&in.urlIndex, "url-index", 0, "")
 }
 
 // any reports whether any input flag was given.
 func (in *inputFlags) any(fs *pflag.FlagSet) bool {
-	for _, name := range []string{"curl", "har", "entry", "list", "no-replay", "response", "status"} {
+	for _, name := range []string{"curl", "har", "entry", "list", "no-replay", "response", "status", "url-index"} {
 		if fs.Changed(name) {
 			return true
 		}
@@ -76,6 +80,10 @@ func checkInputs(opts *options) error {
 		return usagef("--no-replay needs the recorded response: add --response FILE (saved with curl -i) or --status CODE, or use --har FILE")
 	case statusGiven && (in.status < 100 || in.status > 599):
 		return usagef("--status %d is not an HTTP status; give a code from 100 to 599", in.status)
+	case set["url-index"] && in.har != "":
+		return usagef("--url-index picks one of the requests a curl command makes; a HAR entry is one request (choose it with --entry)")
+	case set["url-index"] && in.urlIndex < 1:
+		return usagef("--url-index counts from 1")
 	case in.curl != "" && len(curl.Args) > 0:
 		return usagef("--curl takes the URL from the pasted command; drop the URL argument (to replace the pasted URL, use --url URL)")
 	}
@@ -122,18 +130,34 @@ func loadInput(cfg *config, stdin *sharedStdin, getenv func(string) string) erro
 		// tool cannot know; it does not claim a User-Agent for it.
 		ua = ""
 	}
-	cmd, err := flags.Build(curlcmd.Env{Stdin: stdin.reader("-d @-"), UserAgent: ua})
+	cmd, err := flags.Build(curlcmd.Env{Stdin: stdin.reader("-d @-"), UserAgent: ua, URLIndex: in.urlIndex})
 	if err != nil {
-		return usagef("%v", err)
+		return buildError(err)
 	}
 	cfg.request = cmd.Request
 	cfg.source = from
 	cfg.notes = append(cfg.notes, cmd.Notes...)
+	if cmd.Requests > 1 {
+		cfg.notes = append(cfg.notes, fmt.Sprintf("the command makes %d requests (curl sends them one after the other); this run replays request %d: %s %s (choose another with --url-index N)",
+			cmd.Requests, cmd.Index, cmd.Request.Method, harfile.SafeURL(cmd.Request.URL)))
+	}
 	applyTransport(cfg, cmd)
 	if in.noReplay {
 		return recordedResponse(cfg, stdin)
 	}
 	return nil
+}
+
+// buildError words curlcmd.Build's errors that name our own flags.
+func buildError(err error) error {
+	var index *curlcmd.IndexError
+	switch {
+	case errors.Is(err, curlcmd.ErrNoURL):
+		return usagef("missing URL: altegio-ticket [flags] URL (or try --demo)")
+	case errors.As(err, &index):
+		return usagef("--url-index %d: the command makes %d requests; choose one from 1 to %d", index.Index, index.Requests, index.Requests)
+	}
+	return usagef("%v", err)
 }
 
 // applyTransport takes -k, -m and --max-redirs.
@@ -233,7 +257,12 @@ func harInput(cfg *config) error {
 		return nil
 	}
 	req, notes, err := entry.Request()
-	if err != nil {
+	switch {
+	case errors.Is(err, harfile.ErrNotHTTP):
+		return usagef("--har %s: %v; pick another with --list and --entry N", base, err)
+	case errors.Is(err, harfile.ErrBodyMissing):
+		return usagef("--har %s: %v, or use --no-replay", base, err)
+	case err != nil:
 		return usagef("--har %s: %v", base, err)
 	}
 	cmd, err := cfg.curl.Transport()

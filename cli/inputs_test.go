@@ -327,6 +327,8 @@ func TestRunHARList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The table, then what the mark means, worded by cli.
+	want = append(want, "* entry 4 is used without --entry: the last failing API call. Choose another with --entry N.\n"...)
 	if d := cmp.Diff(string(want), stdout); d != "" {
 		t.Errorf("--list output (-want +got):\n%s", d)
 	}
@@ -338,7 +340,7 @@ func TestRunHARList(t *testing.T) {
 func TestRunInputErrors(t *testing.T) {
 	dir := t.TempDir()
 	cmdFile := filepath.Join(dir, "cmd.txt")
-	os.WriteFile(cmdFile, []byte("curl -F file=@x.png http://127.0.0.1:1/x"), 0o600)
+	os.WriteFile(cmdFile, []byte("curl --netrc --next --sil http://127.0.0.1:1/x"), 0o600)
 	unknown := filepath.Join(dir, "unknown.txt")
 	os.WriteFile(unknown, []byte("curl --frobnicate http://127.0.0.1:1/x"), 0o600)
 	notResp := filepath.Join(dir, "body.json")
@@ -369,8 +371,8 @@ func TestRunInputErrors(t *testing.T) {
 		"no failing entry":          {[]string{"--har", "../testdata/har/all-ok.har"}, "no entry of all-ok.har failed (2 entries)"},
 		"broken har":                {[]string{"--har", "../testdata/har/truncated.har"}, "not a HAR file"},
 		"missing har":               {[]string{"--har", filepath.Join(dir, "nope.har")}, "cannot read the file"},
-		"unknown curl option":       {[]string{"--curl", "@" + unknown}, "--curl: the curl command uses --frobnicate, which altegio-ticket does not know"},
-		"refused curl option":       {[]string{"--curl", "@" + cmdFile}, "-F/--form sends a multipart form"},
+		"unknown curl option":       {[]string{"--curl", "@" + unknown}, "--curl: the curl command uses --frobnicate, which curl does not have"},
+		"refused curl option":       {[]string{"--curl", "@" + cmdFile}, "the curl command uses 2 options that cannot be used: --netrc, which reads credentials from .netrc"},
 		"curl file missing":         {[]string{"--curl", "@" + filepath.Join(dir, "nope.txt")}, "cannot read the file"},
 		"curl syntax":               {[]string{"--curl", "curl -H 'open http://x"}, "unterminated ' quote"},
 		"curl unset variable":       {[]string{"--curl", `curl -H "Authorization: Bearer $NOT_SET_HERE" http://x`}, "$NOT_SET_HERE, which is not set"},
@@ -415,7 +417,7 @@ func TestRunNewCurlOptions(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, r.Header.Get(k), v)
 		}
 	}
-	if r.Method != "GET" || r.URI != "/s?q=a%20b" {
+	if r.Method != "GET" || r.URI != "/s?q=a+b" {
 		t.Errorf("request = %s %s", r.Method, r.URI)
 	}
 	fmt.Fprint(io.Discard, stderr)

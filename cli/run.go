@@ -103,6 +103,13 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		if err := lw.Flush(); err != nil {
 			return fail(exitFail, "%v", err)
 		}
+		switch {
+		case len(cfg.harList) == 0:
+		case cfg.harPicked > 0:
+			fmt.Fprintf(stdout, "* entry %d is used without --entry: the last failing API call. Choose another with --entry N.\n", cfg.harPicked)
+		default:
+			fmt.Fprintln(stdout, "no entry failed: choose one with --entry N.")
+		}
 		return exitOK
 	}
 	ios.decideColor(cfg.color, getenv, sys.goos)

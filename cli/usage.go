@@ -2,6 +2,8 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"github.com/altegio/altegio-ticket/capture/curlcmd"
 	"sort"
 	"strings"
 
@@ -49,8 +51,10 @@ Request (curl's options, same meaning):
   curl's --json DATA is read in a pasted command (--curl); here --json is the
   JSON summary below: send a JSON body with --data-binary and -H instead.
   Options that change only what curl prints (-s, -S, -v, -i, -L, -o FILE in a
-  pasted command, -w, ...) are accepted and change nothing. An option the tool
-  cannot honour (-F, -x, --digest, ...) is an error that says what to do.
+  pasted command, -w, ...) are accepted and change nothing. Options are read
+  as curl reads them: a unique start of a name (--sil), --no-NAME for an
+  on/off option, never --name=value. Options the tool cannot honour
+  (--netrc, --next, -K, ...) are all named in one error that says what to do.
 
 Inputs (instead of curl's options):
       --curl CMD           a whole curl command, as Chrome, Firefox or Postman
@@ -61,6 +65,9 @@ Inputs (instead of curl's options):
       --har FILE           replay an entry of a HAR file saved from the
                            browser's network panel: by default the last
                            failing API call
+      --url-index N        when the command makes several requests (several
+                           URLs, or a URL with {a,b} or [1-3]), the one to
+                           replay, counting from 1; the first by default
       --entry N            the HAR entry to use, counting from 1
       --list               list the HAR entries (URLs without secrets); exit
       --no-replay          send nothing: build the ticket from what was
@@ -212,6 +219,30 @@ func flagError(fs *pflag.FlagSet, err error) error {
 		return usagef("%q is not an option: options start with - or --", syntax.GetSpecifiedFlag())
 	}
 	return usagef("%s (see --help)", strings.Join(strings.Fields(err.Error()), " "))
+}
+
+// optionError words curlcmd.Normalize's error for our command line: an
+// unknown option as an unknown flag of ours (with a guess), and options
+// curl has but the replay cannot honour with curl's and our reasons.
+func optionError(fs *pflag.FlagSet, err error) error {
+	var oe *curlcmd.OptionError
+	if !errors.As(err, &oe) {
+		return usagef("%v", err)
+	}
+	var parts []string
+	for _, p := range oe.Problems {
+		if !p.Unknown {
+			return usagef("%s", oe.Message("the command line"))
+		}
+		if name, ok := strings.CutPrefix(p.Option, "--"); ok {
+			if s := suggestFlag(fs, name); s != "" {
+				parts = append(parts, fmt.Sprintf("unknown option %s; did you mean --%s?", p.Option, s))
+				continue
+			}
+		}
+		parts = append(parts, fmt.Sprintf("unknown option %s; see --help for the options", p.Option))
+	}
+	return usagef("%s", strings.Join(parts, "; "))
 }
 
 func flagName(f *pflag.Flag) string {

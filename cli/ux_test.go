@@ -520,7 +520,7 @@ func TestRunUsageErrors(t *testing.T) {
 		"header without colon":  {[]string{"-H", "Authorization Bearer x", "http://h/"}, "has no colon; write it as -H 'Name: value'"},
 		"bad header name":       {[]string{"-H", "Bad Name: v", "http://h/"}, `the header name starting "Bad" is not valid`},
 		"unreadable @file":      {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), "http://h/"}, "cannot read the file (no such file; check the path"},
-		"URL with a space":      {[]string{"http://exa mple.com/"}, `the URL breaks at character 11 after "http://exa": a space in the host name`},
+		"URL with a space":      {[]string{"http://exa mple.com/"}, `curl refuses the URL: it has a space at character 11, after "http://exa" (curl: (3) URL using bad/illegal format or missing URL)`},
 		"URL bad escape":        {[]string{"http://h/x%zz"}, "in the path: a % not followed by two hex digits"},
 		"URL bad port":          {[]string{"http://h:99999/"}, "use a number from 1 to 65535"},
 		"method with a space":   {[]string{"-X", "GE T", "http://h/"}, "is not an HTTP method"},
@@ -545,7 +545,7 @@ func TestRunUsageErrors(t *testing.T) {
 		"bad duration":          {[]string{"--timeout", "soon", "http://h/"}, `--timeout "soon": must be a duration like "30s" or "5m"`},
 		"bad number":            {[]string{"--har", "x.har", "--entry", "two"}, `--entry "two": must be an integer`},
 		"bad max-time":          {[]string{"-m", "soon", "http://h/"}, `-m/--max-time "soon": want a number of seconds`},
-		"two URLs":              {[]string{"http://h/a", "http://h/b"}, "expected one URL, got 2"},
+		"two URLs":              {[]string{"--url-index", "5", "http://h/{a,b}"}, "--url-index 5: the command makes 2 requests"},
 		"curl's -o":             {[]string{"-o", "response.json", "http://h/"}, "use e.g. -o ticket.eml (curl's -o, which saves the response, has no meaning here)"},
 		"unset bad flag syntax": {[]string{"---x", "http://h/"}, `"---x" is not an option`},
 	}

@@ -404,6 +404,11 @@ func roleDescription(s redact.Secret) string {
 func bodyAttachment(which string, b capture.Body) attachment {
 	a := attachment{Name: attachmentName(which, b)}
 	mt := mediaType(b.ContentType)
+	if strings.HasPrefix(mt, "multipart/") {
+		// A multipart body (curl -F) attached under its own type would be
+		// read by mail clients as parts of the email; it goes as text.
+		mt = ""
+	}
 	switch {
 	case b.Binary:
 		if mt == "" || strings.HasPrefix(mt, "text/") {

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/url"
 	"os"
 	"strconv"
@@ -37,6 +38,22 @@ type Env struct {
 	// UserAgent is the User-Agent sent when the command gives none, in
 	// place of curl's own; "" sends none.
 	UserAgent string
+	// URLIndex picks, from 1, the request to build when the command makes
+	// several; 0 means the first.
+	URLIndex uint64
+	// Boundary is the multipart boundary for -F; "" makes a random one
+	// as curl does (tests set it).
+	Boundary string
+	// Now is the clock that decides which cookies of a -b file have
+	// expired; nil means time.Now.
+	Now func() time.Time
+}
+
+func (e Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
 }
 
 func (e Env) readFile(name string) ([]byte, error) {
@@ -59,6 +76,13 @@ type Command struct {
 	// Notes are plain sentences for the user about what was changed or
 	// left out; they hold no header or body values.
 	Notes []string
+	// Requests is how many requests the command makes: more than one
+	// when it names several URLs, a URL globs ({a,b}, [1-3]) or -T sends
+	// several files; curl sends them one after the other. Index (from 1)
+	// is the one Request holds.
+	Requests, Index uint64
+	// Form holds the parts of a multipart body (-F), as sent.
+	Form []FormPart
 }
 
 // Transport returns a Command with only the options that say how the
@@ -66,7 +90,7 @@ type Command struct {
 // comes from elsewhere; it fails for a refused option.
 func (f *Flags) Transport() (*Command, error) {
 	if len(f.refused) > 0 {
-		return nil, errors.New("the option " + f.refused[0])
+		return nil, &OptionError{Problems: f.refused}
 	}
 	cmd := &Command{Insecure: f.Insecure}
 	if f.MaxTime > 0 {
@@ -89,12 +113,34 @@ const (
 	DefaultContentType = "application/x-www-form-urlencoded"
 )
 
+// ErrNoURL is returned by Build for a command line without a URL.
+var ErrNoURL = errors.New("missing URL")
+
+// IndexError is returned by Build when Env.URLIndex asks for a request
+// the command does not make.
+type IndexError struct {
+	Index, Requests uint64
+}
+
+func (e *IndexError) Error() string {
+	return fmt.Sprintf("request %d was asked for, but the command makes %d", e.Index, e.Requests)
+}
+
+// expectThreshold is curl's EXPECT_100_THRESHOLD: a POST body larger
+// than this is sent with Expect: 100-continue, as is every upload (-T).
+const expectThreshold = 1 << 20
+
 // Build turns the options into a request with curl's rules and reads the
 // @file arguments. Headers given with -H keep their order and are marked
 // capture.FromUser, as are those -u, -b, -A and -e make; the headers curl
 // adds on its own (User-Agent, Accept: */*, the form Content-Type of -d,
-// those of --json and --compressed) are marked capture.FromTool. A header
-// named with -H 'Name:' is not sent at all.
+// those of --json and --compressed, the multipart Content-Type of -F,
+// Expect: 100-continue) are marked capture.FromTool. A header named with
+// -H 'Name:' is not sent at all.
+//
+// A command that makes several requests (several URLs, a globbed URL, or
+// several -T files) is built for the one Env.URLIndex names; Requests and
+// Index say which.
 //
 // Errors are the user's to fix, in one sentence that says how.
 func (f *Flags) Build(env Env) (*Command, error) {
@@ -102,40 +148,38 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.stdin != nil {
+		if env, err = f.stdin.env(env); err != nil {
+			return nil, err
+		}
+		cmd.Notes = append(cmd.Notes, "curl's standard input is "+f.stdin.From+" in the pasted command")
+	}
+	stdin := stdinOnce(env)
 
-	urls := f.Args
-	if f.URL != "" {
-		urls = append([]string{f.URL}, urls...)
-	}
-	switch {
-	case len(urls) == 0:
-		return nil, errors.New("missing URL: altegio-ticket [flags] URL (or try --demo)")
-	case len(urls) > 1:
-		return nil, fmt.Errorf("expected one URL, got %d (quote a URL that contains & or spaces)", len(urls))
-	}
-	raw := urls[0]
-	if !f.Globoff {
-		raw = unglob(raw)
-	}
-	target, err := ParseURL(raw)
+	t, err := f.pick(env, cmd)
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range f.URLQuery {
-		v := q
-		if s, ok := strings.CutPrefix(q, "+"); ok {
-			v = s
-		} else if v, err = urlencodeArg(q, env, "--url-query"); err != nil {
+	target, err := curlURL(t.url, f.Given("path-as-is"))
+	if err != nil {
+		return nil, err
+	}
+	var upload []byte
+	if t.upload != "" {
+		if target, err = uploadURL(target, t.upload); err != nil {
 			return nil, err
 		}
-		target = appendQuery(target, v)
-	}
-	if f.RequestTarget != "" {
-		if !strings.HasPrefix(f.RequestTarget, "/") {
-			return nil, errors.New("--request-target is supported only with a path such as /api/v1/x; put the target in the URL instead")
+		if t.upload == "-" || t.upload == "." {
+			upload, err = stdin()
+		} else {
+			upload, err = env.readFile(t.upload)
 		}
-		u, _ := url.Parse(target)
-		target = u.Scheme + "://" + u.Host + f.RequestTarget
+		if err != nil {
+			return nil, fmt.Errorf("-T %s: cannot read the file (%s); curl stops here too (\"Failed to open/read local data from file/application\")", t.upload, fileProblem(err))
+		}
+		if upload == nil {
+			upload = []byte{}
+		}
 	}
 
 	req := &cmd.Request
@@ -157,18 +201,93 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	}
 	req.Header = hs
 
-	body, isJSON, err := readData(f.Data, env)
+	// curl has one request kind: GET, HEAD (-I), POST (-d), multipart
+	// POST (-F) or PUT (-T); asking for two is an error.
+	kind := ""
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{
+		{f.Head, "HEAD (-I, --head)"},
+		{len(f.Form) > 0, "multipart formpost (-F, --form)"},
+		{t.upload != "", "PUT (-T, --upload-file)"},
+		{len(f.Data) > 0 && !f.Get, "POST (-d, --data)"},
+	} {
+		if !k.on {
+			continue
+		}
+		if kind != "" {
+			return nil, fmt.Errorf("curl sends one kind of request, and this command asks for both %s and %s (curl: \"You can only select one HTTP request method!\"); drop one", kind, k.name)
+		}
+		kind = k.name
+	}
+
+	body, isJSON, notes, err := readData(f.Data, env, stdin)
 	if err != nil {
 		return nil, err
 	}
-	if f.Head && body != nil && !f.Get {
-		return nil, errors.New("-I (HEAD) and a body option (-d, --json, ...) cannot go together: curl sends HEAD or POST, not both; drop one, or add -G to send the data in the URL")
-	}
+	cmd.Notes = append(cmd.Notes, notes...)
 	if f.Get && body != nil {
-		target = appendQuery(target, string(body))
+		query := string(body)
+		if len(f.URLQuery) > 0 {
+			cmd.Notes = append(cmd.Notes, "--url-query is left out: with -G, curl 7.88 sends only the -d data in the query, and so does this replay")
+		}
+		if target, err = appendQuery(target, query); err != nil {
+			return nil, err
+		}
 		body = nil
+	} else {
+		for _, q := range f.URLQuery {
+			v := q
+			if s, ok := strings.CutPrefix(q, "+"); ok {
+				v = s
+			} else if v, _, err = urlencodeArg(q, env, "--url-query", stdin); err != nil {
+				return nil, err
+			}
+			if target, err = appendQuery(target, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if f.RequestTarget != "" {
+		if !strings.HasPrefix(f.RequestTarget, "/") {
+			return nil, errors.New("--request-target is supported only with a path such as /api/v1/x; put the target in the URL instead")
+		}
+		u, _ := url.Parse(target)
+		target = u.Scheme + "://" + u.Host + f.RequestTarget
+	}
+	var userinfo string
+	if target, userinfo, err = cutUserinfo(target); err != nil {
+		return nil, err
 	}
 	req.URL = target
+
+	var multipart *form
+	if len(f.Form) > 0 {
+		if multipart, err = buildForm(f.Form, env, stdin); err != nil {
+			return nil, err
+		}
+		boundary := env.Boundary
+		if boundary == "" {
+			boundary = NewBoundary()
+		}
+		ct := "multipart/form-data"
+		if v := req.Header.Get("Content-Type"); v != "" {
+			// curl keeps the user's type and adds its boundary to it.
+			ct = v
+			req.Header = without(req.Header, "Content-Type")
+		}
+		disposition := "attachment"
+		if mt, _, _ := strings.Cut(ct, ";"); strings.EqualFold(strings.TrimSpace(mt), "multipart/form-data") {
+			disposition = "form-data"
+		}
+		body = multipart.body(boundary, disposition)
+		cmd.Form = multipart.parts
+		req.Header = append(req.Header, capture.Header{Name: "Content-Type", Value: ct + "; boundary=" + boundary, Origin: capture.FromTool})
+	}
+	if t.upload != "" {
+		body = upload
+	}
 	req.Body = body
 
 	switch {
@@ -179,6 +298,10 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		req.Method = f.Method
 	case f.Head:
 		req.Method = "HEAD"
+	case t.upload != "":
+		req.Method = "PUT"
+	case multipart != nil:
+		req.Method = "POST"
 	case f.Get || body == nil:
 		req.Method = "GET"
 	default:
@@ -198,11 +321,21 @@ func (f *Flags) Build(env Env) (*Command, error) {
 			return nil, errors.New("-u needs user:password; without the password curl would ask for it, so write -u 'user:password'")
 		}
 		add("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(f.User)), capture.FromUser)
+	case userinfo != "":
+		// curl sends user:password@ of the URL as basic authentication
+		// and never in the request line; so is it recorded.
+		add("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(userinfo)), capture.FromUser)
 	}
-	if c, err := cookieHeader(f.Cookies); err != nil {
+	c, cookieNotes, err := f.cookieHeader(target, env)
+	if err != nil {
 		return nil, err
-	} else if c != "" {
+	}
+	cmd.Notes = append(cmd.Notes, cookieNotes...)
+	if c != "" {
 		add("Cookie", c, capture.FromUser)
+	}
+	if f.CookieJar != "" {
+		cmd.Notes = append(cmd.Notes, "-c (--cookie-jar) is left alone: curl would save the cookies it receives to a file; the ticket records them instead, and no file is written")
 	}
 	if f.Given("user-agent") {
 		if f.UserAgent == "" {
@@ -228,10 +361,129 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		add("User-Agent", env.UserAgent, capture.FromTool)
 	}
 	add("Accept", DefaultAccept, capture.FromTool)
-	if req.Body != nil {
+	if req.Body != nil && multipart == nil && t.upload == "" {
 		add("Content-Type", DefaultContentType, capture.FromTool)
 	}
+	if t.upload != "" || (req.Body != nil && len(req.Body) > expectThreshold) {
+		add("Expect", "100-continue", capture.FromTool)
+	}
 	return cmd, nil
+}
+
+// without returns hs without the headers of that name.
+func without(hs capture.Headers, name string) capture.Headers {
+	var out capture.Headers
+	for _, h := range hs {
+		if !strings.EqualFold(h.Name, name) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// env returns env with Stdin reading what the pasted command feeds curl.
+func (s *Stdin) env(env Env) (Env, error) {
+	if s.File == "" {
+		env.Stdin = bytes.NewReader(s.Data)
+		return env, nil
+	}
+	b, err := env.readFile(s.File)
+	if err != nil {
+		return env, fmt.Errorf("the pasted command reads its input from %s (%s), which cannot be read (%s)", s.File, s.From, fileProblem(err))
+	}
+	env.Stdin = bytes.NewReader(b)
+	return env, nil
+}
+
+// stdinOnce returns a reader of stdin for the @- arguments: the first
+// reads it all, as curl does, and the others get what is left (nothing).
+func stdinOnce(env Env) func() ([]byte, error) {
+	return func() ([]byte, error) { return readFileArg("-", env, "@-") }
+}
+
+// target is one request a command makes: its URL as globbed, and the
+// file -T uploads to it ("" for none).
+type target struct {
+	url, upload string
+}
+
+// pick finds the request Env.URLIndex asks for among all the command
+// makes, in curl's order: URL by URL; for each, upload file by upload
+// file (a -T value may glob too); for each, the URL's glob. Nothing is
+// expanded but the one picked.
+func (f *Flags) pick(env Env, cmd *Command) (target, error) {
+	urls := append(append([]string{}, f.urls...), f.Args...)
+	if len(f.urls) == 0 && f.URL != "" {
+		urls = append([]string{f.URL}, f.Args...)
+	}
+	if len(urls) == 0 {
+		return target{}, ErrNoURL
+	}
+	type node struct {
+		url, upload *glob
+		uploadRaw   string
+		count       uint64
+	}
+	nodes := make([]node, len(urls))
+	var total uint64
+	overflow := false
+	for i, raw := range urls {
+		n := node{url: &glob{parts: []globPart{{set: []string{raw}}}, count: 1}}
+		if !f.Globoff {
+			g, err := parseGlob(raw)
+			if err != nil {
+				return target{}, err
+			}
+			n.url = g
+		}
+		files := uint64(1)
+		if i < len(f.Upload) {
+			n.uploadRaw = f.Upload[i]
+			n.upload = &glob{parts: []globPart{{set: []string{n.uploadRaw}}}, count: 1}
+			if !f.Globoff {
+				g, err := parseGlob(n.uploadRaw)
+				if err != nil {
+					return target{}, fmt.Errorf("-T: %w", err)
+				}
+				n.upload = g
+			}
+			files = n.upload.count
+		}
+		hi, lo := bits.Mul64(files, n.url.count)
+		n.count = lo
+		if hi != 0 || total+lo < total {
+			overflow = true
+		}
+		total += lo
+		nodes[i] = n
+	}
+	if overflow {
+		return target{}, &GlobError{Reason: "range overflow"}
+	}
+	if len(f.Upload) > len(urls) {
+		cmd.Notes = append(cmd.Notes, fmt.Sprintf("%d of the -T files have no URL to go to; curl leaves them out too", len(f.Upload)-len(urls)))
+	}
+	index := env.URLIndex
+	if index == 0 {
+		index = 1
+	}
+	cmd.Requests, cmd.Index = total, index
+	if index > total {
+		return target{}, &IndexError{Index: index, Requests: total}
+	}
+	i := index - 1
+	for _, n := range nodes {
+		if i >= n.count {
+			i -= n.count
+			continue
+		}
+		t := target{url: n.url.at(i % n.url.count)}
+		if n.upload != nil {
+			t.upload = n.upload.at(i / n.url.count)
+		}
+		return t, nil
+	}
+	panic("unreachable: index within total")
 }
 
 // ParseURL checks a URL the way curl reads it: a missing scheme means
@@ -265,35 +517,6 @@ func ParseURL(raw string) (string, error) {
 	return s, nil
 }
 
-// unglob undoes the backslash escapes that keep curl's URL globbing from
-// reading [ ] { } (Chrome writes them so); altegio-ticket never globs.
-func unglob(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	r := strings.NewReplacer(`\[`, "[", `\]`, "]", `\{`, "{", `\}`, "}")
-	return r.Replace(s)
-}
-
-// appendQuery adds q to the URL's query string as curl -G does.
-func appendQuery(target, q string) string {
-	if q == "" {
-		return target
-	}
-	frag := ""
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		target, frag = target[:i], target[i:]
-	}
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-		if strings.HasSuffix(target, "?") || strings.HasSuffix(target, "&") {
-			sep = ""
-		}
-	}
-	return target + sep + q + frag
-}
-
 // headerList reads -H values with curl's rules: "Name: value" sends it,
 // "Name:" drops a default header of that name, "Name;" sends it empty, and
 // "@file" reads one header per line.
@@ -320,6 +543,19 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 		for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
 			if strings.TrimSpace(line) == "" {
 				continue
+			}
+			if err := addHeader(hs, dropped, line, env); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if i := strings.IndexAny(h, "\r\n"); i >= 0 {
+		// curl writes the value as it is, so each line after a line break
+		// goes out as a header of its own.
+		for _, line := range strings.FieldsFunc(h, func(r rune) bool { return r == '\r' || r == '\n' }) {
+			if strings.IndexByte(line, ':') < 0 && !strings.HasSuffix(line, ";") {
+				return errors.New("a line inside the header is not a header (curl sends each line of a -H value as a header line); write each header with its own -H 'Name: value'")
 			}
 			if err := addHeader(hs, dropped, line, env); err != nil {
 				return err
@@ -393,34 +629,67 @@ func replaceHeaders(base, over capture.Headers, overDropped map[string]bool) cap
 	return append(out, over...)
 }
 
-// cookieHeader joins -b values as curl does. A value without = names a
-// cookie file, which is not read.
-func cookieHeader(values []string) (string, error) {
-	var parts []string
-	for _, c := range values {
-		if c == "" {
+// cookieHeader builds the Cookie header of -b as curl does: a value
+// with = is a cookie string, sent as it is; any other value (or one that
+// starts with @) names a cookie file, of which the cookies that match the
+// URL are sent, before the strings. A file that cannot be read sends no
+// cookies, with a note, as curl goes on without it.
+func (f *Flags) cookieHeader(target string, env Env) (string, []string, error) {
+	var fromFiles, strs []string
+	var notes []string
+	for _, c := range f.Cookies {
+		name, isFile := strings.CutPrefix(c, "@")
+		if !isFile && strings.Contains(c, "=") {
+			strs = append(strs, c)
+			continue
+		}
+		if name == "" {
 			continue // -b "" only turns curl's cookie engine on
 		}
-		if !strings.Contains(c, "=") {
-			return "", errors.New("-b FILE reads cookies from a file, which altegio-ticket does not do; pass them as -b 'name=value; name2=value2'")
+		b, err := env.readFile(name)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("-b %s: the cookie file cannot be read (%s); curl sends no cookies from it, and neither does this replay", name, fileProblem(err)))
+			continue
 		}
-		parts = append(parts, c)
+		cookies := readCookieFile(string(b))
+		if f.Given("junk-session-cookies") {
+			kept := cookies[:0]
+			for _, c := range cookies {
+				if c.expires != 0 {
+					kept = append(kept, c)
+				}
+			}
+			cookies = kept
+		}
+		if m := matchCookies(cookies, target, env.now()); m != "" {
+			fromFiles = append(fromFiles, m)
+		}
 	}
-	return strings.Join(parts, ";"), nil
+	out := strings.Join(fromFiles, "; ")
+	if len(strs) > 0 {
+		if out != "" {
+			out += "; "
+		}
+		out += strings.Join(strs, ";")
+	}
+	return out, notes, nil
 }
 
-// readData joins the body options with curl's rules: -d @file strips CR
-// and LF, --data-binary and --json @file keep the bytes, --data-raw never
-// reads a file, --data-urlencode encodes; pieces are joined with &, and
-// consecutive --json pieces are concatenated. isJSON says whether --json
-// was among them. The body is nil when no body option was given.
-func readData(data []Data, env Env) (body []byte, isJSON bool, err error) {
+// readData joins the body options with curl's rules: -d @file reads the
+// file as text (each line cut at its first CR or LF, as curl's
+// file2string does), --data-binary and --json @file keep the bytes,
+// --data-raw never reads a file, --data-urlencode encodes; pieces are
+// joined with &, except that a --json piece is added with nothing in
+// between. isJSON says whether --json was among them. The body is nil
+// when no body option was given. A file that cannot be read is an error
+// (see dataFileError).
+func readData(data []Data, env Env, stdin func() ([]byte, error)) (body []byte, isJSON bool, notes []string, err error) {
 	if len(data) == 0 {
-		return nil, false, nil
+		return nil, false, nil, nil
 	}
 	var b bytes.Buffer
 	for i, d := range data {
-		if i > 0 && !(d.Kind == "json" && data[i-1].Kind == "json") {
+		if i > 0 && d.Kind != "json" {
 			b.WriteByte('&')
 		}
 		var piece []byte
@@ -428,20 +697,27 @@ func readData(data []Data, env Env) (body []byte, isJSON bool, err error) {
 		case "data-raw":
 			piece = []byte(d.Value)
 		case "data-urlencode":
-			s, err := urlencodeArg(d.Value, env, "--data-urlencode")
+			s, note, err := urlencodeArg(d.Value, env, "--data-urlencode", stdin)
 			if err != nil {
-				return nil, false, err
+				return nil, false, nil, err
+			}
+			if note != "" {
+				notes = append(notes, note)
 			}
 			piece = []byte(s)
 		default:
 			piece = []byte(d.Value)
-			if strings.HasPrefix(d.Value, "@") {
-				if piece, err = readFileArg(d.Value[1:], env, "--"+d.Kind); err != nil {
-					return nil, false, err
+			if name, ok := strings.CutPrefix(d.Value, "@"); ok {
+				if name == "-" {
+					piece, err = stdin()
+				} else {
+					piece, err = env.readFile(name)
+				}
+				if err != nil {
+					return nil, false, nil, dataFileError("--"+d.Kind, name, err)
 				}
 				if d.Kind == "data" || d.Kind == "data-ascii" {
-					piece = bytes.ReplaceAll(piece, []byte("\r"), nil)
-					piece = bytes.ReplaceAll(piece, []byte("\n"), nil)
+					piece = fileToString(piece)
 				}
 			}
 		}
@@ -450,35 +726,87 @@ func readData(data []Data, env Env) (body []byte, isJSON bool, err error) {
 		}
 		b.Write(piece)
 	}
-	return append([]byte{}, b.Bytes()...), isJSON, nil
+	return append([]byte{}, b.Bytes()...), isJSON, notes, nil
 }
 
-// urlencodeArg applies --data-urlencode's rules: "content", "=content",
-// "name=content", "@file" and "name@file"; the content is percent-encoded,
-// the name is taken as it is.
-func urlencodeArg(v string, env Env, flag string) (string, error) {
-	if s, ok := strings.CutPrefix(v, "="); ok {
-		return escape(s), nil
+// dataFileError is the error for a body file that cannot be read. curl
+// would warn and send an empty body in its place, which is never what
+// the command meant; the user is asked to fix the path instead.
+func dataFileError(flag, name string, err error) error {
+	if name == "-" {
+		return err
 	}
-	i := strings.IndexAny(v, "=@")
-	switch {
-	case i < 0:
-		return escape(v), nil
-	case v[i] == '=':
-		return v[:i] + "=" + escape(v[i+1:]), nil
-	}
-	b, err := readFileArg(v[i+1:], env, flag)
-	if err != nil {
-		return "", err
-	}
-	if i == 0 {
-		return escape(string(b)), nil
-	}
-	return v[:i] + "=" + escape(string(b)), nil
+	return fmt.Errorf("%s @%s: cannot read the file (%s); curl would send an empty body in its place", flag, name, fileProblem(err))
 }
 
-// escape percent-encodes every byte but A-Z a-z 0-9 - . _ ~, as
-// curl_easy_escape does.
+// fileToString is curl's file2string: the file is read in pieces of at
+// most 255 bytes, each ending at a newline or not; each piece is cut at
+// its first CR, then at its first LF, then at its first NUL byte.
+func fileToString(b []byte) []byte {
+	var out []byte
+	for len(b) > 0 {
+		n := 255
+		if n > len(b) {
+			n = len(b)
+		}
+		if i := bytes.IndexByte(b[:n], '\n'); i >= 0 {
+			n = i + 1
+		}
+		piece := b[:n]
+		b = b[n:]
+		for _, stop := range []byte{'\r', '\n', 0} {
+			if i := bytes.IndexByte(piece, stop); i >= 0 {
+				piece = piece[:i]
+			}
+		}
+		out = append(out, piece...)
+	}
+	if out == nil {
+		out = []byte{}
+	}
+	return out
+}
+
+// urlencodeArg applies --data-urlencode's rules (also --url-query's):
+// "content", "=content", "name=content", "@file" and "name@file", where
+// the first = decides before any @; the content is percent-encoded with a
+// + for a space, the name is taken as it is.
+func urlencodeArg(v string, env Env, flag string, stdin func() ([]byte, error)) (string, string, error) {
+	i := strings.IndexByte(v, '=')
+	if i < 0 {
+		i = strings.IndexByte(v, '@')
+	}
+	if i < 0 {
+		return escapePlus(v), "", nil
+	}
+	name, content := v[:i], v[i+1:]
+	if v[i] == '@' {
+		var b []byte
+		var err error
+		if content == "-" {
+			b, err = stdin()
+		} else {
+			b, err = env.readFile(content)
+		}
+		if err != nil {
+			return "", "", dataFileError(flag, content, err)
+		}
+		content = string(b)
+	}
+	if name == "" {
+		return escapePlus(content), "", nil
+	}
+	return name + "=" + escapePlus(content), "", nil
+}
+
+// escapePlus is curl_easy_escape followed by curl's replacement of %20
+// with + (RFC 1866), as --data-urlencode and --url-query send a space.
+func escapePlus(s string) string {
+	return strings.ReplaceAll(escape(s), "%20", "+")
+}
+
+// escape percent-encodes every byte but A-Z a-z 0-9 - . _ ~, with
+// uppercase hex, as curl_easy_escape does.
 func escape(s string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder

@@ -13,7 +13,7 @@ import (
 // the URL last.
 //
 // Headers marked capture.FromTool are left out, because Build adds them
-// again; a default header that req does not carry is suppressed with
+// again (except those of -F and -T, see rebuiltOnlyFromFlags); a default header that req does not carry is suppressed with
 // -H 'Name:'. A header value that starts with a space or a tab cannot be
 // written for curl, which strips that whitespace.
 func Format(req capture.Request) []string {
@@ -26,7 +26,7 @@ func Format(req capture.Request) []string {
 		args = append(args, "-X", req.Method)
 	}
 	for _, h := range req.Header {
-		if h.Origin == capture.FromTool {
+		if h.Origin == capture.FromTool && !rebuiltOnlyFromFlags(h) {
 			continue
 		}
 		if h.Value == "" {
@@ -51,4 +51,13 @@ func Format(req capture.Request) []string {
 		args = append(args, "--globoff")
 	}
 	return append(args, req.URL)
+}
+
+// rebuiltOnlyFromFlags reports whether a header curl added is one that
+// the written command (with --data-raw for the body) would not add again:
+// the multipart Content-Type of -F, with its boundary, and the Expect of
+// -T. Format writes those with -H.
+func rebuiltOnlyFromFlags(h capture.Header) bool {
+	return strings.EqualFold(h.Name, "Expect") ||
+		strings.EqualFold(h.Name, "Content-Type") && strings.HasPrefix(strings.ToLower(h.Value), "multipart/")
 }

@@ -31,13 +31,35 @@ type Flags struct {
 
 	Get, Head, Compressed, Insecure, Location, Globoff bool
 
+	// Form holds the -F/--form and --form-string values, in order.
+	Form []FormArg
+	// Upload holds the -T/--upload-file values, in order: the Nth goes
+	// with the Nth URL, as in curl.
+	Upload []string
+	// CookieJar is -c/--cookie-jar: where curl would save the cookies it
+	// receives. Nothing is saved; Build says so in a note.
+	CookieJar string
+
+	// urls are the --url values, in order (URL holds the last).
+	urls []string
+	// stdin is what the pasted command feeds curl's standard input from
+	// a here-string, a heredoc or a < redirection; see Parse.
+	stdin *Stdin
+
 	// set records the long names of the options that were given.
 	set map[string]bool
 	// refused lists the known options that altegio-ticket cannot honour,
-	// with what to do instead; Build reports the first.
-	refused []string
+	// with what to do instead; Build reports them all at once.
+	refused []OptionProblem
 	// over are the -H values of a command line that overrides this one.
 	over []string
+}
+
+// FormArg is one multipart option: Literal is true for --form-string,
+// whose value is taken as it is (no @file, <file or ;type=).
+type FormArg struct {
+	Literal bool
+	Value   string
 }
 
 // Data is one body option: Kind is its long name ("data", "data-raw",
@@ -62,7 +84,7 @@ func (f *Flags) Given(name string) bool { return f.set[name] }
 var requestOptions = []string{
 	"request", "url", "header", "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json",
 	"url-query", "user", "oauth2-bearer", "cookie", "user-agent", "referer", "request-target", "get", "head",
-	"compressed", "globoff",
+	"compressed", "globoff", "form", "form-string", "upload-file",
 }
 
 // RequestOptions returns, as "--name", the options given that shape the
@@ -100,7 +122,7 @@ func (f *Flags) Register(fs *pflag.FlagSet) {
 	flag := func(p *bool, long, short string) { def(&boolValue{f, long, p}, long, short, true) }
 
 	str(&f.Method, "request", "X")
-	str(&f.URL, "url", "")
+	def(&urlValue{f}, "url", "", false)
 	list(&f.Headers, "header", "H")
 	for _, d := range []struct{ long, short string }{
 		{"data", "d"}, {"data-ascii", ""}, {"data-raw", ""}, {"data-binary", ""}, {"data-urlencode", ""}, {"json", ""},
@@ -122,6 +144,10 @@ func (f *Flags) Register(fs *pflag.FlagSet) {
 	flag(&f.Insecure, "insecure", "k")
 	flag(&f.Location, "location", "L")
 	flag(&f.Globoff, "globoff", "g")
+	def(&formValue{f, "form", false}, "form", "F", false)
+	def(&formValue{f, "form-string", true}, "form-string", "", false)
+	list(&f.Upload, "upload-file", "T")
+	str(&f.CookieJar, "cookie-jar", "c")
 
 	for _, o := range otherOptions {
 		def(&otherValue{f, o}, o.long, o.short, !o.arg)
@@ -162,7 +188,7 @@ var otherOptions = []option{
 	{long: "parallel-immediate"}, {long: "suppress-connect-headers"},
 	{long: "output", short: "o", arg: true}, {long: "output-dir", arg: true}, {long: "write-out", short: "w", arg: true},
 	{long: "dump-header", short: "D", arg: true}, {long: "trace", arg: true}, {long: "trace-ascii", arg: true},
-	{long: "trace-config", arg: true}, {long: "stderr", arg: true}, {long: "cookie-jar", short: "c", arg: true},
+	{long: "trace-config", arg: true}, {long: "stderr", arg: true},
 	{long: "libcurl", arg: true}, {long: "create-file-mode", arg: true}, {long: "etag-save", arg: true},
 	{long: "parallel-max", arg: true},
 	// Connection tuning: the replay makes its own connection.
@@ -175,7 +201,7 @@ var otherOptions = []option{
 	{long: "ssl-allow-beast"}, {long: "cert-status"}, {long: "ca-native"}, {long: "false-start"},
 	{long: "post301"}, {long: "post302"}, {long: "post303"}, {long: "location-trusted"},
 	{long: "basic"}, {long: "retry-all-errors"}, {long: "retry-connrefused"}, {long: "proxy-insecure"},
-	{long: "disallow-username-in-url"},
+	{long: "disallow-username-in-url"}, {long: "junk-session-cookies", short: "j"},
 	{long: "connect-timeout", arg: true}, {long: "retry", arg: true}, {long: "retry-delay", arg: true},
 	{long: "retry-max-time", arg: true}, {long: "keepalive-time", arg: true}, {long: "keepalive-cnt", arg: true},
 	{long: "limit-rate", arg: true}, {long: "max-filesize", arg: true}, {long: "speed-time", short: "y", arg: true},
@@ -185,9 +211,6 @@ var otherOptions = []option{
 	{long: "proto", arg: true}, {long: "proto-redir", arg: true}, {long: "interface", arg: true},
 	{long: "local-port", arg: true},
 	// Known, and refused with what to do instead.
-	{long: "form", short: "F", arg: true, why: "sends a multipart form, which is not supported yet; send the body with --data-binary @FILE and its Content-Type header, or use --har"},
-	{long: "form-string", arg: true, why: "sends a multipart form, which is not supported yet; send the body with --data-binary @FILE and its Content-Type header, or use --har"},
-	{long: "upload-file", short: "T", arg: true, why: "is not supported; send the file with -X PUT --data-binary @FILE"},
 	{long: "proxy", short: "x", arg: true, why: whyProxy}, {long: "proxy-user", short: "U", arg: true, why: whyProxy},
 	{long: "preproxy", arg: true, why: whyProxy}, {long: "socks4", arg: true, why: whyProxy},
 	{long: "socks4a", arg: true, why: whyProxy}, {long: "socks5", arg: true, why: whyProxy},
@@ -231,10 +254,11 @@ func Names() []string {
 // curl does not have, or that this package does not know, is an error that
 // names it.
 func Parse(text string, getenv func(string) string) (*Flags, []string, error) {
-	words, notes, err := Split(text, getenv)
+	line, err := SplitCommand(text, getenv)
 	if err != nil {
 		return nil, nil, err
 	}
+	words, notes := line.Words, line.Notes
 	for len(words) > 0 && (words[0] == "$" || words[0] == ">" || words[0] == "%" || isAssignment(words[0])) {
 		words = words[1:]
 	}
@@ -250,18 +274,28 @@ func Parse(text string, getenv func(string) string) (*Flags, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	f.stdin = line.Stdin
 	return f, notes, nil
 }
 
-// ParseArgs reads curl's options from argv (without the program name).
+// ParseArgs reads curl's options from argv (without the program name),
+// spelt as curl 7.88 takes them (see Normalize). Every option that cannot
+// be used is named in one *OptionError.
 func ParseArgs(args []string) (*Flags, error) {
 	f := &Flags{}
 	fs := pflag.NewFlagSet("curl", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	f.Register(fs)
-	if err := fs.Parse(args); err != nil {
+	norm, nerr := Normalize(fs, args)
+	if err := fs.Parse(norm); err != nil {
+		if nerr != nil {
+			return nil, nerr
+		}
 		return nil, curlError(err)
+	}
+	if nerr != nil {
+		return nil, nerr
 	}
 	f.Args = fs.Args()
 	return f, nil
@@ -326,7 +360,7 @@ func (f *Flags) Override(o *Flags) {
 		case "request":
 			f.Method = o.Method
 		case "url":
-			f.URL, f.Args = o.URL, nil // the pasted URL is replaced
+			f.URL, f.urls, f.Args = o.URL, o.urls, nil // the pasted URL is replaced
 		case "header":
 			f.over = append(f.over, o.Headers...)
 		case "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json":
@@ -361,13 +395,19 @@ func (f *Flags) Override(o *Flags) {
 			f.Location = o.Location
 		case "globoff":
 			f.Globoff = o.Globoff
+		case "form", "form-string":
+			f.Form = o.Form
+		case "upload-file":
+			f.Upload = o.Upload
+		case "cookie-jar":
+			f.CookieJar = o.CookieJar
 		}
 	}
 	f.refused = append(f.refused, o.refused...)
 	if len(o.Args) > 0 {
 		f.Args = o.Args
 		if !o.Given("url") {
-			f.URL = ""
+			f.URL, f.urls = "", nil
 		}
 	}
 }
@@ -472,16 +512,49 @@ type otherValue struct {
 	o option
 }
 
-func (v *otherValue) Set(string) error {
-	if v.o.why != "" {
+func (v *otherValue) Set(s string) error {
+	if !(!v.o.arg && s == "false") {
+		v.f.mark(v.o.long)
+	}
+	if v.o.why != "" && !(!v.o.arg && s == "false") { // --no-digest asks for nothing
 		name := "--" + v.o.long
 		if v.o.short != "" {
 			name = "-" + v.o.short + "/" + name
 		}
-		v.f.refused = append(v.f.refused, name+" "+v.o.why)
+		v.f.refused = append(v.f.refused, OptionProblem{Option: name, Why: v.o.why})
 	}
 	return nil
 }
+
+// urlValue is --url: curl adds each to its list of URLs.
+type urlValue struct{ f *Flags }
+
+func (v urlValue) Set(s string) error {
+	v.f.URL = s
+	v.f.urls = append(v.f.urls, s)
+	v.f.mark("url")
+	return nil
+}
+func (v urlValue) String() string { return v.f.URL }
+func (v urlValue) Type() string   { return "string" }
+func (urlValue) curlOption()      {}
+
+// formValue is -F/--form and --form-string, kept in one list so that the
+// parts keep their order.
+type formValue struct {
+	f       *Flags
+	name    string
+	literal bool
+}
+
+func (v *formValue) Set(s string) error {
+	v.f.Form = append(v.f.Form, FormArg{Literal: v.literal, Value: s})
+	v.f.mark(v.name)
+	return nil
+}
+func (v *formValue) String() string  { return "" }
+func (v *formValue) Type() string    { return "string" }
+func (*formValue) curlOption()       {}
 func (v *otherValue) String() string { return "" }
 func (v *otherValue) Type() string {
 	if v.o.arg {

@@ -30,15 +30,47 @@ import (
 //
 // notes are plain sentences for the user; they never quote the text.
 func Split(text string, getenv func(string) string) (words, notes []string, err error) {
+	line, err := SplitCommand(text, getenv)
+	return line.Words, line.Notes, err
+}
+
+// Line is a pasted command split into words, with what the shell would
+// feed its standard input.
+type Line struct {
+	Words []string
+	// Notes are plain sentences for the user; they never quote the text.
+	Notes []string
+	// Stdin is set when the command's input is redirected.
+	Stdin *Stdin
+}
+
+// Stdin is what a pasted command feeds curl's standard input, which
+// curl reads for @- (-d @-, --data-binary @-, -T -, -F name=@-): a
+// here-string (<<< word), a heredoc (<<EOF ... EOF, also <<-EOF and a
+// quoted delimiter, which turns expansion off), a file (< FILE, read by
+// Build), or the output of echo, printf or cat in front of a pipe.
+type Stdin struct {
+	Data []byte
+	// File is the file of a < redirection; Data is then empty.
+	File string
+	// From says where the input came from, for notes: "a here-string
+	// (<<<)", "a heredoc (<<EOF)", "a file (<)", "echo |".
+	From string
+}
+
+// SplitCommand is Split, keeping what the command feeds its standard
+// input. Only the last redirection of stdin counts, as in bash.
+func SplitCommand(text string, getenv func(string) string) (Line, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	if isCmd(text) {
-		return splitCmd(text)
+		words, notes, err := splitCmd(text)
+		return Line{Words: words, Notes: notes}, err
 	}
 	l := &posixLexer{s: text, getenv: getenv}
 	if err := l.run(); err != nil {
-		return nil, nil, err
+		return Line{}, err
 	}
-	return l.words, l.notes, nil
+	return Line{Words: l.words, Notes: l.notes, Stdin: l.stdin}, nil
 }
 
 var (
@@ -66,17 +98,38 @@ type posixLexer struct {
 	w        strings.Builder
 	inWord   bool
 	dropNext bool // the next word is a redirection target
-	words    []string
-	notes    []string
+	// nextIsInput says what the next word is: the text of a here-string
+	// ("<<<") or the file of an input redirection ("<").
+	nextIsInput string
+	words       []string
+	notes       []string
+	stdin       *Stdin
+	// heredocs wait for the end of the line, where their bodies start.
+	heredocs []heredoc
+}
+
+// heredoc is a << redirection whose body has not been read yet.
+type heredoc struct {
+	delim string
+	tabs  bool // <<-: leading tabs are stripped
+	raw   bool // the delimiter was quoted: no expansion in the body
+	op    string
 }
 
 func (l *posixLexer) flush() {
 	if !l.inWord {
 		return
 	}
-	if l.dropNext {
+	switch {
+	case l.nextIsInput == "<<<":
+		l.stdin = &Stdin{Data: []byte(l.w.String() + "\n"), From: "a here-string (<<<)"}
+		l.nextIsInput = ""
+	case l.nextIsInput == "<":
+		l.stdin = &Stdin{File: l.w.String(), From: "a file (<)"}
+		l.nextIsInput = ""
+	case l.dropNext:
 		l.dropNext = false
-	} else {
+	default:
 		l.words = append(l.words, l.w.String())
 	}
 	l.w.Reset()
@@ -94,6 +147,22 @@ func (l *posixLexer) run() error {
 	for l.i < len(l.s) {
 		c := l.s[l.i]
 		switch {
+		case c == '\n' && len(l.heredocs) > 0:
+			l.flush()
+			l.i++
+			if err := l.heredocBodies(); err != nil {
+				return err
+			}
+			if strings.TrimSpace(l.s[l.i:]) != "" {
+				l.notes = append(l.notes, "left out what follows the heredoc in the pasted command: it is another command, not part of the curl call")
+			}
+			l.i = len(l.s)
+		case c == '\n' && len(l.words) > 0 && nextCommandIsCurl(l.s[l.i:]):
+			// A line that starts another curl command ends this one (a
+			// script of several calls, or a command pasted twice).
+			l.flush()
+			l.notes = append(l.notes, "left out the next curl command in the pasted text: a ticket holds one call, the first")
+			l.i = len(l.s)
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			l.flush()
 			l.i++
@@ -141,6 +210,8 @@ func (l *posixLexer) run() error {
 			if err := l.redirect(); err != nil {
 				return err
 			}
+		case c == '|' && l.peek(1) != '|' && l.peek(1) != '&' && l.producer():
+			// echo ... | curl -d @- ...: the words so far made curl's input.
 		case c == '|' || c == ';' || c == '&':
 			l.flush()
 			op := string(c)
@@ -174,6 +245,20 @@ func (l *posixLexer) run() error {
 	return nil
 }
 
+// nextCommandIsCurl reports whether the text after a newline, past blank
+// lines and # comment lines, starts with the word curl (or curl.exe).
+func nextCommandIsCurl(rest string) bool {
+	for _, line := range strings.Split(rest, "\n") {
+		line = strings.TrimLeft(line, " \t\r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		word, _, _ := strings.Cut(strings.ReplaceAll(line, "\t", " "), " ")
+		return word == "curl" || word == "curl.exe"
+	}
+	return false
+}
+
 // redirect reads a redirection such as >out.json, 2>&1 or <body.json.
 func (l *posixLexer) redirect() error {
 	if l.inWord && isDigits(l.w.String()) {
@@ -187,7 +272,7 @@ func (l *posixLexer) redirect() error {
 		l.i++
 	}
 	if l.s[l.i] == '<' {
-		return l.errorf("the command reads input with < at %s; give the body with -d @FILE instead", l.pos(start))
+		return l.input(start)
 	}
 	l.i++ // '>'
 	if n := l.peek(0); n == '>' || n == '&' || n == '|' {
@@ -196,6 +281,235 @@ func (l *posixLexer) redirect() error {
 	l.notes = append(l.notes, "left out an output redirection (>) in the pasted command; the ticket records the response")
 	l.dropNext = true
 	return nil
+}
+
+// producer handles a pipe after echo, printf or cat, whose output
+// becomes curl's input: it takes the words so far as that command, sets
+// stdin from it and starts the curl command after the pipe. It reports
+// false, changing nothing, when the words so far are not such a command.
+func (l *posixLexer) producer() bool {
+	l.flush()
+	if len(l.words) == 0 {
+		return false
+	}
+	in, ok := commandOutput(l.words)
+	if !ok {
+		return false
+	}
+	l.stdin, l.words = in, nil
+	l.i++
+	return true
+}
+
+// commandOutput is what echo, printf or cat with these words writes,
+// when it can be known without running anything: echo [-n] WORDS,
+// printf FORMAT (with no conversions but %%) or printf '%s' WORD, and
+// cat FILE.
+func commandOutput(words []string) (*Stdin, bool) {
+	name, args := words[0], words[1:]
+	switch name {
+	case "echo":
+		nl := "\n"
+		if len(args) > 0 && args[0] == "-n" {
+			nl, args = "", args[1:]
+		}
+		if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+			return nil, false // -e, -E: escapes this reader does not apply
+		}
+		return &Stdin{Data: []byte(strings.Join(args, " ") + nl), From: "echo |"}, true
+	case "printf":
+		switch {
+		case len(args) == 1 && !strings.Contains(strings.ReplaceAll(args[0], "%%", ""), "%"):
+			out, ok := printfEscapes(args[0])
+			return &Stdin{Data: []byte(out), From: "printf |"}, ok
+		case len(args) == 2 && args[0] == "%s":
+			return &Stdin{Data: []byte(args[1]), From: "printf |"}, true
+		case len(args) == 2 && args[0] == "%s\\n":
+			return &Stdin{Data: []byte(args[1] + "\n"), From: "printf |"}, true
+		}
+	case "cat":
+		if len(args) == 1 && args[0] != "-" && !strings.HasPrefix(args[0], "-") {
+			return &Stdin{File: args[0], From: "cat |"}, true
+		}
+	}
+	return nil, false
+}
+
+// printfEscapes applies printf's backslash escapes and %% to a format
+// that has no conversions; ok is false for an escape it does not know.
+func printfEscapes(f string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case c == '%' && i+1 < len(f) && f[i+1] == '%':
+			b.WriteByte('%')
+			i++
+		case c == '\\' && i+1 < len(f):
+			i++
+			switch f[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '\\':
+				b.WriteByte('\\')
+			case '"', '\'':
+				b.WriteByte(f[i])
+			default:
+				return "", false
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
+}
+
+// input reads an input redirection: <<< word, <<DELIM (or <<-DELIM), or
+// < FILE; l.i is at the first <.
+func (l *posixLexer) input(start int) error {
+	switch {
+	case strings.HasPrefix(l.s[l.i:], "<<<"):
+		l.i += 3
+		l.nextIsInput = "<<<"
+		return nil
+	case strings.HasPrefix(l.s[l.i:], "<<"):
+		l.i += 2
+		h := heredoc{op: "<<"}
+		if l.peek(0) == '-' {
+			h.tabs, h.op = true, "<<-"
+			l.i++
+		}
+		for l.peek(0) == ' ' || l.peek(0) == '\t' {
+			l.i++
+		}
+		delim, raw, ok := l.delimiter()
+		if !ok {
+			return l.errorf("the heredoc at %s has no delimiter word after %s", l.pos(start), h.op)
+		}
+		h.delim, h.raw = delim, raw
+		l.heredocs = append(l.heredocs, h)
+		return nil
+	case strings.HasPrefix(l.s[l.i:], "<&") || strings.HasPrefix(l.s[l.i:], "<>") || strings.HasPrefix(l.s[l.i:], "<("):
+		return l.errorf("the command redirects its input in a way altegio-ticket does not read, at %s; give the body with -d @FILE instead", l.pos(start))
+	}
+	l.i++
+	l.nextIsInput = "<"
+	return nil
+}
+
+// delimiter reads a heredoc's delimiter word with bash's quote removal;
+// raw is true when any part of it was quoted, which turns off expansion
+// in the body.
+func (l *posixLexer) delimiter() (delim string, raw, ok bool) {
+	var b strings.Builder
+	for l.i < len(l.s) {
+		c := l.s[l.i]
+		switch {
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(l.s[l.i+1:], c)
+			if end < 0 {
+				return "", false, false
+			}
+			b.WriteString(l.s[l.i+1 : l.i+1+end])
+			l.i += end + 2
+			raw = true
+		case c == '\\' && l.i+1 < len(l.s):
+			b.WriteByte(l.s[l.i+1])
+			l.i += 2
+			raw = true
+		case strings.IndexByte(" \t\n;&|<>()", c) >= 0:
+			return b.String(), raw, b.Len() > 0 || raw
+		default:
+			b.WriteByte(c)
+			l.i++
+		}
+	}
+	return b.String(), raw, b.Len() > 0 || raw
+}
+
+// heredocBodies reads the bodies of the pending heredocs, one after the
+// other, from l.i (the start of the line after the command); the last
+// one is the command's input.
+func (l *posixLexer) heredocBodies() error {
+	for _, h := range l.heredocs {
+		var body strings.Builder
+		closed := false
+		for l.i < len(l.s) {
+			end := strings.IndexByte(l.s[l.i:], '\n')
+			line := l.s[l.i:]
+			next := len(l.s)
+			if end >= 0 {
+				line, next = l.s[l.i:l.i+end], l.i+end+1
+			}
+			if h.tabs {
+				line = strings.TrimLeft(line, "\t")
+			}
+			l.i = next
+			if line == h.delim {
+				closed = true
+				break
+			}
+			body.WriteString(line)
+			body.WriteByte('\n')
+		}
+		if !closed {
+			l.notes = append(l.notes, fmt.Sprintf("the heredoc (%s) has no line that closes it; its text runs to the end of the pasted command, as in bash", h.op))
+		}
+		text := body.String()
+		if !h.raw {
+			var err error
+			if text, err = l.expandHeredoc(text); err != nil {
+				return err
+			}
+		}
+		l.stdin = &Stdin{Data: []byte(text), From: fmt.Sprintf("a heredoc (%s)", h.op)}
+	}
+	l.heredocs = nil
+	return nil
+}
+
+// expandHeredoc expands an unquoted heredoc's body as bash does: $NAME
+// and ${NAME}, and backslash before $, `, \ and a newline.
+func (l *posixLexer) expandHeredoc(text string) (string, error) {
+	if !strings.ContainsAny(text, "$`\\") {
+		return text, nil
+	}
+	sub := &posixLexer{s: text, getenv: l.getenv}
+	for sub.i < len(sub.s) {
+		c := sub.s[sub.i]
+		switch c {
+		case '\\':
+			switch n := sub.peek(1); n {
+			case '$', '`', '\\':
+				sub.w.WriteByte(n)
+				sub.i += 2
+			case '\n':
+				sub.i += 2
+			default:
+				sub.w.WriteByte(c)
+				sub.i++
+			}
+		case '$':
+			if n := sub.peek(1); n == '\'' || n == '"' {
+				sub.w.WriteByte(c) // no $'...' in a heredoc
+				sub.i++
+				continue
+			}
+			if err := sub.dollar(true); err != nil {
+				return "", l.errorf("in the heredoc: %v", strings.TrimPrefix(err.Error(), "reading the pasted command as bash: "))
+			}
+		case '`':
+			return "", l.errorf("the heredoc runs another command with `...`; run it yourself and paste its output")
+		default:
+			sub.w.WriteByte(c)
+			sub.i++
+		}
+	}
+	return sub.w.String(), nil
 }
 
 func isDigits(s string) bool {

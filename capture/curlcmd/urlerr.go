@@ -84,6 +84,11 @@ func urlProblem(s string, added int, err error) error {
 	default:
 		return fmt.Errorf("the URL cannot be parsed (%s); check it, or quote it as one argument", msg)
 	}
+	if pos < added || pos > len(s) {
+		// Found in the scheme ParseURL added, or not found: say what, not
+		// where ("http://[]0" has an invalid port with no colon of its own).
+		pos = -1
+	}
 	if pos < 0 {
 		return fmt.Errorf("the URL cannot be parsed: %s; %s", what, fix)
 	}

@@ -31,9 +31,9 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 )
 
-// Summary is one entry as --list shows it.
+// Summary is one entry as WriteList shows it.
 type Summary struct {
-	// Index counts entries from 1, as --entry does.
+	// Index counts entries from 1.
 	Index  int
 	Method string
 	// URL is the full URL, secrets included: print SafeURL(URL) instead.
@@ -111,6 +111,10 @@ func Read(r io.Reader, index int) (*Entry, error) {
 // request had a body but does not hold it.
 var ErrBodyMissing = errors.New("the HAR file does not hold this request's body")
 
+// ErrNotHTTP is returned by Entry.Request for an entry whose URL is not
+// an http(s) one (a data: or blob: URL, say).
+var ErrNotHTTP = errors.New("not an http(s) call")
+
 // Request returns the request to replay: the method, URL, headers in the
 // browser's order (marked capture.FromUser) and body. Pseudo-headers and
 // the headers the transport computes (Content-Length, Transfer-Encoding)
@@ -136,7 +140,7 @@ func (x *Entry) request(forReplay bool) (capture.Request, error) {
 		if err == nil && u.Scheme != "" {
 			scheme = "a " + u.Scheme + ":"
 		}
-		return capture.Request{}, fmt.Errorf("entry %d is %s URL, not an http(s) call; pick another with --list and --entry N", x.Index, scheme)
+		return capture.Request{}, fmt.Errorf("entry %d is %s URL, %w", x.Index, scheme, ErrNotHTTP)
 	}
 	method := hr.Method
 	if method == "" {
@@ -168,7 +172,7 @@ func (x *Entry) request(forReplay bool) (capture.Request, error) {
 		return req, fmt.Errorf("entry %d: %w", x.Index, err)
 	}
 	if body == nil && float64(hr.BodySize) > 0 && forReplay {
-		return req, fmt.Errorf("entry %d: %w (%d bytes); export the HAR again with content, or use --no-replay", x.Index, ErrBodyMissing, int64(hr.BodySize))
+		return req, fmt.Errorf("entry %d: %w (%d bytes); export the HAR again with content", x.Index, ErrBodyMissing, int64(hr.BodySize))
 	}
 	req.Body = body
 	return req, nil
@@ -369,9 +373,9 @@ func looksSecret(s string) bool {
 	return letters && digits
 }
 
-// WriteList prints the entries for --list: index, method, status and the
-// URL without secrets. picked marks the entry used when --entry is not
-// given (0 for none).
+// WriteList prints the entries: index, method, status and the URL
+// without secrets. picked (0 for none) is marked with *; the caller says
+// what the mark means.
 func WriteList(w io.Writer, list []Summary, picked int) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "     #  %-7s  %-6s  %s\n", "METHOD", "STATUS", "URL (query values and token-like parts hidden)")
@@ -390,13 +394,8 @@ func WriteList(w io.Writer, list []Summary, picked int) error {
 		}
 		fmt.Fprintln(bw, line)
 	}
-	switch {
-	case len(list) == 0:
+	if len(list) == 0 {
 		fmt.Fprintln(bw, "the file has no entries")
-	case picked > 0:
-		fmt.Fprintf(bw, "* entry %d is used without --entry: the last failing API call. Choose another with --entry N.\n", picked)
-	default:
-		fmt.Fprintln(bw, "no entry failed: choose one with --entry N.")
 	}
 	return bw.Flush()
 }

@@ -454,7 +454,7 @@ func TestHostileHAR(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if strings.ContainsAny(out, "\x1b\a\r") || strings.Count(out, "\n") != 3 {
+	if strings.ContainsAny(out, "\x1b\a\r") || strings.Count(out, "\n") != 2 { // the header and one entry
 		t.Errorf("--list output carries control characters or extra lines:\n%q", out)
 	}
 	if list[0].Status != 0 {

@@ -1,0 +1,106 @@
+package curlcmd
+
+// curlName is one of curl's long options; see curlNames.
+type curlName struct {
+	long, short string
+	kind        byte
+}
+
+// curlNames lists every long option curl knows, sorted, with its short
+// letter ("" for none) and argument kind: 'b' a boolean (it also takes
+// --no-NAME), 'n' a switch that takes no --no-, 's' takes a value.
+//
+// It was taken from the aliases table in src/tool_getparam.c of curl
+// 7.88.1, with the kinds and letters of that version; the options curl
+// added up to 8.x are included with their kinds there, so that a command
+// written for a newer curl reads too (their names take part in the prefix
+// matching, which may make a prefix ambiguous that 7.88 took). Update it
+// from a newer curl's table when one adds options people use.
+var curlNames = []curlName{
+	{"abstract-unix-socket", "", 's'}, {"alpn", "", 'b'}, {"alt-svc", "", 's'}, {"anyauth", "", 'b'},
+	{"append", "a", 'b'}, {"aws-sigv4", "", 's'}, {"basic", "", 'b'}, {"buffer", "N", 'b'},
+	{"ca-native", "", 'b'}, {"cacert", "", 's'}, {"capath", "", 's'}, {"cert", "E", 's'},
+	{"cert-status", "", 'b'}, {"cert-type", "", 's'}, {"ciphers", "", 's'}, {"clobber", "", 'b'},
+	{"compressed", "", 'b'}, {"compressed-ssh", "", 'b'}, {"config", "K", 's'},
+	{"connect-timeout", "", 's'}, {"connect-to", "", 's'}, {"continue-at", "C", 's'},
+	{"cookie", "b", 's'}, {"cookie-jar", "c", 's'}, {"create-dirs", "", 'b'},
+	{"create-file-mode", "", 's'}, {"crlf", "", 'b'}, {"crlfile", "", 's'}, {"curves", "", 's'},
+	{"data", "d", 's'}, {"data-ascii", "", 's'}, {"data-binary", "", 's'}, {"data-raw", "", 's'},
+	{"data-urlencode", "", 's'}, {"delegation", "", 's'}, {"digest", "", 'b'}, {"disable", "q", 'b'},
+	{"disable-eprt", "", 'b'}, {"disable-epsv", "", 'b'}, {"disallow-username-in-url", "", 'b'},
+	{"dns-interface", "", 's'}, {"dns-ipv4-addr", "", 's'}, {"dns-ipv6-addr", "", 's'},
+	{"dns-servers", "", 's'}, {"doh-cert-status", "", 'b'}, {"doh-insecure", "", 'b'},
+	{"doh-url", "", 's'}, {"dump-ca-embed", "", 'n'}, {"dump-header", "D", 's'}, {"ech", "", 's'},
+	{"egd-file", "", 's'}, {"engine", "", 's'}, {"eprt", "", 'b'}, {"epsv", "", 'b'},
+	{"etag-compare", "", 's'}, {"etag-save", "", 's'}, {"expect100-timeout", "", 's'},
+	{"fail", "f", 'b'}, {"fail-early", "", 'b'}, {"fail-with-body", "", 'b'},
+	{"false-start", "", 'b'}, {"follow", "", 'b'}, {"form", "F", 's'}, {"form-escape", "", 'b'},
+	{"form-string", "", 's'}, {"ftp-account", "", 's'}, {"ftp-alternative-to-user", "", 's'},
+	{"ftp-create-dirs", "", 'b'}, {"ftp-method", "", 's'}, {"ftp-pasv", "", 'b'},
+	{"ftp-port", "P", 's'}, {"ftp-pret", "", 'b'}, {"ftp-skip-pasv-ip", "", 'b'},
+	{"ftp-ssl", "", 'b'}, {"ftp-ssl-ccc", "", 'b'}, {"ftp-ssl-ccc-mode", "", 's'},
+	{"ftp-ssl-control", "", 'b'}, {"ftp-ssl-reqd", "", 'b'}, {"get", "G", 'b'}, {"globoff", "g", 'b'},
+	{"happy-eyeballs-timeout-ms", "", 's'}, {"haproxy-clientip", "", 's'},
+	{"haproxy-protocol", "", 'b'}, {"head", "I", 'b'}, {"header", "H", 's'}, {"help", "h", 'b'},
+	{"hostpubmd5", "", 's'}, {"hostpubsha256", "", 's'}, {"hsts", "", 's'}, {"http0.9", "", 'b'},
+	{"http1.0", "0", 'n'}, {"http1.1", "", 'n'}, {"http2", "", 'n'},
+	{"http2-prior-knowledge", "", 'n'}, {"http3", "", 'n'}, {"http3-only", "", 'n'},
+	{"httpsig-algo", "", 's'}, {"httpsig-headers", "", 's'}, {"httpsig-key", "", 's'},
+	{"httpsig-keyid", "", 's'}, {"ignore-content-length", "", 'b'}, {"include", "i", 'b'},
+	{"insecure", "k", 'b'}, {"interface", "", 's'}, {"ip-tos", "", 's'}, {"ipfs-gateway", "", 's'},
+	{"ipv4", "4", 'n'}, {"ipv6", "6", 'n'}, {"json", "", 's'}, {"junk-session-cookies", "j", 'b'},
+	{"keepalive", "", 'b'}, {"keepalive-cnt", "", 's'}, {"keepalive-time", "", 's'}, {"key", "", 's'},
+	{"key-type", "", 's'}, {"knownhosts", "", 's'}, {"krb", "", 's'}, {"krb4", "", 's'},
+	{"libcurl", "", 's'}, {"limit-rate", "", 's'}, {"list-only", "l", 'b'}, {"local-port", "", 's'},
+	{"location", "L", 'b'}, {"location-trusted", "", 'b'}, {"login-options", "", 's'},
+	{"mail-auth", "", 's'}, {"mail-from", "", 's'}, {"mail-rcpt", "", 's'},
+	{"mail-rcpt-allowfails", "", 'b'}, {"manual", "M", 'b'}, {"max-filesize", "", 's'},
+	{"max-redirs", "", 's'}, {"max-time", "m", 's'}, {"metalink", "", 'b'}, {"mptcp", "", 'b'},
+	{"negotiate", "", 'b'}, {"netrc", "n", 'b'}, {"netrc-file", "", 's'}, {"netrc-optional", "", 'b'},
+	{"next", ":", 'n'}, {"noproxy", "", 's'}, {"npn", "", 'b'}, {"ntlm", "", 'b'},
+	{"ntlm-wb", "", 'b'}, {"oauth2-bearer", "", 's'}, {"out-null", "", 'b'}, {"output", "o", 's'},
+	{"output-dir", "", 's'}, {"parallel", "Z", 'b'}, {"parallel-immediate", "", 'b'},
+	{"parallel-max", "", 's'}, {"parallel-max-host", "", 's'}, {"pass", "", 's'},
+	{"path-as-is", "", 'b'}, {"pinnedpubkey", "", 's'}, {"post301", "", 'b'}, {"post302", "", 'b'},
+	{"post303", "", 'b'}, {"preproxy", "", 's'}, {"progress-bar", "#", 'b'},
+	{"progress-meter", "", 'b'}, {"proto", "", 's'}, {"proto-default", "", 's'},
+	{"proto-redir", "", 's'}, {"proxy", "x", 's'}, {"proxy-anyauth", "", 'b'},
+	{"proxy-basic", "", 'b'}, {"proxy-ca-native", "", 'b'}, {"proxy-cacert", "", 's'},
+	{"proxy-capath", "", 's'}, {"proxy-cert", "", 's'}, {"proxy-cert-type", "", 's'},
+	{"proxy-ciphers", "", 's'}, {"proxy-crlfile", "", 's'}, {"proxy-digest", "", 'b'},
+	{"proxy-header", "", 's'}, {"proxy-http2", "", 'b'}, {"proxy-http3", "", 'b'},
+	{"proxy-insecure", "", 'b'}, {"proxy-key", "", 's'}, {"proxy-key-type", "", 's'},
+	{"proxy-negotiate", "", 'b'}, {"proxy-ntlm", "", 'b'}, {"proxy-pass", "", 's'},
+	{"proxy-pinnedpubkey", "", 's'}, {"proxy-service-name", "", 's'},
+	{"proxy-ssl-allow-beast", "", 'b'}, {"proxy-ssl-auto-client-cert", "", 'b'},
+	{"proxy-tls13-ciphers", "", 's'}, {"proxy-tlsauthtype", "", 's'}, {"proxy-tlspassword", "", 's'},
+	{"proxy-tlsuser", "", 's'}, {"proxy-tlsv1", "", 'n'}, {"proxy-user", "U", 's'},
+	{"proxy1.0", "", 's'}, {"proxytunnel", "p", 'b'}, {"pubkey", "", 's'}, {"quote", "Q", 's'},
+	{"random-file", "", 's'}, {"range", "r", 's'}, {"rate", "", 's'}, {"raw", "", 'b'},
+	{"referer", "e", 's'}, {"remote-header-name", "J", 'b'}, {"remote-name", "O", 'b'},
+	{"remote-name-all", "", 'b'}, {"remote-time", "R", 'b'}, {"remove-on-error", "", 'b'},
+	{"request", "X", 's'}, {"request-target", "", 's'}, {"resolve", "", 's'}, {"retry", "", 's'},
+	{"retry-all-errors", "", 'b'}, {"retry-connrefused", "", 'b'}, {"retry-delay", "", 's'},
+	{"retry-max-time", "", 's'}, {"sasl-authzid", "", 's'}, {"sasl-ir", "", 'b'},
+	{"service-name", "", 's'}, {"sessionid", "", 'b'}, {"show-error", "S", 'b'},
+	{"show-headers", "", 'b'}, {"sigalgs", "", 's'}, {"silent", "s", 'b'}, {"skip-existing", "", 'b'},
+	{"socks4", "", 's'}, {"socks4a", "", 's'}, {"socks5", "", 's'}, {"socks5-basic", "", 'b'},
+	{"socks5-gssapi", "", 'b'}, {"socks5-gssapi-nec", "", 'b'}, {"socks5-gssapi-service", "", 's'},
+	{"socks5-hostname", "", 's'}, {"speed-limit", "Y", 's'}, {"speed-time", "y", 's'},
+	{"ssl", "", 'b'}, {"ssl-allow-beast", "", 'b'}, {"ssl-auto-client-cert", "", 'b'},
+	{"ssl-no-revoke", "", 'b'}, {"ssl-reqd", "", 'b'}, {"ssl-revoke-best-effort", "", 'b'},
+	{"ssl-sessions", "", 's'}, {"sslv2", "2", 'n'}, {"sslv3", "3", 'n'}, {"stderr", "", 's'},
+	{"styled-output", "", 'b'}, {"suppress-connect-headers", "", 'b'}, {"tcp-fastopen", "", 'b'},
+	{"tcp-nodelay", "", 'b'}, {"telnet-option", "t", 's'}, {"test-duphandle", "", 'b'},
+	{"test-event", "", 'b'}, {"tftp-blksize", "", 's'}, {"tftp-no-options", "", 'b'},
+	{"time-cond", "z", 's'}, {"tls-earlydata", "", 'b'}, {"tls-max", "", 's'},
+	{"tls13-ciphers", "", 's'}, {"tlsauthtype", "", 's'}, {"tlspassword", "", 's'},
+	{"tlsuser", "", 's'}, {"tlsv1", "1", 'n'}, {"tlsv1.0", "", 'n'}, {"tlsv1.1", "", 'n'},
+	{"tlsv1.2", "", 'n'}, {"tlsv1.3", "", 'n'}, {"tr-encoding", "", 'b'}, {"trace", "", 's'},
+	{"trace-ascii", "", 's'}, {"trace-config", "", 's'}, {"trace-ids", "", 'b'},
+	{"trace-time", "", 'b'}, {"unix-socket", "", 's'}, {"upload-file", "T", 's'},
+	{"upload-flags", "", 's'}, {"url", "", 's'}, {"url-query", "", 's'}, {"use-ascii", "B", 'b'},
+	{"user", "u", 's'}, {"user-agent", "A", 's'}, {"variable", "", 's'}, {"verbose", "v", 'b'},
+	{"version", "V", 'b'}, {"vlan-priority", "", 's'}, {"wdebug", "", 'b'}, {"write-out", "w", 's'},
+	{"xattr", "", 'b'},
+}

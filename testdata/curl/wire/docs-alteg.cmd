@@ -1,0 +1,1 @@
+curl -X GET "http://127.0.0.1:18123/api/v1/records/123?start_date=2024-01-01&end_date=2024-01-31" -H "Accept: application/vnd.api.v2+json" -H "Content-Type: application/json" -H "Authorization: Bearer partner_token, User user_token"

@@ -1,0 +1,1 @@
+curl --data-binary @- http://127.0.0.1:18123/p < body.json

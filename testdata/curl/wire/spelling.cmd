@@ -1,0 +1,1 @@
+curl --sil --no-location --insec --Head -H 'X: 1' http://127.0.0.1:18123/p
