@@ -9,9 +9,11 @@
 // the user needs a ticket.
 //
 // Bodies are held in bounded memory: at most Options.MaxBody bytes of each
-// body are kept and the rest is counted and drained. gzip and deflate are
-// decoded; a body in any other content coding keeps no bytes at all
-// (Body.Withheld), because the redactor could not see the secrets in it.
+// body are kept and the rest is counted and drained. gzip, deflate, br
+// and zstd (what curl's --compressed asks for) are decoded with bounded
+// decoder memory; a body in any other content coding (compress, an
+// unknown one) keeps no bytes at all (Body.Withheld), because the
+// redactor could not see the secrets in it.
 //
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
@@ -223,7 +225,8 @@ type Body struct {
 	// ContentType is the declared media type with parameters, "" if none.
 	ContentType string
 	// Encoding is the Content-Encoding that was decoded ("gzip",
-	// "deflate"), "" when the body was not encoded.
+	// "deflate", "br", "zstd", or a chain such as "gzip, br"), "" when
+	// the body was not encoded.
 	Encoding string
 	// WireSize is the number of bytes on the wire before decoding, or -1
 	// when it is not known.
@@ -240,7 +243,7 @@ type Body struct {
 	// mid-body; "" when the body was read to its end.
 	Broken string
 	// Withheld says in plain words why no bytes of the body were kept
-	// although Size bytes arrived, e.g. "the body is zstd-encoded, which
+	// although Size bytes arrived, e.g. "the body is compress-encoded, which
 	// altegio-ticket cannot decode; it is left out because secrets in it
 	// could not be removed". Data and UTF8 are then nil, Truncated is
 	// false, Size counts the bytes as they came (still encoded) and

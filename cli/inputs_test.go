@@ -244,7 +244,7 @@ func TestRunHARReplay(t *testing.T) {
 			t.Errorf("pseudo-header %q sent", name)
 		}
 	}
-	if r.Header.Get("Cookie") == "" || r.Header.Get("Authorization") != "Bearer "+fakePartner+", User "+fakeUser || r.Header.Get("Accept-Encoding") != "gzip, deflate" {
+	if r.Header.Get("Cookie") == "" || r.Header.Get("Authorization") != "Bearer "+fakePartner+", User "+fakeUser || r.Header.Get("Accept-Encoding") != "gzip, deflate, br, zstd" {
 		t.Errorf("headers = %v", r.Header)
 	}
 	tk := readTicket(t, out)
@@ -409,7 +409,7 @@ func TestRunNewCurlOptions(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	r := got()[0]
-	want := map[string]string{"Authorization": "Basic bWU6cHc=", "User-Agent": "crm/1", "Referer": "https://crm.test/", "Cookie": "a=1", "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
+	want := map[string]string{"Authorization": "Basic bWU6cHc=", "User-Agent": "crm/1", "Referer": "https://crm.test/", "Cookie": "a=1", "Accept-Encoding": "deflate, gzip, br, zstd", "Accept": "*/*"}
 	for k, v := range want {
 		if r.Header.Get(k) != v {
 			t.Errorf("%s = %q, want %q", k, r.Header.Get(k), v)

@@ -219,11 +219,10 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		add("Accept", "application/json", capture.FromTool)
 	}
 	if f.Compressed {
-		// curl asks for every coding it was built with (often br and
-		// zstd too); the replay asks only for those it can decode.
+		// curl 7.88 asks for every coding it was built with, in this
+		// order; the replay decodes them all.
 		add("Accept-Encoding", capture.Decodable, capture.FromTool)
 	}
-	cmd.Notes = append(cmd.Notes, req.NarrowAcceptEncoding()...)
 	if env.UserAgent != "" {
 		add("User-Agent", env.UserAgent, capture.FromTool)
 	}
