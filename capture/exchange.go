@@ -139,6 +139,16 @@ type Exchange struct {
 	// Total is the wall time of the whole exchange, redirects and body
 	// download included.
 	Total time.Duration
+	// TrustedCAs says which certificates the server's chain was checked
+	// against when they were not the system's (curl --cacert, --capath),
+	// e.g. "corp-ca.pem (1 certificate)"; "" for the system's.
+	TrustedCAs string `json:",omitempty"`
+}
+
+// Credentials are a user name and password for an authentication
+// scheme the replay runs itself (Options.Digest).
+type Credentials struct {
+	User, Password string
 }
 
 // First returns the first hop: the request as the user made it.
@@ -178,6 +188,10 @@ type Hop struct {
 	// get the request body again; "" when it was followed, or when there
 	// was none to follow. The Location is not quoted.
 	Stopped string `json:",omitempty"`
+	// Auth names the challenge this hop answers, "digest" for the
+	// second request of Options.Digest (the one with Authorization:
+	// Digest); "" for a first request or a redirect.
+	Auth string `json:",omitempty"`
 }
 
 // Sent is a request as it was written on the wire.
@@ -287,6 +301,10 @@ type Conn struct {
 	LocalAddr  string
 	// Reused is true when an idle keep-alive connection was reused.
 	Reused bool
+	// Routes lists where Options.Resolve and Options.ConnectTo sent the
+	// connection instead of the URL's host and port; nil when they did
+	// not apply.
+	Routes []Route `json:",omitempty"`
 }
 
 // TLS describes the TLS session of a hop.
@@ -304,6 +322,11 @@ type TLS struct {
 	// VerifyKind classifies VerifyError for checks that branch on it;
 	// "" when verification passed or was skipped.
 	VerifyKind VerifyKind
+	// ClientCertAsked is true when the server asked for a client
+	// certificate; ClientCert is the one presented (Options.Certificates),
+	// nil when none was.
+	ClientCertAsked bool  `json:",omitempty"`
+	ClientCert      *Cert `json:",omitempty"`
 }
 
 // VerifyKind classifies a certificate verification failure.

@@ -80,6 +80,44 @@ type Options struct {
 	// reports is left out and listed in Hop.Dropped. Authorization and
 	// Cookie are always left out there; nil means those two only.
 	Credential func(headerName string) bool
+	// Proxy, when set, is the proxy for every request, as curl's -x
+	// names it (see ParseProxy): http://, https://, socks4://,
+	// socks4a://, socks5:// (the name resolved here), socks5h:// (resolved
+	// by the proxy), with user:password@ for its credentials. It replaces
+	// the proxy variables of Getenv; NoProxy (or, when nil, NO_PROXY)
+	// still applies, and loopback hosts are proxied too, as in curl.
+	// Credentials are never recorded outside Exchange.Proxy, which the
+	// redactor treats as a secret.
+	Proxy string
+	// NoProxy, when not nil, replaces NO_PROXY for Proxy: the hosts
+	// reached directly (see NoProxyMatch; "*" means every host, "" none),
+	// as curl's --noproxy.
+	NoProxy *string
+	// ProxyTunnel sends plain http:// URLs through an HTTP proxy's
+	// CONNECT tunnel too (curl -p); https:// always goes through one.
+	ProxyTunnel bool
+	// ProxyRootCAs replaces the system roots for an https:// proxy's
+	// certificate (curl --proxy-cacert); ProxyInsecure skips its check
+	// (--proxy-insecure). Insecure and RootCAs are for the server only.
+	ProxyRootCAs  *x509.CertPool
+	ProxyInsecure bool
+	// RootCAsFrom describes RootCAs for the ticket, e.g. "corp-ca.pem
+	// (1 certificate)"; it is recorded as Exchange.TrustedCAs.
+	RootCAsFrom string
+	// Certificates holds the client certificate (curl --cert and --key)
+	// presented when a server asks for one; the first is used.
+	Certificates []tls.Certificate
+	// Resolve and ConnectTo send connections elsewhere than DNS and the
+	// URL say (curl --resolve, --connect-to); each hop records where
+	// (Conn.Routes).
+	Resolve   []Resolve
+	ConnectTo []ConnectTo
+	// Digest, when set, answers a 401 whose WWW-Authenticate offers
+	// Digest with these credentials, as curl --digest -u does: the first
+	// request goes without Authorization (and a body goes as
+	// Content-Length: 0), and the answer is a second hop with Hop.Auth
+	// set. Only the first request's origin gets the answer.
+	Digest *Credentials
 	// Progress, when set, is told when the replay enters a new phase
 	// (see Phase) and, while a response body is read, after each read
 	// from the connection. It is called from the transport's goroutines,
@@ -116,11 +154,15 @@ func (o Options) now() time.Time {
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
+	if len(opt.Certificates) > 0 {
+		rec.clientCert = certOf(opt.Certificates[0])
+	}
 	start := opt.now()
 	ex := &Exchange{
-		Source:   Source{Replayed: true, From: opt.From},
-		Started:  start.UTC(),
-		Insecure: opt.Insecure,
+		Source:     Source{Replayed: true, From: opt.From},
+		Started:    start.UTC(),
+		Insecure:   opt.Insecure,
+		TrustedCAs: opt.RootCAsFrom,
 	}
 	rec.newHop(req.Method, req.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
 
@@ -180,6 +222,11 @@ type recorder struct {
 	recs      []*hopRec
 	proxyUsed string
 	h2conns   []*http2.ClientConn
+	// clientCert describes Options.Certificates' first, nil for none.
+	clientCert *Cert
+	// connRoutes holds the routes of each connection opened, by its
+	// local address, for the hops that reuse it.
+	connRoutes map[string][]Route
 	// closed is set when Replay returns: a dial the transport left
 	// running may still report, and must not change the record.
 	closed bool
@@ -231,6 +278,13 @@ type hopRec struct {
 	// conn is the connection the hop used, when it can tell the
 	// response heads it carried.
 	conn wireHeads
+	// proxy is the proxy chosen for the hop, nil for none; net/http
+	// drives it when proxyByTransport, the dial tunnels otherwise.
+	proxy            *url.URL
+	proxyByTransport bool
+	// certAsked and certSent record the server's request for a client
+	// certificate in the hop's handshake.
+	certAsked, certSent bool
 }
 
 func (r *recorder) cur() *hopRec { return r.recs[len(r.recs)-1] }
@@ -310,7 +364,7 @@ func (h *hopRec) finishTimings(now time.Time) {
 // client builds the resty client for one replay.
 func (r *recorder) client() (*resty.Client, *http.Transport) {
 	tr := r.transport()
-	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
+	hc := &http.Client{Transport: proxyConnection{tr, r}, CheckRedirect: r.checkRedirect}
 	c := resty.NewWithClient(hc).
 		SetTimeout(r.opt.Timeout).
 		SetDoNotParseResponse(true).
@@ -473,6 +527,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
 				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
+				h.hop.Conn.Routes, h.certAsked, h.certSent = nil, false, false
 				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
 		},
@@ -526,7 +581,8 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 			at(func(h *hopRec, now time.Time) {
 				h.gotConn = now
 				h.connected = true
-				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: addrString(info.Conn.LocalAddr()), Reused: info.Reused}
+				local := addrString(info.Conn.LocalAddr())
+				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: local, Reused: info.Reused, Routes: r.connRoutes[local]}
 				h.hop.Request.Proto = "HTTP/1.1"
 				if wc, ok := info.Conn.(wireHeads); ok {
 					h.conn = wc
@@ -590,6 +646,9 @@ func (r *recorder) origin(name string) Origin {
 		if strings.EqualFold(f.Name, name) {
 			return f.Origin
 		}
+	}
+	if strings.EqualFold(name, "Proxy-Connection") {
+		return FromTool // added as curl adds it (see proxyConnection)
 	}
 	return FromTransport
 }
