@@ -164,7 +164,14 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		Insecure:   opt.Insecure,
 		TrustedCAs: opt.RootCAsFrom,
 	}
-	rec.newHop(req.Method, req.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
+	first := req.Body
+	if opt.Digest != nil && req.Body != nil {
+		// curl sends the first request of --digest as a probe with an
+		// empty body (Content-Length: 0), and the body only with the
+		// answer to the challenge.
+		first, rec.probe = []byte{}, true
+	}
+	rec.newHop(req.Method, req.URL, sentBody(first, req.Header.Get("Content-Type"), opt.maxBody()))
 
 	target, err := url.Parse(req.URL)
 	if err != nil || target.Host == "" {
@@ -175,25 +182,22 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	}
 
 	client, tr := rec.client()
-	// The body is not given to resty, which would copy it twice: prepare
-	// sets it on the raw request, for every method.
-	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
-	resp, err := rreq.Execute(req.Method, req.URL)
-
-	var raw *http.Response
-	if resp != nil {
-		raw = resp.RawResponse
-	}
-	if raw != nil {
-		// A 3xx not followed had its status, headers and body recorded
-		// when the redirect was considered.
-		if !rec.hasResponse() {
-			rec.response(raw)
-			if err == nil {
-				err = rec.readBody(raw.Body, raw.ContentLength)
-			}
+	raw, err := rec.send(ctx, client, req.Method, req.URL)
+	if err == nil && raw != nil {
+		if auth, why := rec.digestAnswer(raw); auth != "" {
+			// The answer to the challenge: a second hop, with the body.
+			rec.mu.Lock()
+			last := rec.cur().hop.Request
+			rec.answer, rec.probe = auth, false
+			rec.newHop(last.Method, last.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
+			rec.cur().hop.Auth = "digest"
+			rec.mu.Unlock()
+			_, err = rec.send(ctx, client, last.Method, last.URL)
+		} else if why != "" {
+			rec.mu.Lock()
+			rec.cur().hop.Stopped = why
+			rec.mu.Unlock()
 		}
-		raw.Body.Close()
 	}
 	ex.Total = opt.now().Sub(start)
 	if err != nil {
@@ -207,6 +211,32 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	return ex
 }
 
+// send makes one request of the replay (redirects followed) and records
+// the response and its body on the current hop. It returns the final
+// response, its body read and closed, or nil.
+func (r *recorder) send(ctx context.Context, client *resty.Client, method, rawURL string) (*http.Response, error) {
+	// The body is not given to resty, which would copy it twice: prepare
+	// sets it on the raw request, for every method.
+	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, r.trace()))
+	resp, err := rreq.Execute(method, rawURL)
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.RawResponse
+	}
+	if raw != nil {
+		// A 3xx not followed had its status, headers and body recorded
+		// when the redirect was considered.
+		if !r.hasResponse() {
+			r.response(raw)
+			if err == nil {
+				err = r.readBody(raw.Body, raw.ContentLength)
+			}
+		}
+		raw.Body.Close()
+	}
+	return raw, err
+}
+
 // recorder collects the hops of one Replay. httptrace callbacks can arrive
 // from transport goroutines, so its state is guarded by mu.
 type recorder struct {
@@ -214,6 +244,11 @@ type recorder struct {
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
+	// probe is set while the first request of Options.Digest goes out
+	// with an empty body; answer is the Authorization: Digest of the
+	// second request, "" before it.
+	probe  bool
+	answer string
 
 	tlsConf *tls.Config
 	h2      *http2.Transport
@@ -392,19 +427,30 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		// An empty value stops Go's transport from adding its own.
 		h["User-Agent"] = []string{""}
 	}
+	body := r.body
+	r.mu.Lock()
+	if r.answer != "" {
+		// curl adds its Digest answer after an Authorization the user
+		// gave with -H, and sends both.
+		h["Authorization"] = append(h["Authorization"], r.answer)
+	}
+	if r.probe {
+		body = []byte{}
+	}
+	target := r.cur().hop.Request
+	r.mu.Unlock()
 	hr.Header = h
-	first := r.recs[0].hop.Request
-	if u, err := url.Parse(first.URL); err == nil {
+	if u, err := url.Parse(target.URL); err == nil {
 		hr.URL = u
 	}
 	switch {
-	case r.body != nil && len(r.body) == 0:
+	case body != nil && len(body) == 0:
 		// An empty body (curl -d '') goes out as Content-Length: 0, as
 		// curl sends it; a non-nil empty reader would be sent chunked.
 		hr.Body, hr.GetBody, hr.ContentLength = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }, 0
-	case r.body != nil:
+	case body != nil:
 		// resty drops bodies on HEAD and OPTIONS; set it for every method.
-		full := r.body
+		full := body
 		hr.Body = io.NopCloser(bytes.NewReader(full))
 		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
 		hr.ContentLength = int64(len(full))
@@ -606,7 +652,11 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 						// are not part of the call and never recorded.
 						v = ProxyCredentialsNotRecorded
 					}
-					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: r.origin(key)})
+					origin := r.origin(key)
+					if v == r.answer && r.answer != "" {
+						origin = FromUser // made from the user's -u for --digest
+					}
+					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: origin})
 				}
 			})
 		},
