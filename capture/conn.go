@@ -242,7 +242,7 @@ func (e h2Error) RoundTrip(*http.Request) (*http.Response, error) { return nil, 
 func (e h2Error) RoundTripErr() error                             { return e.err }
 
 // envProxy picks the proxy for a URL from HTTPS_PROXY, HTTP_PROXY and
-// NO_PROXY, as curl and Go do. Loopback hosts are never proxied. A
+// NO_PROXY (or Options.NoProxy), as curl and Go do. Loopback hosts are never proxied. A
 // setting that applies but is not a URL fails the call, as in curl; Go
 // would silently ignore it and connect directly. A proxy without a port
 // gets curl's (see ParseProxy).
@@ -251,6 +251,13 @@ func (r *recorder) envProxy(target *url.URL) (*url.URL, error) {
 		return nil, nil
 	}
 	cfg := httpproxy.Config{HTTPProxy: r.env("HTTP_PROXY"), HTTPSProxy: r.env("HTTPS_PROXY"), NoProxy: r.env("NO_PROXY")}
+	if r.opt.NoProxy != nil {
+		// curl --noproxy replaces NO_PROXY for the variables' proxies too.
+		if NoProxyMatch(*r.opt.NoProxy, target.Hostname()) {
+			return nil, nil
+		}
+		cfg.NoProxy = ""
+	}
 	name, setting := "HTTP_PROXY", &cfg.HTTPProxy
 	if target.Scheme == "https" {
 		name, setting = "HTTPS_PROXY", &cfg.HTTPSProxy

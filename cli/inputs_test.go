@@ -376,7 +376,9 @@ func TestRunInputErrors(t *testing.T) {
 		"curl unset variable":       {[]string{"--curl", `curl -H "Authorization: Bearer $NOT_SET_HERE" http://x`}, "$NOT_SET_HERE, which is not set"},
 		"two stdin readers":         {[]string{"--curl", "-", "-d", "@-"}, "both read stdin"},
 		"demo with curl":            {[]string{"--demo", "--curl", "curl http://x"}, "drop --curl"},
-		"refused option in flags":   {[]string{"-x", "http://proxy:1", "http://x.test"}, "set HTTPS_PROXY"},
+		"refused option in flags":   {[]string{"--ntlm", "-u", "a:b", "http://x.test"}, "only basic (-u user:password), --digest"},
+		"bad proxy in flags":        {[]string{"-x", "ftp://proxy:1", "http://x.test"}, "-x: the proxy's scheme ftp:// is not one curl takes"},
+		"bad cacert in flags":       {[]string{"--cacert", filepath.Join(dir, "nope.pem"), "https://x.test"}, "error setting certificate file (curl's words)"},
 		"pasted POST not confirmed": {[]string{"--curl", "curl -d a=1 http://127.0.0.1:1/x"}, "refusing to replay POST"},
 		"our flag typo":             {[]string{"--nope", "http://x.test"}, "unknown option --nope"},
 	}

@@ -59,16 +59,27 @@ type Command struct {
 	// Notes are plain sentences for the user about what was changed or
 	// left out; they hold no header or body values.
 	Notes []string
+	// Net is how the connection is made (proxy, TLS files, --resolve,
+	// --digest, ...), for capture.Options (Net.Apply).
+	Net Net
 }
 
 // Transport returns a Command with only the options that say how the
 // request is sent (-k, -m, --max-redirs) filled in, for a request that
 // comes from elsewhere; it fails for a refused option.
-func (f *Flags) Transport() (*Command, error) {
+func (f *Flags) Transport() (*Command, error) { return f.transport(Env{}) }
+
+// transport is Transport with the files of the connection options (the
+// CA and certificate files) read through env.
+func (f *Flags) transport(env Env) (*Command, error) {
 	if len(f.refused) > 0 {
 		return nil, errors.New("the option " + f.refused[0])
 	}
-	cmd := &Command{Insecure: f.Insecure}
+	net, err := f.network(env)
+	if err != nil {
+		return nil, err
+	}
+	cmd := &Command{Insecure: f.Insecure, Net: net, Notes: net.Notes}
 	if f.MaxTime > 0 {
 		cmd.Timeout = time.Duration(f.MaxTime * float64(time.Second))
 	}
@@ -98,7 +109,7 @@ const (
 //
 // Errors are the user's to fix, in one sentence that says how.
 func (f *Flags) Build(env Env) (*Command, error) {
-	cmd, err := f.Transport()
+	cmd, err := f.transport(env)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +204,7 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	switch {
 	case f.OAuth2Bearer != "":
 		add("Authorization", "Bearer "+f.OAuth2Bearer, capture.FromUser)
-	case f.User != "":
+	case f.User != "" && !f.Net.Digest: // --digest answers a challenge instead (Net.Digest)
 		if !strings.Contains(f.User, ":") {
 			return nil, errors.New("-u needs user:password; without the password curl would ask for it, so write -u 'user:password'")
 		}
@@ -217,6 +228,9 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	if isJSON {
 		add("Content-Type", "application/json", capture.FromTool)
 		add("Accept", "application/json", capture.FromTool)
+	}
+	if note := f.rangeHeader(req.Body, add); note != "" {
+		cmd.Notes = append(cmd.Notes, note)
 	}
 	if f.Compressed {
 		// curl 7.88 asks for every coding it was built with, in this
