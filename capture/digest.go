@@ -117,10 +117,10 @@ func digestHash(alg string) (func() hash.Hash, bool, bool) {
 func digestAuthorization(ch map[string]string, c Credentials, method, uri, cnonce string) (auth, why string) {
 	newHash, sess, ok := digestHash(ch["algorithm"])
 	if !ok {
-		return "", "the server's Digest challenge asks for the algorithm " + printableToken(ch["algorithm"]) + ", which curl does not support"
+		return "", "the Digest challenge was not answered: it asks for the algorithm " + printableToken(ch["algorithm"]) + ", which curl does not support"
 	}
 	if ch["nonce"] == "" {
-		return "", "the server's Digest challenge has no nonce"
+		return "", "the Digest challenge was not answered: it has no nonce"
 	}
 	h := func(s string) string {
 		x := newHash()
@@ -213,7 +213,7 @@ func (r *recorder) digestAnswer(raw *http.Response) (auth, why string) {
 	a, err1 := url.Parse(first)
 	b, err2 := url.Parse(cur.URL)
 	if err1 != nil || err2 != nil || !sameOrigin(a, b) {
-		return "", "the Digest challenge came from another host than the first request's; the credentials are not sent there"
+		return "", "the Digest challenge was not answered: it came from another host than the first request, and the credentials are not sent there"
 	}
 	return digestAuthorization(ch, *r.opt.Digest, cur.Method, b.RequestURI(), newCnonce())
 }

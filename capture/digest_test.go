@@ -179,8 +179,8 @@ func TestReplayDigestNotAnswered(t *testing.T) {
 		if len(ex.Hops) != 1 || ex.Response().Status != 401 {
 			t.Errorf("%s: %d hops", name, len(ex.Hops))
 		}
-		if name == "sha1" && !strings.Contains(ex.Last().Stopped, "SHA-1, which curl does not support") {
-			t.Errorf("%s: stopped %q", name, ex.Last().Stopped)
+		if name == "sha1" && !strings.Contains(ex.Last().AuthNote, "the Digest challenge was not answered: it asks for the algorithm SHA-1, which curl does not support") {
+			t.Errorf("%s: auth note %q", name, ex.Last().AuthNote)
 		}
 	}
 }

@@ -192,6 +192,10 @@ type Hop struct {
 	// second request of Options.Digest (the one with Authorization:
 	// Digest); "" for a first request or a redirect.
 	Auth string `json:",omitempty"`
+	// AuthNote says in plain words why this hop's challenge (a 401 with
+	// Digest) was not answered although Options.Digest was set; "" when
+	// it was, or when there was none.
+	AuthNote string `json:",omitempty"`
 }
 
 // Sent is a request as it was written on the wire.

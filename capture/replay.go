@@ -195,7 +195,7 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 			_, err = rec.send(ctx, client, last.Method, last.URL)
 		} else if why != "" {
 			rec.mu.Lock()
-			rec.cur().hop.Stopped = why
+			rec.cur().hop.AuthNote = why
 			rec.mu.Unlock()
 		}
 	}

@@ -57,9 +57,12 @@ type view struct {
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
-	Local       string
-	Protocol    string
-	Proxy       string // scheme://host:port, never credentials
+	Local    string
+	Protocol string
+	Proxy    string // scheme://host:port, never credentials
+	// Route says where the connection went instead of the URL's host
+	// (curl --resolve, --connect-to), "" when it went there.
+	Route       string
 	TLS         *tlsView
 	HeaderOrder string // how the response headers are ordered
 	FaultDetail string // the underlying error, for support
