@@ -146,6 +146,9 @@ func TestReplayDigest(t *testing.T) {
 			if len(ex.Hops) != 2 {
 				t.Fatalf("%d hops", len(ex.Hops))
 			}
+			if ex.Call() != &ex.Hops[1] {
+				t.Error("Call() is not the answer, which carries the body and the credentials")
+			}
 			probe, answer := ex.Hops[0], ex.Hops[1]
 			if probe.Auth != "" || answer.Auth != "digest" || probe.Request.Header.Has("Authorization") {
 				t.Errorf("probe auth %q, answer auth %q", probe.Auth, answer.Auth)

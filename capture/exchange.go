@@ -154,6 +154,18 @@ type Credentials struct {
 // First returns the first hop: the request as the user made it.
 func (e *Exchange) First() *Hop { return &e.Hops[0] }
 
+// Call returns the hop that carries the request as the user made it,
+// body and credentials included: the first, or the second when the first
+// was the probe of Options.Digest (curl --digest sends the first request
+// without Authorization and without its body, and the body with the
+// answer to the challenge).
+func (e *Exchange) Call() *Hop {
+	if len(e.Hops) > 1 && e.Hops[1].Auth == "digest" {
+		return &e.Hops[1]
+	}
+	return &e.Hops[0]
+}
+
 // Last returns the final hop: the one whose response is the answer.
 func (e *Exchange) Last() *Hop { return &e.Hops[len(e.Hops)-1] }
 

@@ -108,7 +108,7 @@ type tokenRow struct {
 
 func newView(t *Ticket, markers map[string]string) *view {
 	ex := &t.Exchange
-	first, last := ex.First(), ex.Last()
+	first, last := ex.Call(), ex.Last()
 	v := &view{
 		Method:  first.Request.Method,
 		URL:     first.Request.URL,
