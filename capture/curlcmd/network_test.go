@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -309,4 +310,49 @@ func TestNetworkOverride(t *testing.T) {
 	if cmd.Net.Proxy != "socks5h://ours:2" || len(cmd.Net.Resolve) != 1 || cmd.Request.Header.Get("Range") != "bytes=0-9" {
 		t.Errorf("proxy %q, resolve %v, range %q", cmd.Net.Proxy, cmd.Net.Resolve, cmd.Request.Header.Get("Range"))
 	}
+}
+
+// FuzzNetworkEntries: --resolve and --connect-to entries never panic the
+// parser, and one that parses writes back (host:port:addr,...; IPv6 in
+// brackets) to an entry that parses to the same thing.
+func FuzzNetworkEntries(f *testing.F) {
+	for _, s := range []string{"api.alteg.io:443:10.0.0.5", "+x.test:80:[::1],127.0.0.1", "-y:1", "*:443:1.2.3.4",
+		"api.alteg.io:443:10.0.0.5:8443", "::[::1]:", "[::2]:80:node:", "a:b", "", ":::", "[::1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, e string) {
+		if r, ok, err := parseResolve(e); err == nil && ok {
+			var addrs []string
+			for _, a := range r.Addrs {
+				if strings.Contains(a, ":") {
+					a = "[" + a + "]"
+				}
+				addrs = append(addrs, a)
+			}
+			back := r.Host + ":" + strconv.Itoa(r.Port) + ":" + strings.Join(addrs, ",")
+			r2, ok2, err2 := parseResolve(back)
+			if err2 != nil || !ok2 || !cmp.Equal(r, r2) {
+				t.Fatalf("%q parsed to %+v, written back as %q: %+v, %v", e, r, back, r2, err2)
+			}
+		}
+		if c, err := parseConnectTo(e); err == nil {
+			br := func(h string) string {
+				if strings.Contains(h, ":") {
+					return "[" + h + "]"
+				}
+				return h
+			}
+			port := func(p int) string {
+				if p == 0 {
+					return ""
+				}
+				return strconv.Itoa(p)
+			}
+			back := br(c.Host) + ":" + port(c.Port) + ":" + br(c.ToHost) + ":" + port(c.ToPort)
+			c2, err2 := parseConnectTo(back)
+			if err2 != nil || c != c2 {
+				t.Fatalf("%q parsed to %+v, written back as %q: %+v, %v", e, c, back, c2, err2)
+			}
+		}
+	})
 }
