@@ -90,7 +90,11 @@ func TestDigestProperty(t *testing.T) {
 			alg = "SHA-256"
 		}
 		newHash, _, _ := digestHash(alg)
-		h := func(s string) string { x := newHash(); x.Write([]byte(s)); return strings.ToLower(hexString(x.Sum(nil))) }
+		h := func(s string) string {
+			x := newHash()
+			x.Write([]byte(s))
+			return strings.ToLower(hexString(x.Sum(nil)))
+		}
 		if ch != nil {
 			ha1 := h(current.user + ":realm:" + current.pass)
 			ha2 := h(r.Method + ":" + r.URL.RequestURI())
