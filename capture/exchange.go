@@ -24,6 +24,13 @@
 // the transport runs TLS itself) the names are sorted and
 // Response.WireOrder is false.
 //
+// Connections are made as curl makes them: through a proxy
+// (Options.Proxy, or the proxy variables; the CONNECT tunnel and SOCKS
+// sessions are opened in the dial, route.go and socks.go), at other
+// addresses (Options.Resolve, Options.ConnectTo), with a client
+// certificate, and with HTTP Digest answered on a second hop
+// (Options.Digest, digest.go). Each hop records what was done.
+//
 // The types here are plain data. Later stages (redact, report) take an
 // Exchange as it is and never reach back into the network.
 package capture
