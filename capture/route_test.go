@@ -413,10 +413,13 @@ func TestProxyFaults(t *testing.T) {
 		"unknown scheme": {proxy: "ftp://" + creds + "127.0.0.1:21", wantKind: FaultProxy,
 			wantMsg: "the proxy setting could not be used: the proxy's scheme ftp:// is not one curl takes: use http://, https://, socks4://, socks4a://, socks5:// or socks5h://"},
 		"closed port": {proxy: "http://" + creds + closedPort(t), wantKind: FaultRefused},
+		// socks5 resolves the target here, where DNS fails.
+		"socks5, target not resolved": {proxy: "socks5://" + socksAuth, wantKind: FaultProxy,
+			wantMsg: `the name "example.com" could not be resolved here for the socks5 proxy at ` + socksAuth + ` (DNS lookup failed: no such host); socks5h:// lets the proxy resolve it`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			ex := get("https://example.com/x", Options{Proxy: tc.proxy, RootCAs: ca.Pool()})
+			ex := get("https://example.com/x", Options{Proxy: tc.proxy, RootCAs: ca.Pool(), Resolver: nxResolver()})
 			if ex.Fault == nil {
 				t.Fatal("no fault")
 			}

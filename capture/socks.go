@@ -30,6 +30,13 @@ func (r *recorder) socks(ctx context.Context, c net.Conn, p *url.URL, target str
 		ip = a.Unmap()
 	} else if !remote {
 		if ip, err = r.lookup(ctx, target, p.Scheme == "socks4"); err != nil {
+			var dnsErr *net.DNSError
+			if errors.As(err, &dnsErr) {
+				// The target's name, not the proxy's: say so, and how
+				// to let the proxy resolve it instead.
+				return &proxyError{msg: fmt.Sprintf("the name %q could not be resolved here for the %s proxy at %s (DNS lookup failed: %s); %sh:// lets the proxy resolve it",
+					host, p.Scheme, p.Host, dnsErr.Err, p.Scheme)}
+			}
 			return err
 		}
 	}
