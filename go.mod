@@ -11,6 +11,8 @@ require (
 )
 
 require (
+	github.com/andybalholm/brotli v1.3.0
+	github.com/klauspost/compress v1.20.5
 	golang.org/x/term v0.34.0
 	golang.org/x/text v0.28.0
 )

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/andybalholm/brotli"
 	"github.com/emersion/go-message/charset"
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
@@ -21,9 +23,9 @@ import (
 // readBounded reads a body stream, keeping at most max content bytes and
 // counting and draining the rest, so memory stays flat however large the
 // body is. encoding is the Content-Encoding (a list; repeated fields
-// joined with commas): gzip and deflate, alone or chained, are decoded.
-// A body in any other coding is not kept at all (see Body.Withheld): the
-// redactor could not see the secrets in it. The returned error is the
+// joined with commas): gzip, deflate, br and zstd, alone or chained, are
+// decoded. A body in any other coding is not kept at all (see
+// Body.Withheld): the redactor could not see the secrets in it. The returned error is the
 // read error of the connection that cut the body short, if any; content
 // that cannot be decoded is described in Body.Broken and is not an error
 // of the exchange.
@@ -44,10 +46,11 @@ const maxDecoded = 1 << 30
 func readDecoded(r io.Reader, encoding, ctype string, max, size, decodeLimit int64) (Body, error) {
 	b := Body{ContentType: ctype, Charset: charsetOf(ctype)}
 	wire := &countingReader{r: r}
-	src, enc, decErr, withheld := decoder(wire, encoding)
+	src, enc, decErr, withheld, release := decoder(wire, encoding)
 	if withheld != "" {
 		return withheldBody(b, wire, withheld)
 	}
+	defer release()
 	b.Encoding = enc
 
 	start := int64(32 << 10)
@@ -166,8 +169,42 @@ func codings(encoding string) []string {
 	return out
 }
 
-// decodableCoding reports whether this package can remove the coding c.
-func decodableCoding(c string) bool { return c == "gzip" || c == "x-gzip" || c == "deflate" }
+// decodableCoding reports whether this package can remove the coding c:
+// every coding curl 7.88 offers with --compressed.
+func decodableCoding(c string) bool {
+	switch c {
+	case "gzip", "x-gzip", "deflate", "br", "zstd":
+		return true
+	}
+	return false
+}
+
+// zstdMagic starts every Zstandard frame (RFC 8878, section 3.1.1).
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// zstdHead recognises the start of a Zstandard stream: a frame, or a
+// skippable frame (magic 0x184D2A50 to 0x184D2A5F, little endian).
+func zstdHead(h []byte) bool {
+	if len(h) < 4 {
+		return false
+	}
+	return bytes.Equal(h[:4], zstdMagic) || h[0]&0xf0 == 0x50 && h[1] == 0x2a && h[2] == 0x4d && h[3] == 0x18
+}
+
+// Decoder memory bounds. A small body can ask a decoder for a large
+// window, which the decoder allocates up front: these caps keep a
+// hostile or broken body from costing more than a few MiB whatever it
+// declares.
+//
+// maxZstdWindow is the largest Zstandard window accepted. RFC 9659 says
+// an HTTP "zstd" body must not need more than 8 MiB (browsers refuse
+// more), so a body that asks for more is broken or hostile and is not
+// decoded; the decoder's own default would be 512 MiB.
+//
+// Brotli's window is at most 16 MiB by its format (RFC 7932); the
+// large-window extension (RFC 9841, up to 1 GiB) is not accepted, as
+// no HTTP client offers it.
+const maxZstdWindow = 8 << 20
 
 // gzipHead and zlibHead recognise the start of a gzip stream (its magic
 // number) and of a zlib-wrapped deflate stream (RFC 1950: method 8 and a
@@ -200,28 +237,39 @@ func undecodable(cs []string) string {
 // applied first. It returns the reader, the codings removed (as a
 // Content-Encoding value), a note when a layer turned out not to be
 // what was declared (the rest is then read as it is), and, when the body
-// must not be kept at all, why (the reader is then nil).
-func decoder(r io.Reader, encoding string) (src io.Reader, enc, note, withheld string) {
+// must not be kept at all, why (the reader is then nil). release frees
+// the decoders' memory; call it once the body is read.
+func decoder(r io.Reader, encoding string) (src io.Reader, enc, note, withheld string, release func()) {
+	release = func() {}
 	cs := codings(encoding)
 	if why := undecodable(cs); why != "" {
-		return nil, "", "", why
+		return nil, "", "", why, release
+	}
+	var closers []func()
+	release = func() {
+		for _, c := range closers {
+			c()
+		}
 	}
 	src = r
 	done := make([]string, len(cs))
 	for i := len(cs) - 1; i >= 0; i-- {
 		next, name, problem := decodeOne(src, cs[i])
 		src = next
+		if c, ok := next.(interface{ Close() }); ok {
+			closers = append(closers, c.Close)
+		}
 		if name == "" {
 			// An empty body, or one that is not in this coding after all.
 			if problem != "" && i < len(cs)-1 {
 				problem = strings.Replace(problem, "; shown as received", "; shown with the outer "+strings.Join(compact(done), ", ")+" removed", 1)
 				problem = strings.Replace(problem, "; the rest is shown as received", "; the rest is shown with the outer "+strings.Join(compact(done), ", ")+" removed", 1)
 			}
-			return src, strings.Join(compact(done), ", "), problem, ""
+			return src, strings.Join(compact(done), ", "), problem, "", release
 		}
 		done[i] = name
 	}
-	return src, strings.Join(done, ", "), "", ""
+	return src, strings.Join(done, ", "), "", "", release
 }
 
 // compact drops the empty items of the codings not (yet) removed.
@@ -235,9 +283,10 @@ func compact(cs []string) []string {
 	return out
 }
 
-// decodeOne wraps r to remove one gzip or deflate coding. When the stream
-// does not start like the declared coding, it is read as is (name "")
-// and the problem is described.
+// decodeOne wraps r to remove one coding. When the stream does not start
+// like the declared coding, it is read as is (name "") and the problem is
+// described. Brotli has no signature to check: a body that is not Brotli
+// fails to decode, and readDecoded says so.
 func decodeOne(r io.Reader, coding string) (io.Reader, string, string) {
 	br := bufio.NewReader(r)
 	switch coding {
@@ -268,9 +317,36 @@ func decodeOne(r io.Reader, coding string) (io.Reader, string, string) {
 			}
 		}
 		return flate.NewReader(br), "deflate", ""
+	case "zstd":
+		head, _ := br.Peek(4)
+		if len(head) == 0 {
+			return br, "", "" // no body
+		} else if !zstdHead(head) {
+			return br, "", "Content-Encoding says zstd but the body is not zstd; shown as received"
+		}
+		// One goroutine-free decoder whose window, and so its memory,
+		// is bounded (see maxZstdWindow).
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(maxZstdWindow))
+		if err != nil {
+			return br, "", fmt.Sprintf("Content-Encoding says zstd but the decoder could not start (%v); the rest is shown as received", err)
+		}
+		return zstdReader{zr}, "zstd", ""
+	case "br":
+		if head, _ := br.Peek(1); len(head) == 0 {
+			return br, "", "" // no body
+		}
+		return brotli.NewReader(br), "br", ""
 	}
 	return br, "", ""
 }
+
+// zstdReader is a zstd.Decoder as an io.Reader whose Close frees it
+// (zstd.Decoder.Close returns nothing, so it is no io.Closer).
+type zstdReader struct{ d *zstd.Decoder }
+
+func (z zstdReader) Read(p []byte) (int, error) { return z.d.Read(p) }
+func (z zstdReader) Close()                     { z.d.Close() }
 
 // countingReader counts the bytes read from the connection and keeps its
 // read error, to tell a broken connection from broken content.

@@ -3,6 +3,7 @@ package capture
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -36,9 +37,15 @@ func (r *recorder) transport() *http.Transport {
 		// The same offer as Go's transport (and curl): HTTP/2 when the
 		// server agrees, HTTP/1.1 otherwise.
 		NextProtos: []string{"h2", "http/1.1"},
+		// Records whether the server asked for a client certificate,
+		// and answers with Options.Certificates' first, as curl --cert
+		// does; with none, the handshake goes on without one.
+		GetClientCertificate: r.clientCertificate,
 	}
 	r.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
 	return &http.Transport{
+		// Only a plain http:// URL through an HTTP(S) proxy is left to
+		// net/http; the dial tunnels every other proxied connection.
 		Proxy:                  r.proxy,
 		OnProxyConnectResponse: r.proxyConnected,
 		DialContext:            r.dial,
@@ -77,20 +84,13 @@ func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn,
 	return c, err
 }
 
-// dial opens the connection for plain HTTP, or to a proxy. Plain HTTP,
-// direct or through an HTTP proxy, is read alongside the transport for
-// the header order; an https:// URL through a proxy runs TLS inside this
-// connection, where there is nothing readable.
+// dial opens the connection for plain HTTP: to the server (see open), or
+// to an HTTP proxy that net/http speaks to. It is read alongside the
+// transport for the header order.
 func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := r.dialRaw(ctx, network, addr)
+	c, err := r.open(ctx, network, addr)
 	if err != nil {
 		return nil, err
-	}
-	r.mu.Lock()
-	https := strings.EqualFold(schemeOf(r.cur().hop.Request.URL), "https")
-	r.mu.Unlock()
-	if https {
-		return c, nil
 	}
 	return newH1Conn(c, nil), nil
 }
@@ -100,7 +100,17 @@ func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, er
 // *tls.Conn, which net/http passes to upgradeH2; HTTP/1.1 sessions are
 // wrapped so that the response heads can be read in the clear.
 func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
-	raw, err := r.dialRaw(ctx, network, addr)
+	if p, byTransport := r.route(); p != nil && byTransport {
+		// An http:// URL through an https:// proxy: net/http asks for
+		// TLS with the proxy, which open runs. That session is not
+		// the server's, so it is not recorded as the hop's.
+		c, err := r.open(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return newH1Conn(c, nil), nil
+	}
+	raw, err := r.open(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +133,10 @@ func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn,
 	r.tlsEvent(func(h *hopRec, now time.Time) {
 		h.hop.Timings.TLS = now.Sub(h.tlsStart)
 		h.hop.TLS = tlsInfo(cs, err)
+		h.hop.TLS.ClientCertAsked = h.certAsked
+		if h.certSent {
+			h.hop.TLS.ClientCert = r.clientCert
+		}
 	})
 	if err != nil {
 		raw.Close()
@@ -135,6 +149,36 @@ func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn,
 		return tc, nil
 	}
 	return newH1Conn(tc, tc), nil
+}
+
+// clientCertificate is tls.Config.GetClientCertificate: the server asked
+// for a client certificate. It answers with Options.Certificates' first,
+// or with none (an empty certificate, as crypto/tls wants it).
+func (r *recorder) clientCertificate(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	sent := len(r.opt.Certificates) > 0
+	r.tlsEvent(func(h *hopRec, _ time.Time) { h.certAsked, h.certSent = true, sent })
+	if !sent {
+		return &tls.Certificate{}, nil
+	}
+	return &r.opt.Certificates[0], nil
+}
+
+// certOf describes a client certificate for the record; nil when it has
+// none or it does not parse.
+func certOf(c tls.Certificate) *Cert {
+	if c.Leaf != nil {
+		ci := certInfo(c.Leaf)
+		return &ci
+	}
+	if len(c.Certificate) == 0 {
+		return nil
+	}
+	leaf, err := x509.ParseCertificate(c.Certificate[0])
+	if err != nil {
+		return nil
+	}
+	ci := certInfo(leaf)
+	return &ci
 }
 
 // tlsTimeoutError is a TLS handshake that did not finish in tlsTimeout.
@@ -197,42 +241,52 @@ type h2Error struct{ err error }
 func (e h2Error) RoundTrip(*http.Request) (*http.Response, error) { return nil, e.err }
 func (e h2Error) RoundTripErr() error                             { return e.err }
 
-// proxy picks the proxy for a request from HTTPS_PROXY, HTTP_PROXY and
-// NO_PROXY, as curl and Go do. Loopback hosts are never proxied. A
+// envProxy picks the proxy for a URL from HTTPS_PROXY, HTTP_PROXY and
+// NO_PROXY (or Options.NoProxy), as curl and Go do. Loopback hosts are never proxied. A
 // setting that applies but is not a URL fails the call, as in curl; Go
-// would silently ignore it and connect directly.
-func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
+// would silently ignore it and connect directly. A proxy without a port
+// gets curl's (see ParseProxy).
+func (r *recorder) envProxy(target *url.URL) (*url.URL, error) {
 	if r.opt.Getenv == nil {
 		return nil, nil
 	}
 	cfg := httpproxy.Config{HTTPProxy: r.env("HTTP_PROXY"), HTTPSProxy: r.env("HTTPS_PROXY"), NoProxy: r.env("NO_PROXY")}
+	if r.opt.NoProxy != nil {
+		// curl --noproxy replaces NO_PROXY for the variables' proxies too.
+		if NoProxyMatch(*r.opt.NoProxy, target.Hostname()) {
+			return nil, nil
+		}
+		cfg.NoProxy = ""
+	}
 	name, setting := "HTTP_PROXY", &cfg.HTTPProxy
-	if req.URL.Scheme == "https" {
+	if target.Scheme == "https" {
 		name, setting = "HTTPS_PROXY", &cfg.HTTPSProxy
 	}
 	if *setting != "" && !validProxy(*setting) {
 		probe := cfg
-		if req.URL.Scheme == "https" {
+		if target.Scheme == "https" {
 			probe.HTTPSProxy = "http://proxy.invalid:1"
 		} else {
 			probe.HTTPProxy = "http://proxy.invalid:1"
 		}
-		if u, _ := probe.ProxyFunc()(req.URL); u != nil {
+		if u, _ := probe.ProxyFunc()(target); u != nil {
 			// Say which variable is wrong, never what it holds: it may
 			// hold credentials.
 			return nil, &proxyError{msg: "the proxy setting " + name + " is not a valid URL; fix or unset it"}
 		}
 	}
-	u, err := cfg.ProxyFunc()(req.URL)
+	u, err := cfg.ProxyFunc()(target)
 	if err != nil {
 		return nil, &proxyError{msg: "the proxy setting " + name + " could not be used; fix or unset it"}
 	}
-	if u != nil {
-		r.mu.Lock()
-		r.proxyUsed = u.String()
-		r.mu.Unlock()
+	if u == nil {
+		return nil, nil
 	}
-	return u, nil
+	p, err := ParseProxy(u.String())
+	if err != nil {
+		return nil, &proxyError{msg: "the proxy setting " + name + " could not be used: " + err.Error()}
+	}
+	return p, nil
 }
 
 // validProxy reports whether a proxy setting parses the way

@@ -9,9 +9,11 @@
 // the user needs a ticket.
 //
 // Bodies are held in bounded memory: at most Options.MaxBody bytes of each
-// body are kept and the rest is counted and drained. gzip and deflate are
-// decoded; a body in any other content coding keeps no bytes at all
-// (Body.Withheld), because the redactor could not see the secrets in it.
+// body are kept and the rest is counted and drained. gzip, deflate, br
+// and zstd (what curl's --compressed asks for) are decoded with bounded
+// decoder memory; a body in any other content coding (compress, an
+// unknown one) keeps no bytes at all (Body.Withheld), because the
+// redactor could not see the secrets in it.
 //
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
@@ -21,6 +23,13 @@
 // When that is not possible (HTTPS through a proxy over HTTP/1.1, where
 // the transport runs TLS itself) the names are sorted and
 // Response.WireOrder is false.
+//
+// Connections are made as curl makes them: through a proxy
+// (Options.Proxy, or the proxy variables; the CONNECT tunnel and SOCKS
+// sessions are opened in the dial, route.go and socks.go), at other
+// addresses (Options.Resolve, Options.ConnectTo), with a client
+// certificate, and with HTTP Digest answered on a second hop
+// (Options.Digest, digest.go). Each hop records what was done.
 //
 // The types here are plain data. Later stages (redact, report) take an
 // Exchange as it is and never reach back into the network.
@@ -137,10 +146,32 @@ type Exchange struct {
 	// Total is the wall time of the whole exchange, redirects and body
 	// download included.
 	Total time.Duration
+	// TrustedCAs says which certificates the server's chain was checked
+	// against when they were not the system's (curl --cacert, --capath),
+	// e.g. "corp-ca.pem (1 certificate)"; "" for the system's.
+	TrustedCAs string `json:",omitempty"`
+}
+
+// Credentials are a user name and password for an authentication
+// scheme the replay runs itself (Options.Digest).
+type Credentials struct {
+	User, Password string
 }
 
 // First returns the first hop: the request as the user made it.
 func (e *Exchange) First() *Hop { return &e.Hops[0] }
+
+// Call returns the hop that carries the request as the user made it,
+// body and credentials included: the first, or the second when the first
+// was the probe of Options.Digest (curl --digest sends the first request
+// without Authorization and without its body, and the body with the
+// answer to the challenge).
+func (e *Exchange) Call() *Hop {
+	if len(e.Hops) > 1 && e.Hops[1].Auth == "digest" {
+		return &e.Hops[1]
+	}
+	return &e.Hops[0]
+}
 
 // Last returns the final hop: the one whose response is the answer.
 func (e *Exchange) Last() *Hop { return &e.Hops[len(e.Hops)-1] }
@@ -176,6 +207,14 @@ type Hop struct {
 	// get the request body again; "" when it was followed, or when there
 	// was none to follow. The Location is not quoted.
 	Stopped string `json:",omitempty"`
+	// Auth names the challenge this hop answers, "digest" for the
+	// second request of Options.Digest (the one with Authorization:
+	// Digest); "" for a first request or a redirect.
+	Auth string `json:",omitempty"`
+	// AuthNote says in plain words why this hop's challenge (a 401 with
+	// Digest) was not answered although Options.Digest was set; "" when
+	// it was, or when there was none.
+	AuthNote string `json:",omitempty"`
 }
 
 // Sent is a request as it was written on the wire.
@@ -223,7 +262,8 @@ type Body struct {
 	// ContentType is the declared media type with parameters, "" if none.
 	ContentType string
 	// Encoding is the Content-Encoding that was decoded ("gzip",
-	// "deflate"), "" when the body was not encoded.
+	// "deflate", "br", "zstd", or a chain such as "gzip, br"), "" when
+	// the body was not encoded.
 	Encoding string
 	// WireSize is the number of bytes on the wire before decoding, or -1
 	// when it is not known.
@@ -240,7 +280,7 @@ type Body struct {
 	// mid-body; "" when the body was read to its end.
 	Broken string
 	// Withheld says in plain words why no bytes of the body were kept
-	// although Size bytes arrived, e.g. "the body is zstd-encoded, which
+	// although Size bytes arrived, e.g. "the body is compress-encoded, which
 	// altegio-ticket cannot decode; it is left out because secrets in it
 	// could not be removed". Data and UTF8 are then nil, Truncated is
 	// false, Size counts the bytes as they came (still encoded) and
@@ -284,6 +324,10 @@ type Conn struct {
 	LocalAddr  string
 	// Reused is true when an idle keep-alive connection was reused.
 	Reused bool
+	// Routes lists where Options.Resolve and Options.ConnectTo sent the
+	// connection instead of the URL's host and port; nil when they did
+	// not apply.
+	Routes []Route `json:",omitempty"`
 }
 
 // TLS describes the TLS session of a hop.
@@ -301,6 +345,11 @@ type TLS struct {
 	// VerifyKind classifies VerifyError for checks that branch on it;
 	// "" when verification passed or was skipped.
 	VerifyKind VerifyKind
+	// ClientCertAsked is true when the server asked for a client
+	// certificate; ClientCert is the one presented (Options.Certificates),
+	// nil when none was.
+	ClientCertAsked bool  `json:",omitempty"`
+	ClientCert      *Cert `json:",omitempty"`
 }
 
 // VerifyKind classifies a certificate verification failure.

@@ -55,7 +55,7 @@ type Progress struct {
 	// URL, without any user:password.
 	Host string
 	// Received counts the response body bytes read so far on this hop,
-	// as they came over the wire (before any gzip or deflate decoding).
+	// as they came over the wire (before any content decoding).
 	// It is set in PhaseReceiving only.
 	Received int64
 	// Size is the declared Content-Length of the body in

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // Recording is a call that something other than Replay recorded: a
@@ -139,11 +141,11 @@ func recordedBody(r *RecordedResponse, max int64) Body {
 }
 
 // stillEncoded reports whether a body declared with the content codings
-// cs still carries the outermost one, by peeking at its first bytes. A
-// coding that has no signature to check and that capture cannot decode
-// (Brotli, compress, ...) is taken as still there unless the body reads
-// as text: a decoder's output is not, and what is not decoded must not be
-// kept.
+// cs still carries the outermost one, by peeking at its first bytes:
+// curl --compressed saves the decoded body under the original headers.
+// gzip, zlib and zstd have a signature. Raw deflate and Brotli have
+// none: their first bytes must decode, and a Brotli prefix that reads as
+// text is taken as text, since a compressor's output hardly ever does.
 func stillEncoded(br *bufio.Reader, cs []string) bool {
 	if len(cs) == 0 {
 		return false
@@ -162,25 +164,36 @@ func stillEncoded(br *bufio.Reader, cs []string) bool {
 		return err == nil || err == io.ErrUnexpectedEOF
 	case "zstd":
 		head, _ := br.Peek(4)
-		if bytes.Equal(head, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
-			return true
+		return zstdHead(head)
+	case "br":
+		head, _ := br.Peek(512)
+		if len(head) == 0 {
+			return false
 		}
+		_, err := io.Copy(io.Discard, brotli.NewReader(bytes.NewReader(head)))
+		decodes := err == nil || err == io.ErrUnexpectedEOF
+		text := bytes.IndexByte(head, 0) < 0 && validUTF8Prefix(head)
+		return decodes && !text
 	}
+	// A coding capture cannot decode: taken as still there unless the
+	// body reads as text, since what is not decoded must not be kept.
 	head, _ := br.Peek(512)
 	return len(head) > 0 && (bytes.IndexByte(head, 0) >= 0 || !validUTF8Prefix(head))
 }
 
 // Decodable lists the content codings capture can decode, in the form
-// of an Accept-Encoding value. Go's standard library has gzip and deflate
-// but neither Brotli nor Zstandard, so a request that asks for those would
-// get a body the ticket cannot show.
-const Decodable = "gzip, deflate"
+// of an Accept-Encoding value: curl 7.88's --compressed offer, in its
+// order.
+const Decodable = "deflate, gzip, br, zstd"
 
 // NarrowAcceptEncoding narrows every Accept-Encoding header of r to the
-// codings capture can decode (see the function NarrowAcceptEncoding), so
-// that the ticket can show the response. A changed header is marked
-// FromTool, and one with nothing decodable left is dropped. The notes say
-// what changed, without header values.
+// codings capture can decode (see the function NarrowAcceptEncoding). A
+// changed header is marked FromTool, and one with nothing decodable left
+// is dropped. The notes say what changed, without header values.
+//
+// The inputs no longer call it: capture decodes every coding curl and
+// browsers offer, so a request goes out with the Accept-Encoding the user
+// sent, and a body in a coding still unknown is withheld (Body.Withheld).
 func (r *Request) NarrowAcceptEncoding() (notes []string) {
 	out := r.Header[:0:0]
 	for _, h := range r.Header {
@@ -191,7 +204,7 @@ func (r *Request) NarrowAcceptEncoding() (notes []string) {
 				if none == "" {
 					none = "no compression"
 				}
-				notes = append(notes, "Accept-Encoding: asking for "+none+" only, because altegio-ticket can decode gzip and deflate but not Brotli or Zstandard")
+				notes = append(notes, "Accept-Encoding: asking for "+none+" only, because altegio-ticket can decode "+Decodable+" and no other coding")
 				if v == "" {
 					continue
 				}
@@ -205,7 +218,7 @@ func (r *Request) NarrowAcceptEncoding() (notes []string) {
 }
 
 // NarrowAcceptEncoding keeps, from an Accept-Encoding value, only the
-// codings capture can decode (gzip, deflate, identity), in their order
+// codings capture can decode (gzip, deflate, br, zstd, identity), in their order
 // and with their parameters. changed is false when nothing was removed;
 // the result is "" when nothing decodable is left.
 func NarrowAcceptEncoding(value string) (narrowed string, changed bool) {

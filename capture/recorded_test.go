@@ -12,9 +12,9 @@ func TestNarrowAcceptEncoding(t *testing.T) {
 		changed  bool
 	}{
 		{"gzip, deflate", "gzip, deflate", false},
-		{"gzip, deflate, br, zstd", "gzip, deflate", true},
-		{"br;q=1.0, gzip;q=0.8, *;q=0.1", "gzip;q=0.8", true},
-		{"br", "", true},
+		{"gzip, deflate, br, zstd", "gzip, deflate, br, zstd", false},
+		{"br;q=1.0, gzip;q=0.8, *;q=0.1", "br;q=1.0, gzip;q=0.8", true},
+		{"compress, dcb", "", true},
 		{"identity", "identity", false},
 		{"", "", false},
 	}

@@ -80,6 +80,44 @@ type Options struct {
 	// reports is left out and listed in Hop.Dropped. Authorization and
 	// Cookie are always left out there; nil means those two only.
 	Credential func(headerName string) bool
+	// Proxy, when set, is the proxy for every request, as curl's -x
+	// names it (see ParseProxy): http://, https://, socks4://,
+	// socks4a://, socks5:// (the name resolved here), socks5h:// (resolved
+	// by the proxy), with user:password@ for its credentials. It replaces
+	// the proxy variables of Getenv; NoProxy (or, when nil, NO_PROXY)
+	// still applies, and loopback hosts are proxied too, as in curl.
+	// Credentials are never recorded outside Exchange.Proxy, which the
+	// redactor treats as a secret.
+	Proxy string
+	// NoProxy, when not nil, replaces NO_PROXY for Proxy: the hosts
+	// reached directly (see NoProxyMatch; "*" means every host, "" none),
+	// as curl's --noproxy.
+	NoProxy *string
+	// ProxyTunnel sends plain http:// URLs through an HTTP proxy's
+	// CONNECT tunnel too (curl -p); https:// always goes through one.
+	ProxyTunnel bool
+	// ProxyRootCAs replaces the system roots for an https:// proxy's
+	// certificate (curl --proxy-cacert); ProxyInsecure skips its check
+	// (--proxy-insecure). Insecure and RootCAs are for the server only.
+	ProxyRootCAs  *x509.CertPool
+	ProxyInsecure bool
+	// RootCAsFrom describes RootCAs for the ticket, e.g. "corp-ca.pem
+	// (1 certificate)"; it is recorded as Exchange.TrustedCAs.
+	RootCAsFrom string
+	// Certificates holds the client certificate (curl --cert and --key)
+	// presented when a server asks for one; the first is used.
+	Certificates []tls.Certificate
+	// Resolve and ConnectTo send connections elsewhere than DNS and the
+	// URL say (curl --resolve, --connect-to); each hop records where
+	// (Conn.Routes).
+	Resolve   []Resolve
+	ConnectTo []ConnectTo
+	// Digest, when set, answers a 401 whose WWW-Authenticate offers
+	// Digest with these credentials, as curl --digest -u does: the first
+	// request goes without Authorization (and a body goes as
+	// Content-Length: 0), and the answer is a second hop with Hop.Auth
+	// set. Only the first request's origin gets the answer.
+	Digest *Credentials
 	// Progress, when set, is told when the replay enters a new phase
 	// (see Phase) and, while a response body is read, after each read
 	// from the connection. It is called from the transport's goroutines,
@@ -116,13 +154,24 @@ func (o Options) now() time.Time {
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
+	if len(opt.Certificates) > 0 {
+		rec.clientCert = certOf(opt.Certificates[0])
+	}
 	start := opt.now()
 	ex := &Exchange{
-		Source:   Source{Replayed: true, From: opt.From},
-		Started:  start.UTC(),
-		Insecure: opt.Insecure,
+		Source:     Source{Replayed: true, From: opt.From},
+		Started:    start.UTC(),
+		Insecure:   opt.Insecure,
+		TrustedCAs: opt.RootCAsFrom,
 	}
-	rec.newHop(req.Method, req.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
+	first := req.Body
+	if opt.Digest != nil && req.Body != nil {
+		// curl sends the first request of --digest as a probe with an
+		// empty body (Content-Length: 0), and the body only with the
+		// answer to the challenge.
+		first, rec.probe = []byte{}, true
+	}
+	rec.newHop(req.Method, req.URL, sentBody(first, req.Header.Get("Content-Type"), opt.maxBody()))
 
 	target, err := url.Parse(req.URL)
 	if err != nil || target.Host == "" {
@@ -133,25 +182,22 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	}
 
 	client, tr := rec.client()
-	// The body is not given to resty, which would copy it twice: prepare
-	// sets it on the raw request, for every method.
-	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
-	resp, err := rreq.Execute(req.Method, req.URL)
-
-	var raw *http.Response
-	if resp != nil {
-		raw = resp.RawResponse
-	}
-	if raw != nil {
-		// A 3xx not followed had its status, headers and body recorded
-		// when the redirect was considered.
-		if !rec.hasResponse() {
-			rec.response(raw)
-			if err == nil {
-				err = rec.readBody(raw.Body, raw.ContentLength)
-			}
+	raw, err := rec.send(ctx, client, req.Method, req.URL)
+	if err == nil && raw != nil {
+		if auth, why := rec.digestAnswer(raw); auth != "" {
+			// The answer to the challenge: a second hop, with the body.
+			rec.mu.Lock()
+			last := rec.cur().hop.Request
+			rec.answer, rec.probe = auth, false
+			rec.newHop(last.Method, last.URL, sentBody(req.Body, req.Header.Get("Content-Type"), opt.maxBody()))
+			rec.cur().hop.Auth = "digest"
+			rec.mu.Unlock()
+			_, err = rec.send(ctx, client, last.Method, last.URL)
+		} else if why != "" {
+			rec.mu.Lock()
+			rec.cur().hop.AuthNote = why
+			rec.mu.Unlock()
 		}
-		raw.Body.Close()
 	}
 	ex.Total = opt.now().Sub(start)
 	if err != nil {
@@ -165,6 +211,32 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	return ex
 }
 
+// send makes one request of the replay (redirects followed) and records
+// the response and its body on the current hop. It returns the final
+// response, its body read and closed, or nil.
+func (r *recorder) send(ctx context.Context, client *resty.Client, method, rawURL string) (*http.Response, error) {
+	// The body is not given to resty, which would copy it twice: prepare
+	// sets it on the raw request, for every method.
+	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, r.trace()))
+	resp, err := rreq.Execute(method, rawURL)
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.RawResponse
+	}
+	if raw != nil {
+		// A 3xx not followed had its status, headers and body recorded
+		// when the redirect was considered.
+		if !r.hasResponse() {
+			r.response(raw)
+			if err == nil {
+				err = r.readBody(raw.Body, raw.ContentLength)
+			}
+		}
+		raw.Body.Close()
+	}
+	return raw, err
+}
+
 // recorder collects the hops of one Replay. httptrace callbacks can arrive
 // from transport goroutines, so its state is guarded by mu.
 type recorder struct {
@@ -172,6 +244,11 @@ type recorder struct {
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
+	// probe is set while the first request of Options.Digest goes out
+	// with an empty body; answer is the Authorization: Digest of the
+	// second request, "" before it.
+	probe  bool
+	answer string
 
 	tlsConf *tls.Config
 	h2      *http2.Transport
@@ -180,6 +257,11 @@ type recorder struct {
 	recs      []*hopRec
 	proxyUsed string
 	h2conns   []*http2.ClientConn
+	// clientCert describes Options.Certificates' first, nil for none.
+	clientCert *Cert
+	// connRoutes holds the routes of each connection opened, by its
+	// local address, for the hops that reuse it.
+	connRoutes map[string][]Route
 	// closed is set when Replay returns: a dial the transport left
 	// running may still report, and must not change the record.
 	closed bool
@@ -231,6 +313,13 @@ type hopRec struct {
 	// conn is the connection the hop used, when it can tell the
 	// response heads it carried.
 	conn wireHeads
+	// proxy is the proxy chosen for the hop, nil for none; net/http
+	// drives it when proxyByTransport, the dial tunnels otherwise.
+	proxy            *url.URL
+	proxyByTransport bool
+	// certAsked and certSent record the server's request for a client
+	// certificate in the hop's handshake.
+	certAsked, certSent bool
 }
 
 func (r *recorder) cur() *hopRec { return r.recs[len(r.recs)-1] }
@@ -310,7 +399,7 @@ func (h *hopRec) finishTimings(now time.Time) {
 // client builds the resty client for one replay.
 func (r *recorder) client() (*resty.Client, *http.Transport) {
 	tr := r.transport()
-	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
+	hc := &http.Client{Transport: proxyConnection{tr, r}, CheckRedirect: r.checkRedirect}
 	c := resty.NewWithClient(hc).
 		SetTimeout(r.opt.Timeout).
 		SetDoNotParseResponse(true).
@@ -338,19 +427,30 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		// An empty value stops Go's transport from adding its own.
 		h["User-Agent"] = []string{""}
 	}
+	body := r.body
+	r.mu.Lock()
+	if r.answer != "" {
+		// curl adds its Digest answer after an Authorization the user
+		// gave with -H, and sends both.
+		h["Authorization"] = append(h["Authorization"], r.answer)
+	}
+	if r.probe {
+		body = []byte{}
+	}
+	target := r.cur().hop.Request
+	r.mu.Unlock()
 	hr.Header = h
-	first := r.recs[0].hop.Request
-	if u, err := url.Parse(first.URL); err == nil {
+	if u, err := url.Parse(target.URL); err == nil {
 		hr.URL = u
 	}
 	switch {
-	case r.body != nil && len(r.body) == 0:
+	case body != nil && len(body) == 0:
 		// An empty body (curl -d '') goes out as Content-Length: 0, as
 		// curl sends it; a non-nil empty reader would be sent chunked.
 		hr.Body, hr.GetBody, hr.ContentLength = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }, 0
-	case r.body != nil:
+	case body != nil:
 		// resty drops bodies on HEAD and OPTIONS; set it for every method.
-		full := r.body
+		full := body
 		hr.Body = io.NopCloser(bytes.NewReader(full))
 		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
 		hr.ContentLength = int64(len(full))
@@ -473,6 +573,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
 				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
+				h.hop.Conn.Routes, h.certAsked, h.certSent = nil, false, false
 				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
 		},
@@ -526,7 +627,8 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 			at(func(h *hopRec, now time.Time) {
 				h.gotConn = now
 				h.connected = true
-				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: addrString(info.Conn.LocalAddr()), Reused: info.Reused}
+				local := addrString(info.Conn.LocalAddr())
+				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: local, Reused: info.Reused, Routes: r.connRoutes[local]}
 				h.hop.Request.Proto = "HTTP/1.1"
 				if wc, ok := info.Conn.(wireHeads); ok {
 					h.conn = wc
@@ -550,7 +652,11 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 						// are not part of the call and never recorded.
 						v = ProxyCredentialsNotRecorded
 					}
-					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: r.origin(key)})
+					origin := r.origin(key)
+					if v == r.answer && r.answer != "" {
+						origin = FromUser // made from the user's -u for --digest
+					}
+					h.hop.Request.Header = append(h.hop.Request.Header, Header{Name: key, Value: v, Origin: origin})
 				}
 			})
 		},
@@ -590,6 +696,9 @@ func (r *recorder) origin(name string) Origin {
 		if strings.EqualFold(f.Name, name) {
 			return f.Origin
 		}
+	}
+	if strings.EqualFold(name, "Proxy-Connection") {
+		return FromTool // added as curl adds it (see proxyConnection)
 	}
 	return FromTransport
 }

@@ -82,6 +82,9 @@ type input struct {
 	insecure     bool
 	maxRedirects int
 	maxTime      time.Duration
+	// net is how the connection is made: -x, --cacert, --cert,
+	// --resolve, --connect-to, --digest, ...
+	net curlcmd.Net
 	// source describes the input, for Exchange.Source.From.
 	source string
 	// notes are told to the user before the call; they hold no secret.

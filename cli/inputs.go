@@ -160,11 +160,13 @@ func buildError(err error) error {
 	return usagef("%v", err)
 }
 
-// applyTransport takes -k, -m and --max-redirs.
+// applyTransport takes -k, -m, --max-redirs and the connection options
+// (-x, --cacert, --resolve, --digest, ...).
 func applyTransport(cfg *config, cmd *curlcmd.Command) {
 	cfg.insecure = cmd.Insecure
 	cfg.maxRedirects = cmd.MaxRedirects
 	cfg.maxTime = cmd.Timeout
+	cfg.net = cmd.Net
 }
 
 // readCurlArg reads the value of --curl: the command itself, @FILE, or -
@@ -271,6 +273,7 @@ func harInput(cfg *config) error {
 	}
 	cfg.request = req
 	cfg.notes = append(cfg.notes, notes...)
+	cfg.notes = append(cfg.notes, cmd.Notes...)
 	applyTransport(cfg, cmd)
 	return nil
 }

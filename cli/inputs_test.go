@@ -244,7 +244,7 @@ func TestRunHARReplay(t *testing.T) {
 			t.Errorf("pseudo-header %q sent", name)
 		}
 	}
-	if r.Header.Get("Cookie") == "" || r.Header.Get("Authorization") != "Bearer "+fakePartner+", User "+fakeUser || r.Header.Get("Accept-Encoding") != "gzip, deflate" {
+	if r.Header.Get("Cookie") == "" || r.Header.Get("Authorization") != "Bearer "+fakePartner+", User "+fakeUser || r.Header.Get("Accept-Encoding") != "gzip, deflate, br, zstd" {
 		t.Errorf("headers = %v", r.Header)
 	}
 	tk := readTicket(t, out)
@@ -378,7 +378,9 @@ func TestRunInputErrors(t *testing.T) {
 		"curl unset variable":       {[]string{"--curl", `curl -H "Authorization: Bearer $NOT_SET_HERE" http://x`}, "$NOT_SET_HERE, which is not set"},
 		"two stdin readers":         {[]string{"--curl", "-", "-d", "@-"}, "both read stdin"},
 		"demo with curl":            {[]string{"--demo", "--curl", "curl http://x"}, "drop --curl"},
-		"refused option in flags":   {[]string{"-x", "http://proxy:1", "http://x.test"}, "set HTTPS_PROXY"},
+		"refused option in flags":   {[]string{"--ntlm", "-u", "a:b", "http://x.test"}, "only basic (-u user:password), --digest"},
+		"bad proxy in flags":        {[]string{"-x", "ftp://proxy:1", "http://x.test"}, "-x: the proxy's scheme ftp:// is not one curl takes"},
+		"bad cacert in flags":       {[]string{"--cacert", filepath.Join(dir, "nope.pem"), "https://x.test"}, "error setting certificate file (curl's words)"},
 		"pasted POST not confirmed": {[]string{"--curl", "curl -d a=1 http://127.0.0.1:1/x"}, "refusing to replay POST"},
 		"our flag typo":             {[]string{"--nope", "http://x.test"}, "unknown option --nope"},
 	}
@@ -411,7 +413,7 @@ func TestRunNewCurlOptions(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	r := got()[0]
-	want := map[string]string{"Authorization": "Basic bWU6cHc=", "User-Agent": "crm/1", "Referer": "https://crm.test/", "Cookie": "a=1", "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
+	want := map[string]string{"Authorization": "Basic bWU6cHc=", "User-Agent": "crm/1", "Referer": "https://crm.test/", "Cookie": "a=1", "Accept-Encoding": "deflate, gzip, br, zstd", "Accept": "*/*"}
 	for k, v := range want {
 		if r.Header.Get(k) != v {
 			t.Errorf("%s = %q, want %q", k, r.Header.Get(k), v)

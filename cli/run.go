@@ -176,6 +176,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 			// Authorization and Cookie.
 			Credential: policy.CredentialHeader(),
 		}
+		cfg.net.Apply(&opts)
 		stop := func() {}
 		if ios.ErrTTY && getenv("TERM") != "dumb" {
 			// The progress line is for people: a terminal that can

@@ -38,11 +38,22 @@ Request (curl's options, same meaning):
   -u, --user USER:PASS     basic authentication
   -b, --cookie 'N=V; ...'  cookies (a cookie file is not read)
   -A, --user-agent UA      User-Agent;  -e, --referer URL  Referer
-      --compressed         ask for gzip or deflate (not br or zstd, which the
-                           ticket could not decode)
+      --compressed         ask for deflate, gzip, br, zstd, as curl 7.88 does;
+                           the answer is decoded
+  -r, --range RANGE        Range: bytes=RANGE (Content-Range with a body)
       --url URL            the URL, as a flag
   -k, --insecure           skip TLS certificate verification (the ticket
                            says so)
+  -x, --proxy URL          proxy: http://, https://, socks4://, socks5://,
+                           socks5h://HOST[:PORT] (no port: 1080, as curl);
+                           -U USER:PASS its credentials, --noproxy HOSTS,
+                           -p tunnel http:// too; default: HTTPS_PROXY ...
+      --cacert FILE        PEM CAs to trust too (--capath DIR: a folder of
+                           them), e.g. a TLS-inspecting firewall's
+  -E, --cert FILE[:PASS]   client certificate, PEM (--key FILE, --pass PASS)
+      --resolve H:P:ADDR   connect to host H, port P at ADDR instead of DNS;
+                           --connect-to H1:P1:H2:P2 connects elsewhere
+      --digest             with -u: HTTP Digest, both requests in the ticket
   -m, --max-time SECONDS   curl's limit for the call; --timeout wins over it
       --timeout DURATION   limit for the whole call (default 30s; 0 = none)
       --max-body SIZE      keep at most SIZE of each body in the ticket
@@ -54,7 +65,8 @@ Request (curl's options, same meaning):
   pasted command, -w, ...) are accepted and change nothing. Options are read
   as curl reads them: a unique start of a name (--sil), --no-NAME for an
   on/off option, never --name=value. Options the tool cannot honour
-  (--netrc, --next, -K, ...) are all named in one error that says what to do.
+  (--netrc, --next, --ntlm, -K, ...) are all named in one error that says
+  what to do.
 
 Inputs (instead of curl's options):
       --curl CMD           a whole curl command, as Chrome, Firefox or Postman

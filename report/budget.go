@@ -117,7 +117,7 @@ func leastSize(ex *capture.Exchange) int64 {
 			n += int64(len(h.Response.Body.Data))
 		}
 	}
-	n += int64(len(ex.First().Request.Body.Data))
+	n += int64(len(ex.Call().Request.Body.Data))
 	if r := ex.Response(); r != nil {
 		n += int64(len(r.Body.Data))
 	}

@@ -11,9 +11,13 @@ import (
 // shows it.
 type tlsView struct {
 	Summary string // "TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN h2"
-	// Verify is "passed", "skipped (-k)" or "failed: <reason>".
+	// Verify is "passed", "skipped (-k)" or "failed: <reason>", with
+	// the CAs it was checked against when they were not the system's.
 	Verify string
 	Failed bool
+	// ClientCert says whether the server asked for a client
+	// certificate and which one it got; "" when it did not ask.
+	ClientCert string
 	// Leaf is the server's certificate; Chain the rest of what it
 	// presented, shown in full when verification failed.
 	Leaf  *certView
@@ -44,6 +48,10 @@ func (v *view) addConnection(ex *capture.Exchange) {
 		v.Proxy = capture.ProxyHost(ex.Proxy)
 	}
 	v.TLS = newTLSView(last.TLS, ex.Insecure, ex.Started)
+	if v.TLS != nil && ex.TrustedCAs != "" && !ex.Insecure {
+		v.TLS.Verify += " (checked against " + ex.TrustedCAs + ")"
+	}
+	v.Route = routeText(last.Conn.Routes)
 	if r := last.Response; r != nil && len(r.Header) > 0 {
 		v.HeaderOrder = "as received"
 		if !r.WireOrder {
@@ -85,6 +93,12 @@ func newTLSView(t *capture.TLS, insecure bool, at time.Time) *tlsView {
 		tv.Verify = "skipped (-k/--insecure)"
 	case t.Version != "":
 		tv.Verify = "passed"
+	}
+	switch {
+	case t.ClientCert != nil:
+		tv.ClientCert = t.ClientCert.Subject + ", issued by " + t.ClientCert.Issuer + " (the server asked for one)"
+	case t.ClientCertAsked:
+		tv.ClientCert = "the server asked for one; none was given (curl --cert)"
 	}
 	for i, c := range t.Chain {
 		cv := newCertView(c, at)
@@ -167,4 +181,18 @@ func durationText(d time.Duration) string {
 		return "not measured"
 	}
 	return ms(d)
+}
+
+// routeText says where a hop's connection went instead of the URL's
+// host: "api.alteg.io:443 at 10.0.0.5:443 (--resolve)".
+func routeText(rs []capture.Route) string {
+	var parts []string
+	for _, r := range rs {
+		by := "--resolve: the address given for the host"
+		if r.By == capture.RouteConnectTo {
+			by = "--connect-to: connected there instead"
+		}
+		parts = append(parts, r.For+" at "+r.To+" ("+by+")")
+	}
+	return strings.Join(parts, "; then ")
 }

@@ -331,7 +331,7 @@ func (t *Ticket) fillDefaults() {
 // exchange; Render passes each through the safety net.
 func attachments(t *Ticket, v *view) []attachment {
 	ex := &t.Exchange
-	reqBody := ex.First().Request.Body
+	reqBody := ex.Call().Request.Body
 	bodyFile := ""
 	if len(reqBody.Data) > 0 {
 		bodyFile = attachmentName("request", reqBody)

@@ -23,13 +23,16 @@ type redirectRow struct {
 	// Stopped says why the redirect of this hop's response was not
 	// followed, e.g. a 307 that would have sent the body to another host.
 	Stopped string
+	// Auth says that this request answers an authentication challenge
+	// (curl --digest), or why a challenge was not answered.
+	Auth string
 }
 
 // redirectRows lists every hop when there was more than one, or when a
 // redirect was not followed; nil otherwise, and the Redirects section is
 // left out.
 func redirectRows(ex *capture.Exchange) []redirectRow {
-	if len(ex.Hops) < 2 && ex.Last().Stopped == "" {
+	if len(ex.Hops) < 2 && ex.Last().Stopped == "" && ex.Last().AuthNote == "" {
 		return nil
 	}
 	rows := make([]redirectRow, 0, len(ex.Hops))
@@ -50,6 +53,12 @@ func redirectRows(ex *capture.Exchange) []redirectRow {
 			row.Dropped = fmt.Sprintf("%s %s not sent to %s (another host than the first request)", joinAnd(h.Dropped), verb, hostOfURL(h.Request.URL))
 		}
 		row.Stopped = h.Stopped
+		switch {
+		case h.Auth == "digest":
+			row.Auth = "the answer to the Digest challenge of the 401 before it (curl --digest): the same request with Authorization: Digest"
+		case h.AuthNote != "":
+			row.Auth = h.AuthNote
+		}
 		rows = append(rows, row)
 	}
 	return rows
@@ -95,6 +104,9 @@ func textRedirects(w *textWriter, v *view) {
 		}
 		if r.Stopped != "" {
 			w.wrap("   ", "   ", "Not followed: "+r.Stopped)
+		}
+		if r.Auth != "" {
+			w.wrap("   ", "   ", r.Auth)
 		}
 	}
 }

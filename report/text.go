@@ -127,9 +127,11 @@ func textConnection(w *textWriter, v *view) {
 	row("Local address", v.Local)
 	row("Protocol", v.Protocol)
 	row("Proxy", v.Proxy)
+	row("Route", v.Route)
 	if t := v.TLS; t != nil {
 		row("TLS", t.Summary)
 		row("Verification", t.Verify)
+		row("Client cert", t.ClientCert)
 		if t.Leaf != nil {
 			certLines(w, "Certificate", *t.Leaf)
 		}

@@ -57,9 +57,12 @@ type view struct {
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
-	Local       string
-	Protocol    string
-	Proxy       string // scheme://host:port, never credentials
+	Local    string
+	Protocol string
+	Proxy    string // scheme://host:port, never credentials
+	// Route says where the connection went instead of the URL's host
+	// (curl --resolve, --connect-to), "" when it went there.
+	Route       string
 	TLS         *tlsView
 	HeaderOrder string // how the response headers are ordered
 	FaultDetail string // the underlying error, for support
@@ -105,7 +108,7 @@ type tokenRow struct {
 
 func newView(t *Ticket, markers map[string]string) *view {
 	ex := &t.Exchange
-	first, last := ex.First(), ex.Last()
+	first, last := ex.Call(), ex.Last()
 	v := &view{
 		Method:  first.Request.Method,
 		URL:     first.Request.URL,

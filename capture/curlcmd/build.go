@@ -83,16 +83,27 @@ type Command struct {
 	Requests, Index uint64
 	// Form holds the parts of a multipart body (-F), as sent.
 	Form []FormPart
+	// Net is how the connection is made (proxy, TLS files, --resolve,
+	// --digest, ...), for capture.Options (Net.Apply).
+	Net Net
 }
 
 // Transport returns a Command with only the options that say how the
 // request is sent (-k, -m, --max-redirs) filled in, for a request that
 // comes from elsewhere; it fails for a refused option.
-func (f *Flags) Transport() (*Command, error) {
+func (f *Flags) Transport() (*Command, error) { return f.transport(Env{}) }
+
+// transport is Transport with the files of the connection options (the
+// CA and certificate files) read through env.
+func (f *Flags) transport(env Env) (*Command, error) {
 	if len(f.refused) > 0 {
 		return nil, &OptionError{Problems: f.refused}
 	}
-	cmd := &Command{Insecure: f.Insecure}
+	net, err := f.network(env)
+	if err != nil {
+		return nil, err
+	}
+	cmd := &Command{Insecure: f.Insecure, Net: net, Notes: net.Notes}
 	if f.MaxTime > 0 {
 		cmd.Timeout = time.Duration(f.MaxTime * float64(time.Second))
 	}
@@ -144,7 +155,7 @@ const expectThreshold = 1 << 20
 //
 // Errors are the user's to fix, in one sentence that says how.
 func (f *Flags) Build(env Env) (*Command, error) {
-	cmd, err := f.Transport()
+	cmd, err := f.transport(env)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +327,7 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	switch {
 	case f.OAuth2Bearer != "":
 		add("Authorization", "Bearer "+f.OAuth2Bearer, capture.FromUser)
-	case f.User != "":
+	case f.User != "" && !f.Net.Digest: // --digest answers a challenge instead (Net.Digest)
 		if !strings.Contains(f.User, ":") {
 			return nil, errors.New("-u needs user:password; without the password curl would ask for it, so write -u 'user:password'")
 		}
@@ -351,12 +362,14 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		add("Content-Type", "application/json", capture.FromTool)
 		add("Accept", "application/json", capture.FromTool)
 	}
+	if note := f.rangeHeader(req.Body, add); note != "" {
+		cmd.Notes = append(cmd.Notes, note)
+	}
 	if f.Compressed {
-		// curl asks for every coding it was built with (often br and
-		// zstd too); the replay asks only for those it can decode.
+		// curl 7.88 asks for every coding it was built with, in this
+		// order; the replay decodes them all.
 		add("Accept-Encoding", capture.Decodable, capture.FromTool)
 	}
-	cmd.Notes = append(cmd.Notes, req.NarrowAcceptEncoding()...)
 	if env.UserAgent != "" {
 		add("User-Agent", env.UserAgent, capture.FromTool)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -423,9 +424,9 @@ func fileProblem(err error) string {
 		err = pe.Unwrap()
 	}
 	switch {
-	case strings.Contains(err.Error(), "no such file"):
+	case errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "no such file"):
 		return "no such file; check the path, relative to " + cwd()
-	case strings.Contains(err.Error(), "permission denied"):
+	case errors.Is(err, os.ErrPermission) || strings.Contains(err.Error(), "permission denied"):
 		return "permission denied"
 	case strings.Contains(err.Error(), "is a directory"):
 		return "it is a folder"

@@ -45,6 +45,9 @@ type Flags struct {
 	// stdin is what the pasted command feeds curl's standard input from
 	// a here-string, a heredoc or a < redirection; see Parse.
 	stdin *Stdin
+	// Net holds how the connection is made: proxies, TLS files, name
+	// resolution, --digest and -r (network.go).
+	Net Network
 
 	// set records the long names of the options that were given.
 	set map[string]bool
@@ -84,7 +87,7 @@ func (f *Flags) Given(name string) bool { return f.set[name] }
 var requestOptions = []string{
 	"request", "url", "header", "data", "data-ascii", "data-raw", "data-binary", "data-urlencode", "json",
 	"url-query", "user", "oauth2-bearer", "cookie", "user-agent", "referer", "request-target", "get", "head",
-	"compressed", "globoff", "form", "form-string", "upload-file",
+	"compressed", "globoff", "form", "form-string", "upload-file", "range", "digest",
 }
 
 // RequestOptions returns, as "--name", the options given that shape the
@@ -148,6 +151,7 @@ func (f *Flags) Register(fs *pflag.FlagSet) {
 	def(&formValue{f, "form-string", true}, "form-string", "", false)
 	list(&f.Upload, "upload-file", "T")
 	str(&f.CookieJar, "cookie-jar", "c")
+	f.registerNetwork(str, list, flag, def)
 
 	for _, o := range otherOptions {
 		def(&otherValue{f, o}, o.long, o.short, !o.arg)
@@ -164,9 +168,9 @@ type option struct {
 
 const (
 	whyNoRequest = "does not make a request; remove it"
-	whyProxy     = "is not supported: the replay takes its proxy from HTTPS_PROXY and HTTP_PROXY; drop it and set HTTPS_PROXY=http://host:port instead"
-	whyTLS       = "is not supported: client certificates and custom CA files are not used by the replay; remove it (add -k to skip verification; the ticket says so)"
-	whyAuth      = "is not supported: only basic authentication (-u user:password) and -H 'Authorization: ...' are; remove it and pass the header"
+	whyProxy     = "is not supported: the replay takes one proxy with -x (http, https, socks4, socks5), with -U or user:password@ for Basic credentials; remove it"
+	whyTLS       = "is not supported: the replay checks the server against the system's CAs and --cacert/--capath; remove it"
+	whyAuth      = "is not supported: only basic (-u user:password), --digest and -H 'Authorization: ...' are; remove it and pass the header"
 	whyHeader    = "builds a request header altegio-ticket does not build; remove it and write the header with -H instead"
 	whyDNS       = "is not supported: the replay resolves the host normally; remove it"
 )
@@ -200,7 +204,7 @@ var otherOptions = []option{
 	{long: "no-alpn"}, {long: "no-npn"}, {long: "ssl-no-revoke"}, {long: "ssl-revoke-best-effort"},
 	{long: "ssl-allow-beast"}, {long: "cert-status"}, {long: "ca-native"}, {long: "false-start"},
 	{long: "post301"}, {long: "post302"}, {long: "post303"}, {long: "location-trusted"},
-	{long: "basic"}, {long: "retry-all-errors"}, {long: "retry-connrefused"}, {long: "proxy-insecure"},
+	{long: "basic"}, {long: "proxy-basic"}, {long: "retry-all-errors"}, {long: "retry-connrefused"},
 	{long: "disallow-username-in-url"}, {long: "junk-session-cookies", short: "j"},
 	{long: "connect-timeout", arg: true}, {long: "retry", arg: true}, {long: "retry-delay", arg: true},
 	{long: "retry-max-time", arg: true}, {long: "keepalive-time", arg: true}, {long: "keepalive-cnt", arg: true},
@@ -211,19 +215,15 @@ var otherOptions = []option{
 	{long: "proto", arg: true}, {long: "proto-redir", arg: true}, {long: "interface", arg: true},
 	{long: "local-port", arg: true},
 	// Known, and refused with what to do instead.
-	{long: "proxy", short: "x", arg: true, why: whyProxy}, {long: "proxy-user", short: "U", arg: true, why: whyProxy},
-	{long: "preproxy", arg: true, why: whyProxy}, {long: "socks4", arg: true, why: whyProxy},
-	{long: "socks4a", arg: true, why: whyProxy}, {long: "socks5", arg: true, why: whyProxy},
-	{long: "socks5-hostname", arg: true, why: whyProxy}, {long: "noproxy", arg: true, why: whyProxy},
-	{long: "cert", short: "E", arg: true, why: whyTLS}, {long: "key", arg: true, why: whyTLS},
-	{long: "cert-type", arg: true, why: whyTLS}, {long: "key-type", arg: true, why: whyTLS},
-	{long: "pass", arg: true, why: whyTLS}, {long: "cacert", arg: true, why: whyTLS},
-	{long: "capath", arg: true, why: whyTLS}, {long: "pinnedpubkey", arg: true, why: whyTLS},
-	{long: "resolve", arg: true, why: whyDNS}, {long: "connect-to", arg: true, why: whyDNS},
+	{long: "preproxy", arg: true, why: whyProxy}, {long: "proxy-header", arg: true, why: whyProxy},
+	{long: "proxy-digest", why: whyProxy}, {long: "proxy-ntlm", why: whyProxy},
+	{long: "proxy-negotiate", why: whyProxy}, {long: "proxy-anyauth", why: whyProxy},
+	{long: "proxy-cert", arg: true, why: whyProxy}, {long: "proxy-key", arg: true, why: whyProxy},
+	{long: "pinnedpubkey", arg: true, why: whyTLS},
 	{long: "dns-servers", arg: true, why: whyDNS}, {long: "doh-url", arg: true, why: whyDNS},
 	{long: "unix-socket", arg: true, why: "is not supported: the replay connects over TCP; remove it"},
 	{long: "abstract-unix-socket", arg: true, why: "is not supported: the replay connects over TCP; remove it"},
-	{long: "digest", why: whyAuth}, {long: "ntlm", why: whyAuth}, {long: "ntlm-wb", why: whyAuth},
+	{long: "ntlm", why: whyAuth}, {long: "ntlm-wb", why: whyAuth},
 	{long: "negotiate", why: whyAuth}, {long: "anyauth", why: whyAuth},
 	{long: "aws-sigv4", arg: true, why: whyAuth}, {long: "delegation", arg: true, why: whyAuth},
 	{long: "netrc", short: "n", why: "reads credentials from .netrc, which altegio-ticket does not; pass -u user:password or the Authorization header instead"},
@@ -232,7 +232,7 @@ var otherOptions = []option{
 	{long: "config", short: "K", arg: true, why: "reads more options from a file; paste those options into the command instead"},
 	{long: "next", short: ":", why: "starts a second request; a ticket holds one call, so keep only the failing one"},
 	{long: "variable", arg: true, why: "defines a curl variable, which altegio-ticket does not expand; paste the values instead"},
-	{long: "range", short: "r", arg: true, why: whyHeader}, {long: "continue-at", short: "C", arg: true, why: whyHeader},
+	{long: "continue-at", short: "C", arg: true, why: whyHeader},
 	{long: "time-cond", short: "z", arg: true, why: whyHeader}, {long: "etag-compare", arg: true, why: whyHeader},
 	{long: "help", short: "h", why: whyNoRequest}, {long: "version", short: "V", why: whyNoRequest},
 	{long: "manual", short: "M", why: whyNoRequest},
@@ -401,6 +401,8 @@ func (f *Flags) Override(o *Flags) {
 			f.Upload = o.Upload
 		case "cookie-jar":
 			f.CookieJar = o.CookieJar
+		default:
+			f.overrideNetwork(o, name)
 		}
 	}
 	f.refused = append(f.refused, o.refused...)

@@ -119,15 +119,15 @@ var ErrNotHTTP = errors.New("not an http(s) call")
 // browser's order (marked capture.FromUser) and body. Pseudo-headers and
 // the headers the transport computes (Content-Length, Transfer-Encoding)
 // are left out; the cookies go in the Cookie header as the browser sent
-// them; Accept-Encoding keeps only the codings capture can decode. notes
-// say what was changed, without values.
+// them. Accept-Encoding goes out as the browser sent it: capture decodes
+// gzip, deflate, br and zstd. notes say what was changed, without values
+// (there is nothing to say today; the result is kept for callers).
 func (x *Entry) Request() (req capture.Request, notes []string, err error) {
 	req, err = x.request(true)
 	if err != nil {
 		return req, nil, err
 	}
-	notes = req.NarrowAcceptEncoding() // before req is returned: it changes req
-	return req, notes, nil
+	return req, nil, nil
 }
 
 // request maps the HAR request. forReplay drops the headers the transport

@@ -55,11 +55,26 @@ type Info struct {
 	Version  string // altegio-ticket version
 }
 
-// Script returns replay.sh for the first request of ex, which must be
-// redacted already. secrets lists the placeholders to turn into
+// Script returns replay.sh for the request of ex as the user made it
+// (Exchange.Call: the first, or the answer to a Digest challenge, sent
+// again with curl --digest), which must be redacted already. secrets lists the placeholders to turn into
 // environment variables; a placeholder not listed stays literal text.
 func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
-	req := ex.First().Request
+	call := ex.Call()
+	req := call.Request
+	digest := call.Auth == "digest"
+	if digest {
+		// The Digest answer is bound to the server's nonce of that
+		// moment: curl --digest computes a fresh one from the
+		// credentials, which the script reads from the environment.
+		var hs capture.Headers
+		for _, h := range req.Header {
+			if !(strings.EqualFold(h.Name, "Authorization") && strings.HasPrefix(strings.TrimSpace(h.Value), "Digest ")) {
+				hs = append(hs, h)
+			}
+		}
+		req.Header = hs
+	}
 	s := &script{secrets: secrets}
 	used := s.usedSecrets(req)
 
@@ -116,6 +131,9 @@ func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
 	}
 	if ex.Insecure {
 		args = append(args, "--insecure")
+	}
+	if digest {
+		args = append(args, "--digest", `--user "${ALTEGIO_DIGEST_USER:?set it to user:password for HTTP Digest authentication}"`)
 	}
 	if len(ex.Hops) > 1 {
 		// The original client followed redirects; curl, like it, does not

@@ -177,7 +177,7 @@ const (
 )
 
 func newCall(ex *capture.Exchange, secrets []redact.Secret) *call {
-	c := &call{ex: ex, secrets: secrets, req: &ex.First().Request, resp: ex.Response(), fired: map[string]Finding{}}
+	c := &call{ex: ex, secrets: secrets, req: &ex.Call().Request, resp: ex.Response(), fired: map[string]Finding{}}
 	c.host = classifyHost(c.req.URL)
 	switch {
 	case c.resp == nil:

@@ -155,7 +155,7 @@ func Collection(ex *capture.Exchange, vars []Variable, info Info) []byte {
 
 // Build returns the collection document for the first request of ex.
 func Build(ex *capture.Exchange, vars []Variable, info Info) File {
-	s := ex.First().Request
+	s := ex.Call().Request
 	req := Request{Method: s.Method, Header: []Header{}, URL: parseURL(s.URL)}
 	all := s.URL
 	for _, h := range s.Header {
