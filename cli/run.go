@@ -241,11 +241,14 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		}
 		return exitOK
 	}
-	if err := writeFile(path, rendered.EML, cfg.force); err != nil {
+	if err := writeFileWith(path, cfg.force, func(w io.Writer) error {
+		_, err := rendered.WriteTo(w)
+		return err
+	}); err != nil {
 		o.err = err
 		return exitFail
 	}
-	o.path, o.size = path, len(rendered.EML)
+	o.path, o.size = path, int(rendered.Size)
 	if cfg.outDir != "" {
 		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
 			o.err = err

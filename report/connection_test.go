@@ -81,10 +81,10 @@ func TestFaultTicketShowsConnectionAndRedirects(t *testing.T) {
 	_, parts := readParts(t, buf.Bytes())
 	text, html := strings.ReplaceAll(parts[0].Body, "\r\n", "\n"), parts[1].Body
 
-	// The fault comes first, in one sentence, before any section.
-	faultAt := strings.Index(text, "The call failed: the TLS handshake with api.alteg.io:443")
-	if faultAt < 0 || faultAt > strings.Index(text, "## Summary") {
-		t.Errorf("the fault is not at the top of the text part")
+	// The fault is in the head, in one sentence, before any section.
+	faultAt := strings.Index(text, "Answer:   no answer: the TLS handshake with api.alteg.io:443")
+	if faultAt < 0 || faultAt > strings.Index(text, "## ") {
+		t.Errorf("the fault is not in the head of the text part:\n%s", text)
 	}
 	for _, want := range []string{
 		"Remote address: 10.0.0.8:3128\nProxy:          http://proxy.corp.example:3128",
@@ -145,7 +145,7 @@ func TestCapturedBefore(t *testing.T) {
 
 func TestNoRedirectsSectionForOneHop(t *testing.T) {
 	tk := sampleTicket(t)
-	v := newView(&tk, nil)
+	v := newView(&tk, &tk.Exchange, nil, nil)
 	html, err := renderHTML(v)
 	if err != nil {
 		t.Fatal(err)

@@ -19,14 +19,7 @@ func findingRows(fs []diagnose.Finding) []findingRow {
 	var out []findingRow
 	for _, f := range fs {
 		r := findingRow{ID: f.ID, Severity: f.Severity.String(), Title: f.Title, Explain: f.Explain, Fix: f.Fix, Evidence: f.Evidence}
-		switch f.Severity {
-		case diagnose.Likely:
-			r.Color, r.Background = "#cf222e", "#ffebe9"
-		case diagnose.Warning:
-			r.Color, r.Background = "#9a6700", "#fff8c5"
-		default:
-			r.Color, r.Background = "#0969da", "#ddf4ff"
-		}
+		r.Color, r.Background = findingColors(f.Severity)
 		out = append(out, r)
 	}
 	return out

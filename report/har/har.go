@@ -134,7 +134,9 @@ type Content struct {
 	Text        string `json:"text,omitempty"`
 	Encoding    string `json:"encoding,omitempty"`
 	Truncated   bool   `json:"_truncated,omitempty"`
-	Comment     string `json:"comment,omitempty"`
+	// File names the file that holds the body when Text does not.
+	File    string `json:"_file,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Timings are the phases of an entry in milliseconds; -1 marks a phase
@@ -179,16 +181,25 @@ type Fault struct {
 	Detail  string `json:"detail,omitempty"`
 }
 
+// Options says how a ticket lays its bodies out.
+type Options struct {
+	// ResponseBodyFile names the file, next to the HAR, that holds the
+	// final response's body; "" keeps the body in the HAR. A body lives
+	// in one place only: its content then has no text, and says in its
+	// comment and in _file where the body is.
+	ResponseBodyFile string
+}
+
 // Encode returns ex, which must be redacted already, as an indented HAR
 // 1.2 document. version is the altegio-ticket version for log.creator.
-func Encode(ex *capture.Exchange, version string) []byte {
+func Encode(ex *capture.Exchange, version string, opt Options) []byte {
 	// Marshal once, then indent into a buffer sized up front: an indenting
 	// json.Encoder grows two buffers by doubling, which for a body of a few
 	// MiB held four copies of it at once.
 	var flat bytes.Buffer
 	enc := json.NewEncoder(&flat)
 	enc.SetEscapeHTML(false) // "<" stays "<", so the file reads as sent
-	if err := enc.Encode(Build(ex, version)); err != nil {
+	if err := enc.Encode(Build(ex, version, opt)); err != nil {
 		// Every field is a string, number or bool that json can write.
 		panic(fmt.Sprintf("har: encoding: %v", err))
 	}
@@ -201,7 +212,7 @@ func Encode(ex *capture.Exchange, version string) []byte {
 }
 
 // Build returns the HAR document for ex.
-func Build(ex *capture.Exchange, version string) HAR {
+func Build(ex *capture.Exchange, version string, opt Options) HAR {
 	l := Log{
 		Version: Version,
 		Creator: Creator{Name: "altegio-ticket", Version: version},
@@ -220,6 +231,11 @@ func Build(ex *capture.Exchange, version string) HAR {
 	for i := range ex.Hops {
 		h := &ex.Hops[i]
 		e := entry(h, start, ex.Insecure)
+		if i == len(ex.Hops)-1 && opt.ResponseBodyFile != "" && h.Response != nil && len(h.Response.Body.Data) > 0 {
+			c := &e.Response.Content
+			c.Text, c.Encoding, c.File = "", "", opt.ResponseBodyFile
+			c.Comment = strings.TrimSpace("The body is in " + opt.ResponseBodyFile + ", attached next to this file. " + c.Comment)
+		}
 		if i == len(ex.Hops)-1 && ex.Fault != nil {
 			e.Fault = &Fault{Kind: string(ex.Fault.Kind), Message: ex.Fault.Message, Detail: ex.Fault.Detail}
 			if h.Response == nil {
