@@ -87,6 +87,11 @@ Output:
                            postman_collection.json, replay.sh, the bodies,
                            and secrets.txt (the tokens). DIR must be new or
                            empty unless --force is given
+      --message TEXT       your own words for support: what you expected, what
+                           happened instead, since when, how often (redacted
+                           like the rest); without it the draft has a marked
+                           place to write them
+      --message-file FILE  the same, read from FILE (- reads stdin)
       --to ADDR            recipient (default api@alteg.io)
       --from ADDR          sender; left for your mail client to fill when empty
       --max-eml-size SIZE  keep the .eml under SIZE (default 10MiB; e.g.
@@ -166,7 +171,7 @@ var argNames = map[string]string{
 	"max-time": "SECONDS", "timeout": "DURATION", "max-body": "SIZE", "output": "FILE",
 	"to": "ADDR", "from": "ADDR", "max-eml-size": "SIZE", "out-dir": "DIR", "redact": "VALUE",
 	"redact-env": "NAME", "redact-field": "NAME", "curl": "@FILE", "har": "FILE", "entry": "N",
-	"response": "FILE", "status": "CODE", "color": "WHEN",
+	"response": "FILE", "status": "CODE", "color": "WHEN", "message": "TEXT", "message-file": "FILE",
 }
 
 // quotedTypes are the value types whose invalid values can be quoted in an

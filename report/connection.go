@@ -11,7 +11,7 @@ import (
 // shows it.
 type tlsView struct {
 	Summary string // "TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN h2"
-	// Verify is "passed", "skipped (-k)" or "failed: <reason>".
+	// Verify is "passed", "skipped: ..." or "failed: <reason>".
 	Verify string
 	Failed bool
 	// Leaf is the server's certificate; Chain the rest of what it
@@ -82,7 +82,7 @@ func newTLSView(t *capture.TLS, insecure bool, at time.Time) *tlsView {
 	case t.VerifyError != "":
 		tv.Verify, tv.Failed = "failed: "+t.VerifyError, true
 	case insecure:
-		tv.Verify = "skipped (-k/--insecure)"
+		tv.Verify = "skipped: verification was switched off for this call"
 	case t.Version != "":
 		tv.Verify = "passed"
 	}
