@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -151,14 +152,14 @@ func capturedBefore(h *capture.Hop) string {
 // certLines renders a certificate for the text part under a label, the
 // details aligned with the Connection section's values.
 func certLines(w *textWriter, label string, c certView) {
-	w.p("%-15s %s", label+":", c.Subject)
 	const pad = "                "
-	w.p("%sissuer  %s", pad, c.Issuer)
-	w.p("%svalid   %s", pad, c.Valid)
+	w.wrap(fmt.Sprintf("%-15s ", label+":"), pad, c.Subject)
+	w.wrap(pad+"issuer  ", pad+"        ", c.Issuer)
+	w.wrap(pad+"valid   ", pad+"        ", c.Valid)
 	if c.Names != "" {
-		w.p("%snames   %s", pad, c.Names)
+		w.wrap(pad+"names   ", pad+"        ", c.Names)
 	}
-	w.p("%ssha256  %s", pad, c.SHA256)
+	w.wrap(pad+"sha256  ", pad+"        ", c.SHA256)
 }
 
 // durationText is a phase or total for people, e.g. "31ms".

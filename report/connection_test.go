@@ -92,7 +92,7 @@ func TestFaultTicketShowsConnectionAndRedirects(t *testing.T) {
 		"Certificate:    CN=api.alteg.io\n                issuer  CN=Corp Inspection CA,O=Corp\n                valid   2026-10-29 to 2027-01-29\n                names   api.alteg.io, *.alteg.io\n                sha256  " + strings.Repeat("ab", 32),
 		"Chain #2:       CN=Corp Inspection CA,O=Corp",
 		"valid   2021-11-29 to 2026-11-28 (expired)",
-		"## Redirects\nThe call took 2 requests:\n1. GET https://alteg.io/api/v1/records/123\n   -> 301 Moved Permanently, Location: https://api.alteg.io/api/v1/records/123?<x> (35ms)\n2. GET https://api.alteg.io/api/v1/records/123?<x>\n   -> no response (40ms)\n   Authorization was not sent to api.alteg.io (another host than the first\n   request)",
+		"## Redirects\nThe call took 2 requests:\n1. GET https://alteg.io/api/v1/records/123\n   -> 301 Moved Permanently, Location:\n      https://api.alteg.io/api/v1/records/123?<x> (35ms)\n2. GET https://api.alteg.io/api/v1/records/123?<x>\n   -> no response (40ms)\n   Authorization was not sent to api.alteg.io (another host than the first\n   request)",
 		"Timings:        connect 4ms | tls 12ms = 80ms total",
 	} {
 		if !strings.Contains(text, want) {

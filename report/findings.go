@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 
@@ -39,7 +40,7 @@ func textFindings(w *textWriter, v *view) {
 	w.wrap("", "", findingsIntro)
 	for i, f := range v.Findings {
 		w.p("")
-		w.p("%d. [%s] %s %s", i+1, f.Severity, f.ID, f.Title)
+		w.wrap(fmt.Sprintf("%d. ", i+1), "   ", fmt.Sprintf("[%s] %s %s", f.Severity, f.ID, f.Title))
 		w.wrap("   ", "   ", f.Explain)
 		if f.Fix != "" {
 			w.p("   Fix:")
@@ -49,7 +50,7 @@ func textFindings(w *textWriter, v *view) {
 		}
 		w.p("   Evidence:")
 		for _, e := range f.Evidence {
-			w.p("     %s", e)
+			w.wrap("     ", "       ", e)
 		}
 	}
 }

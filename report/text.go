@@ -52,7 +52,7 @@ func renderText(v *view) string {
 	}
 	w.p("")
 	w.p("-- ")
-	w.p("Written by altegio-ticket %s. Secrets are replaced by {{placeholders}}.", v.Version)
+	w.wrap("", "", "Written by altegio-ticket "+v.Version+". Secrets are replaced by {{placeholders}}.")
 	return w.String()
 }
 
@@ -132,13 +132,13 @@ func textTokens(w *textWriter, v *view) {
 			continue
 		}
 		if t.Fingerprint != "" {
-			w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
+			w.wrap("", "  ", fmt.Sprintf("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint))
 		} else {
-			w.p("%s %s:", t.Label, t.Placeholder)
+			w.wrap("", "  ", fmt.Sprintf("%s %s:", t.Label, t.Placeholder))
 		}
 		w.p("  %s", t.Marker)
 		if t.Masked != "" {
-			w.p("  (%s)", t.Masked)
+			w.wrap("  ", "   ", "("+t.Masked+")")
 		}
 	}
 }
@@ -203,7 +203,7 @@ func (w *textWriter) headers(rows []headerRow) {
 		}
 		w.wrap(first, hang, value)
 		if note != "" {
-			w.p("%s%s", hang, note)
+			w.wrap(hang, hang, note)
 		}
 	}
 }
@@ -213,7 +213,7 @@ func (w *textWriter) body(label string, bv bodyView) {
 		w.p("%s: (none)", label)
 		return
 	}
-	w.p("%s (%s):", label, bv.Summary)
+	w.wrap("", "  ", label+" ("+bv.Summary+"):")
 	if bv.Note != "" {
 		w.wrap("  [", "   ", bv.Note+"]")
 	}

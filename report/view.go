@@ -117,7 +117,7 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 		Started: ex.Started.UTC().Format("2006-01-02 15:04:05 MST"),
 		Version: t.Version,
 		Printed: t.Printed,
-		Message: strings.TrimSpace(t.Message),
+		Message: messageText(t.Message),
 	}
 	if ex.Insecure {
 		v.Notes = append(v.Notes, "TLS certificate verification was switched off for this call.")
@@ -167,6 +167,23 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 	addSecrets(v, t)
 	v.Head = newHead(t, ex, v)
 	return v
+}
+
+// messageText is the sender's words as the ticket shows them: line breaks
+// and tabs kept, other control characters (a stray escape sequence, a
+// line separator) dropped.
+func messageText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
 }
 
 func findSecret(ss []redact.Secret, role string) (redact.Secret, bool) {
