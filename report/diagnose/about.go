@@ -151,7 +151,19 @@ func Replayed(ex *capture.Exchange) (Change, bool) {
 	if ex == nil || len(ex.Hops) == 0 {
 		return Change{}, false
 	}
-	c := newCall(ex, nil)
+	// Only the host and how the call ended are needed: reading the
+	// answer's envelope, which newCall does, would read a large body for
+	// nothing.
+	c := &call{ex: ex, req: &ex.First().Request, resp: ex.Response()}
+	c.host = classifyHost(c.req.URL)
+	switch {
+	case c.resp == nil:
+		c.outcome = outNone
+	case c.resp.Status >= 500:
+		c.outcome = outServer
+	case c.resp.Status >= 400:
+		c.outcome = outClient
+	}
 	m := strings.ToUpper(c.req.Method)
 	if !ex.Source.Replayed || (m != "POST" && m != "PATCH") || isLoginPath(c.host.path) || !c.mayHaveActed() {
 		return Change{}, false

@@ -230,12 +230,11 @@ func Build(ex *capture.Exchange, version string, opt Options) HAR {
 	start := ex.Started
 	for i := range ex.Hops {
 		h := &ex.Hops[i]
-		e := entry(h, start, ex.Insecure)
-		if i == len(ex.Hops)-1 && opt.ResponseBodyFile != "" && h.Response != nil && len(h.Response.Body.Data) > 0 {
-			c := &e.Response.Content
-			c.Text, c.Encoding, c.File = "", "", opt.ResponseBodyFile
-			c.Comment = strings.TrimSpace("The body is in " + opt.ResponseBodyFile + ", attached next to this file. " + c.Comment)
+		bodyFile := ""
+		if i == len(ex.Hops)-1 {
+			bodyFile = opt.ResponseBodyFile
 		}
+		e := entry(h, start, ex.Insecure, bodyFile)
 		if i == len(ex.Hops)-1 && ex.Fault != nil {
 			e.Fault = &Fault{Kind: string(ex.Fault.Kind), Message: ex.Fault.Message, Detail: ex.Fault.Detail}
 			if h.Response == nil {
@@ -252,11 +251,13 @@ func Build(ex *capture.Exchange, version string, opt Options) HAR {
 	return HAR{Log: l}
 }
 
-func entry(h *capture.Hop, start time.Time, insecure bool) Entry {
+// entry maps a hop; bodyFile, when set, names the file that holds the
+// response body instead of the HAR.
+func entry(h *capture.Hop, start time.Time, insecure bool, bodyFile string) Entry {
 	e := Entry{
 		StartedDateTime: start.UTC().Format("2006-01-02T15:04:05.000Z"),
 		Request:         request(&h.Request),
-		Response:        response(h.Response),
+		Response:        response(h.Response, bodyFile),
 		DroppedHeaders:  h.Dropped,
 	}
 	e.Timings, e.Time = timings(h.Timings)
@@ -368,7 +369,7 @@ func request(s *capture.Sent) Request {
 	return r
 }
 
-func response(resp *capture.Response) Response {
+func response(resp *capture.Response, bodyFile string) Response {
 	r := Response{Cookies: []Cookie{}, Headers: []Header{}, HeadersSize: -1, BodySize: -1}
 	if resp == nil {
 		r.Content = Content{MimeType: "x-unknown"}
@@ -396,6 +397,10 @@ func response(resp *capture.Response) Response {
 		c.MimeType = "x-unknown"
 	}
 	switch {
+	case bodyFile != "" && len(b.Data) > 0:
+		// The body lives in its own file: one copy per ticket.
+		c.File = bodyFile
+		c.Comment = strings.TrimSpace("The body is in " + bodyFile + ", attached next to this file. " + c.Comment)
 	case b.Binary:
 		c.Text, c.Encoding = base64.StdEncoding.EncodeToString(b.Data), "base64"
 	default:
