@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -75,6 +76,23 @@ func TestSizeOfAJSONCall(t *testing.T) {
 			if testing.Verbose() {
 				t.Logf("%s: %.2f× the body, %d bytes besides 1.0×", name, float64(r.Size)/float64(len(body)), r.Size-int64(len(body)))
 			}
+		}
+	}
+}
+
+// BenchmarkRenderJSON measures the report's whole share of a run on a
+// 4.5 MiB JSON answer: render, and write the .eml.
+func BenchmarkRenderJSON(b *testing.B) {
+	body := jsonList(rand.New(rand.NewSource(1)), 4608<<10, false, false)
+	tk := jsonTicket(&testing.T{}, body)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		r, err := Render(tk)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.WriteTo(io.Discard); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
