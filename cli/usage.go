@@ -152,9 +152,10 @@ Examples:
 
 Sending the ticket:
   --open opens the .eml in your default mail client; or open the file yourself.
-  Outlook opens it as a draft to api@alteg.io: press Send.
-  Thunderbird shows it as a received message: Message → Edit As New Message
-  (Ctrl+E), then Send. Apple Mail: Message → Send Again (⇧⌘D), then Send.
+  Outlook, and Thunderbird once an account is set up, open it as a draft to
+  api@alteg.io: write your words where it asks, then press Send (an older
+  Thunderbird: Message → Edit As New Message, Ctrl+E).
+  Apple Mail: Message → Send Again (⇧⌘D), then Send.
   Webmail (Gmail, Outlook.com) cannot open an .eml: write to api@alteg.io and
   attach the .eml, or the files of --out-dir DIR.
 

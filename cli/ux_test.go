@@ -611,7 +611,7 @@ func TestHelp(t *testing.T) {
 	at := 0
 	for _, want := range []string{"Usage:", "Quick: ", "Request (", "Inputs (", "Output:", "Redaction (", "Safety:", "Other:", "Examples:",
 		"Authorization: Bearer PARTNER_TOKEN, User USER_TOKEN", "https://api.alteg.io/api/v1/auth", "--curl @cmd.txt", "--har session.har",
-		"Sending the ticket:", "Outlook opens it as a draft", "Edit As New Message", "Send Again (⇧⌘D)", "Webmail", "Exit status:"} {
+		"Sending the ticket:", "Outlook, and Thunderbird once an account is set up, open it as a draft", "Edit As New Message", "Send Again (⇧⌘D)", "Webmail", "Exit status:"} {
 		i := strings.Index(stdout[at:], want)
 		if i < 0 {
 			t.Fatalf("%q is missing or out of order", want)
