@@ -186,7 +186,28 @@ type Source struct {
 	// From describes the input in plain words, e.g. "command line" or
 	// "HAR file session.har, entry 4".
 	From string
+	// Clock says where Exchange.Started comes from when the call was not
+	// replayed; "" for a replay, which measured it.
+	Clock Clock `json:",omitempty"`
 }
+
+// Clock says where the time of a recorded call was read. Support looks
+// for the call in its logs at that time, so the ticket says which.
+type Clock string
+
+const (
+	// ClockDateHeader is the recorded response's Date header: the
+	// server's own clock.
+	ClockDateHeader Clock = "date-header"
+	// ClockHAREntry is the HAR entry's startedDateTime: the browser's
+	// clock when the request started.
+	ClockHAREntry Clock = "har-entry"
+	// ClockFileModified is when the recording's file was last written.
+	ClockFileModified Clock = "file-modified"
+	// ClockRun is the time of the run itself: nothing recorded when the
+	// call was made.
+	ClockRun Clock = "run"
+)
 
 // Hop is one HTTP request and its response.
 type Hop struct {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -24,8 +25,13 @@ type Recording struct {
 	// Response is nil when no response was recorded; Fault then says why.
 	Response *RecordedResponse
 	Fault    *Fault
-	// Started is when the call began; the zero time means Options.Now.
+	// Started is when the call began as the recording says (a HAR
+	// entry's startedDateTime); zero when it does not say.
 	Started time.Time
+	// Modified is when the recording's file was last written; zero when
+	// unknown (stdin). It stands for the call's time when nothing better
+	// is known.
+	Modified time.Time
 	// Timings are the recorded phases; nil means none were recorded.
 	Timings *Timings
 	// Total is the wall time of the call, 0 when unknown.
@@ -64,11 +70,13 @@ type RecordedResponse struct {
 // Recorded builds the Exchange of a recorded call. It never touches the
 // network: Source.Replayed is false and Source.From is rec.From. Bodies are
 // kept within opt.MaxBody, as Replay keeps them.
+//
+// The exchange's time is the best one the recording holds, in this order:
+// the response's Date header (the server's clock, which support's logs
+// follow), the HAR entry's start, the file's modification time, and last
+// the time of the run (Options.Now); Source.Clock says which.
 func Recorded(rec Recording, opt Options) *Exchange {
-	start := rec.Started
-	if start.IsZero() {
-		start = opt.now()
-	}
+	start, clock := recordedTime(rec, opt)
 	req := rec.Request
 	hop := Hop{
 		Request: Sent{
@@ -98,7 +106,7 @@ func Recorded(rec Recording, opt Options) *Exchange {
 		hop.Response = resp
 	}
 	ex := &Exchange{
-		Source:  Source{Replayed: false, From: rec.From},
+		Source:  Source{Replayed: false, From: rec.From, Clock: clock},
 		Started: start.UTC(),
 		Hops:    []Hop{hop},
 		Total:   rec.Total,
@@ -108,6 +116,24 @@ func Recorded(rec Recording, opt Options) *Exchange {
 		ex.Fault = &f
 	}
 	return ex
+}
+
+// recordedTime picks the time of a recorded call; see Recorded.
+func recordedTime(rec Recording, opt Options) (time.Time, Clock) {
+	if r := rec.Response; r != nil {
+		if d := r.Header.Get("Date"); d != "" {
+			if t, err := http.ParseTime(d); err == nil && t.Year() > 1970 {
+				return t, ClockDateHeader
+			}
+		}
+	}
+	switch {
+	case !rec.Started.IsZero():
+		return rec.Started, ClockHAREntry
+	case !rec.Modified.IsZero():
+		return rec.Modified, ClockFileModified
+	}
+	return opt.now(), ClockRun
 }
 
 // recordedBody reads a recorded response body into bounded memory.

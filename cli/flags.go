@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -57,6 +56,11 @@ type options struct {
 	maskTokens   bool
 	redactPII    bool
 
+	// messageText and messageFile are --message and --message-file: the
+	// sender's own words for the ticket.
+	messageText string
+	messageFile string
+
 	// Terminal and output modes: --color, --json, --print, --show-tokens
 	// and --open.
 	color      string
@@ -94,6 +98,9 @@ type input struct {
 	recording *capture.Recording
 	// closers are closed once the recording has been read.
 	closers []io.Closer
+	// message is the sender's own words, from --message or
+	// --message-file; "" when neither was given.
+	message string
 	// listing is set with --list: harList is printed and nothing else done.
 	listing   bool
 	harList   []harfile.Summary
@@ -155,6 +162,9 @@ func parse(args []string) (*options, error) {
 	if err := checkModes(cfg, fs); err != nil {
 		return nil, err
 	}
+	if fs.Changed("message") && fs.Changed("message-file") {
+		return nil, usagef("use --message TEXT or --message-file FILE, not both")
+	}
 	maxBodyBytes, err := parseSize(cfg.maxBodyArg)
 	if err == nil && maxBodyBytes < 1 {
 		err = errors.New("must be at least 1 byte")
@@ -208,6 +218,9 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.StringVar(&cfg.from, "from", "", "")
 	fs.StringVar(&cfg.maxSizeArg, "max-eml-size", "10MiB", "")
 	fs.StringVar(&cfg.outDir, "out-dir", "", "")
+	// No short option: -m is curl's --max-time.
+	fs.StringVar(&cfg.messageText, "message", "", "")
+	fs.StringVar(&cfg.messageFile, "message-file", "", "")
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVarP(&cfg.version, "version", "V", false, "")
@@ -237,12 +250,20 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 // reads nothing.
 func load(opts *options, stdin io.Reader, getenv func(string) string) (*config, error) {
 	cfg := &config{options: opts}
-	if opts.demo || opts.version {
+	if opts.version {
 		return cfg, nil
 	}
-	if err := loadInput(cfg, newSharedStdin(stdin), getenv); err != nil {
+	in := newSharedStdin(stdin)
+	if !opts.demo {
+		if err := loadInput(cfg, in, getenv); err != nil {
+			return nil, err
+		}
+	}
+	msg, err := loadMessage(opts, in)
+	if err != nil {
 		return nil, err
 	}
+	cfg.message = msg
 	return cfg, nil
 }
 
@@ -331,7 +352,7 @@ var errDeclined = errors.New("not replayed: you declined; nothing was sent and n
 // confirmReplay asks before a method that changes data is sent again,
 // when stdin is a terminal (ios.InTTY); otherwise it refuses.
 // Ctrl-C (ctx) interrupts the question: it returns ctx.Err().
-func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams) error {
+func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams, policy redact.Policy) error {
 	stdin, stderr := ios.In, ios.ErrOut
 	m := strings.ToUpper(cfg.request.Method)
 	if cfg.yes || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" {
@@ -340,8 +361,8 @@ func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams) error {
 	if !ios.InTTY {
 		return usagef("refusing to replay %s without confirmation: it may create a booking or a payment twice; add --yes to send it", cfg.request.Method)
 	}
-	fmt.Fprintf(stderr, "This sends %s %s again; it may create a booking or a payment twice.\nReplay it? [y/N] ",
-		terminalSafe(cfg.screen.Line(cfg.request.Method)), terminalSafe(cfg.screen.Line(redactedForPrompt(cfg.request.URL))))
+	fmt.Fprintf(stderr, "This sends %s %s again;\nit may create a booking or a payment twice. Replay it? [y/N] ",
+		terminalSafe(cfg.screen.Line(cfg.request.Method)), terminalSafe(cfg.screen.Line(redactedForPrompt(cfg.request, policy))))
 	// The read cannot be cancelled, so it runs aside; after Ctrl-C the
 	// program exits and takes it along.
 	answer := make(chan string, 1)
@@ -362,14 +383,16 @@ func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams) error {
 	}
 }
 
-// redactedForPrompt shows only the scheme and host of a URL: its path and
-// query may hold a token or a signature, and the terminal gets no secrets.
-func redactedForPrompt(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "to the URL"
-	}
-	return "to " + u.Scheme + "://" + u.Host + "/…"
+// redactedForPrompt is the request's URL as the ticket will show it: the
+// redactor reads the whole request first (a token in Authorization is
+// also replaced where the path repeats it), then the URL's path and query
+// are shown with every secret replaced by its placeholder. The terminal
+// gets no secrets.
+func redactedForPrompt(req capture.Request, policy redact.Policy) string {
+	sent := capture.Sent{Method: req.Method, URL: req.URL, Header: req.Header,
+		Body: capture.Body{Data: req.Body, Size: int64(len(req.Body)), ContentType: req.Header.Get("Content-Type")}}
+	res := redact.Scrub(&capture.Exchange{Hops: []capture.Hop{{Request: sent}}}, policy)
+	return res.Exchange.First().Request.URL
 }
 
 // parseSize reads a byte size for --max-body and --max-eml-size: a number

@@ -241,6 +241,10 @@ func harInput(cfg *config) error {
 	if err != nil {
 		return err
 	}
+	var modified time.Time
+	if fi, err := f.Stat(); err == nil {
+		modified = fi.ModTime()
+	}
 	entry, err := harfile.Read(f, in.entry)
 	f.Close()
 	if err != nil {
@@ -255,6 +259,7 @@ func harInput(cfg *config) error {
 		if err != nil {
 			return usagef("--har %s: %v", base, err)
 		}
+		rec.Modified = modified // the call's time when the entry has none
 		cfg.recording, cfg.request = &rec, rec.Request
 		return nil
 	}
@@ -315,7 +320,7 @@ func recordedResponse(cfg *config, stdin *sharedStdin) error {
 		}
 		cfg.closers = append(cfg.closers, f)
 		if fi, err := f.Stat(); err == nil {
-			rec.Started = fi.ModTime() // when the response was saved
+			rec.Modified = fi.ModTime() // when the response was saved
 		}
 		r, name = f, filepath.Base(in.response)
 	}

@@ -183,7 +183,7 @@ func TestRunCurlMatchesFlags(t *testing.T) {
 
 // volatile matches the fields that differ between two runs of one call,
 // with the lines their values wrap onto.
-var volatile = regexp.MustCompile(`(?m)^ *(Recorded|Timings|Remote address|Local address|Date):.*(\r?\n {8,}\S.*)*$`)
+var volatile = regexp.MustCompile(`(?m)^ *(When|Timings|Remote address|Local address|Date):.*(\r?\n {8,}\S.*)*$`)
 
 // normalise drops the lines that differ between two runs of one call.
 func normalise(text string) string { return volatile.ReplaceAllString(text, "") }
@@ -277,15 +277,15 @@ func TestRunNoReplayOpensNoConnection(t *testing.T) {
 		wantNoTok bool
 	}{
 		"HAR entry": {[]string{"--har", ffHAR, "--entry", "2"},
-			[]string{"not replayed: recorded from the HAR file firefox.har, entry 2", "This call was not sent again", "401 Unauthorized", "Authentication needed.", "PUT " + base + "/api/v1/record/123456/987654"}, false},
+			[]string{"not sent again: recorded in the HAR file firefox.har, entry 2, time by the response's Date header", "401 Unauthorized", "Authentication needed.", "Call: PUT /api/v1/record/123456/987654"}, false},
 		"HAR failed entry": {[]string{"--har", ffHAR},
 			[]string{"The call failed: the browser recorded no response", "entry 5"}, false},
 		"curl and response": {[]string{"--curl", "@" + cmdFile, "--response", resp},
-			[]string{"not replayed: recorded from the response saved in resp.txt (request from the curl command in cmd.txt)", "DELETE " + base, "401 Unauthorized (HTTP/2.0)", "Authentication needed."}, false},
+			[]string{"not sent again: recorded in the response saved in resp.txt (request from the curl command in cmd.txt), time by the time its file was saved", "Call: DELETE /api/v1/record/1/2", "401 Unauthorized (HTTP/2.0)", "Authentication needed."}, false},
 		"flags and body with status": {[]string{"-X", "POST", "-H", "Authorization: Bearer " + fakePartner, base + "/api/v1/auth", "--response", body, "--status", "403"},
 			[]string{"body saved in body.json, with status 403 given with --status", "403 Forbidden", "Access denied."}, false},
 		"status only": {[]string{base + "/api/v1/x", "--status", "500"},
-			[]string{"status 500 given with --status (request from the command line)", "500 Internal Server Error"}, true},
+			[]string{"status 500 given with --status (request from the command line), time when the ticket was written; nothing recorded the call's time", "500 Internal Server Error"}, true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -304,7 +304,7 @@ func TestRunNoReplayOpensNoConnection(t *testing.T) {
 					t.Errorf("text part lacks %q:\n%s", w, tk.Text)
 				}
 			}
-			if !strings.Contains(tk.HTML, "Not replayed.") {
+			if !strings.Contains(tk.HTML, "not sent again: recorded in the") {
 				t.Error("the HTML part does not say the call was not replayed")
 			}
 			if !tc.wantNoTok {

@@ -45,7 +45,7 @@ func TestRunOutDir(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "files:    8 in "+dir+" (only secrets.txt holds the tokens)") {
+	if !strings.Contains(stderr, "files:    7 in "+dir+" (only secrets.txt holds the tokens)") {
 		t.Errorf("the summary does not mention the folder:\n%s", stderr)
 	}
 	fi, err := os.Stat(dir)
@@ -63,7 +63,7 @@ func TestRunOutDir(t *testing.T) {
 		}
 		files[e.Name()], _ = os.ReadFile(filepath.Join(dir, e.Name()))
 	}
-	want := []string{"postman_collection.json", "replay.sh", "request-body.json", "request.har",
+	want := []string{"postman_collection.json", "replay.sh", "request.har",
 		"response-body.json", "secrets.txt", "ticket.html", "ticket.txt"}
 	sort.Strings(names)
 	if d := cmp.Diff(want, names); d != "" {
@@ -84,8 +84,8 @@ func TestRunOutDir(t *testing.T) {
 			t.Errorf("attachment %s differs from %s in the folder", name, name)
 		}
 	}
-	if len(attached) != 5 {
-		t.Errorf("%d attachments, want 5", len(attached))
+	if len(attached) != 4 {
+		t.Errorf("%d attachments, want 4", len(attached))
 	}
 }
 

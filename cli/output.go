@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,11 +13,21 @@ import (
 	"github.com/altegio/altegio-ticket/report"
 )
 
-// writeFile writes data to path atomically with mode 0600, because a
-// ticket holds tokens: it writes a temporary file in the same folder, then
-// links it into place, which fails if path exists. With force, it renames
-// over an existing file instead.
+// writeFile writes data to path as writeFileWith does.
 func writeFile(path string, data []byte, force bool) error {
+	return writeFileWith(path, force, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileWith writes path atomically with mode 0600, because a ticket
+// holds tokens: write streams the content into a temporary file in the
+// same folder, which is then linked into place, which fails if path
+// exists. With force, it renames over an existing file instead. The
+// content is never held in memory whole: a ticket is streamed from the
+// parts it is made of.
+func writeFileWith(path string, force bool, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".altegio-ticket-*.tmp") // mode 0600
 	switch {
@@ -32,7 +44,12 @@ func writeFile(path string, data []byte, force bool) error {
 		tmp.Close()
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", tmpName, err)
+	}
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("writing %s: %w", tmpName, err)
 	}

@@ -155,7 +155,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		// nothing is sent, so there is nothing to confirm.
 		ex = recordedExchange(cfg, now)
 	} else {
-		if err := confirmReplay(ctx, cfg, ios); err != nil {
+		if err := confirmReplay(ctx, cfg, ios, policy); err != nil {
 			switch {
 			case errors.Is(err, errDeclined):
 				return fail(exitFail, "%v", err)
@@ -201,6 +201,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 	o := &outcome{
 		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
 		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
+		message: cfg.message, demo: cfg.demo,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
 
@@ -271,6 +272,18 @@ func (l *lineWriter) Flush() error {
 	return err
 }
 
+// maskNote says, for the ticket's Tokens section, why the tokens are
+// masked: the report words no option names itself.
+func maskNote(cfg *config, o *outcome) string {
+	switch {
+	case cfg.maskTokens:
+		return "with --mask-tokens, to be sent another way"
+	case o.masked:
+		return "by --print; --show-tokens shows them"
+	}
+	return ""
+}
+
 // writeTicket renders the ticket and writes it where the flags say: the
 // .eml file, or the text on stdout with --print; then --out-dir, then
 // --open. It records what it did in o and returns the exit code.
@@ -283,6 +296,8 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		// --print masks the tokens unless --show-tokens: stdout ends up
 		// in scrollback, logs and web forms.
 		MaskTokens: cfg.maskTokens || o.masked,
+		MaskNote:   maskNote(cfg, o),
+		Message:    cfg.message,
 		Printed:    cfg.print,
 		To:         cfg.to,
 		From:       cfg.from,
@@ -304,11 +319,14 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		}
 		return exitOK
 	}
-	if err := writeFile(path, rendered.EML, cfg.force); err != nil {
+	if err := writeFileWith(path, cfg.force, func(w io.Writer) error {
+		_, err := rendered.WriteTo(w)
+		return err
+	}); err != nil {
 		o.err = err
 		return exitFail
 	}
-	o.path, o.size = path, len(rendered.EML)
+	o.path, o.size = path, int(rendered.Size)
 	if cfg.outDir != "" {
 		if err := writeOutDir(cfg.outDir, rendered.Files, cfg.force); err != nil {
 			o.err = err

@@ -42,6 +42,11 @@ type outcome struct {
 	warnings []string
 	// err says why no ticket (or not every file) was written.
 	err error
+	// message is the sender's own words (--message), "" when none.
+	message string
+	// demo is set for --demo, whose local server stands in for
+	// api.alteg.io.
+	demo bool
 }
 
 // Layout of the summary: findings are labelled in a column of
@@ -238,49 +243,138 @@ func printTicket(w io.Writer, o *outcome, pal palette) {
 	}
 }
 
-// nextSteps is the end of the summary: the likely cause to fix first,
-// when there is one, and how to send the ticket from each kind of mail
-// client, which each treat an .eml differently.
+// nextSteps is the end of the summary: what to do now. It follows the
+// first finding, as the ticket's head does, so that the two never
+// disagree: a likely cause to fix first, or a warning to act on (a replay
+// that made a duplicate, and how to undo it). Then whether to send the
+// ticket at all: a call that never reached Alteg.io, or that went to a
+// host that is not Alteg.io's, is one api@alteg.io cannot see, so the
+// user gets the steps for the network or the host instead; a call that
+// succeeded is sent only when its data is wrong. When sending is the step,
+// the last lines say how each kind of mail client sends an .eml.
 func nextSteps(o *outcome, goos string) []string {
 	next := pad("next:")
 	indent := strings.Repeat(" ", label)
 	var out []string
-	cause, found := diagnose.LikelyCause(o.findings)
-	fixable := found && !cause.ServerSide
-	if fixable {
-		out = append(out, next+"likely cause found: "+terminalSafe(cause.Action)+" and retry")
+	// say adds a step, wrapped at spaces to the summary's width; a path
+	// or a command too long for it stays whole.
+	say := func(text string) {
+		line := ""
+		for _, word := range strings.Split(text, " ") {
+			if line != "" && utf8.RuneCountInString(next+line+" "+word) > summaryWidth {
+				out = append(out, strings.ReplaceAll(next+line, nbsp, " "))
+				next, line = indent, ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		out = append(out, strings.ReplaceAll(next+line, nbsp, " "))
 		next = indent
 	}
+	var first *diagnose.Finding
+	if len(o.findings) > 0 && o.findings[0].Severity >= diagnose.Warning {
+		first = &o.findings[0]
+	}
+	fixable := first != nil && first.Severity == diagnose.Likely && !first.ServerSide
+	switch {
+	case fixable:
+		action := terminalSafe(first.Action)
+		if !strings.Contains(action, "retry") {
+			action += " and retry"
+		}
+		say("likely cause found: " + action)
+	case first != nil && first.Severity == diagnose.Warning:
+		say("warning: " + terminalSafe(first.Action))
+	}
 	if o.printed {
-		return append(out, next+"paste it into the support form, or run again without --print for an .eml to send")
+		say("paste it into the support form, or run again without --print for an .eml to send")
+		return out
 	}
 	if o.path == "" {
 		return out
 	}
-	webmail := "Webmail: attach the .eml itself"
+	about := diagnose.Describe(o.ex)
+	switch {
+	case notReached(o.ex):
+		say("the call never reached " + terminalSafe(hostOr(about.Host)) + ", so api@alteg.io cannot see it: " +
+			"check the host name, your network, firewall, proxy or VPN, then run again; " +
+			"the ticket holds the details for whoever runs your network")
+		return out
+	case !about.Alteg && !o.demo:
+		where := "a local host"
+		if !about.Local {
+			where = "a host that is not Alteg.io's"
+		}
+		say("the call went to " + terminalSafe(hostOr(about.Host)) + ", " + where + "; api@alteg.io can help only " +
+			"with calls to api.alteg.io: fix that server, or repeat the call against api.alteg.io and send that ticket")
+		return out
+	}
+	ok := o.ex.Fault == nil && o.ex.Response() != nil && o.ex.Response().Status < 300
+	webmail := "webmail: attach the .eml"
 	if o.outDir != "" {
-		webmail = "Webmail: attach the .eml, or the files in " + o.outDir
+		webmail = "webmail: attach the .eml, or the files in " + o.outDir
+	}
+	// The command stays on one line, so that it can be copied.
+	open := strings.ReplaceAll(openCommandLine(goos, o.path), " ", nbsp)
+	// The draft has a marked place for the sender's words unless
+	// --message filled it.
+	words := "add your own words where the ticket asks and send it"
+	if o.message != "" {
+		words = "send the ticket"
 	}
 	var lead string
 	switch {
 	case o.openAsked && o.openErr == nil && fixable:
-		lead = "if that doesn't help, press Send in the message that opened"
+		lead = "if that doesn't help, " + strings.Replace(words, "send it", "press Send", 1) + " in the message that opened"
+	case o.openAsked && o.openErr == nil && ok:
+		lead = "the call succeeded: press Send only if the data it returned is wrong, saying what you expected where the ticket asks"
 	case o.openAsked && o.openErr == nil:
-		lead = "press Send in the message that opened"
+		lead = strings.Replace(words, "send it", "press Send", 1) + " in the message that opened"
 	case o.openAsked:
 		lead = "open " + shellQuote(goos, absPath(o.path)) + " in your mail client, or attach it to a new mail to api@alteg.io"
 	case fixable:
-		lead = "if that doesn't help, send the ticket: " + openCommandLine(goos, o.path)
-	case found:
-		lead = "the cause is on the server side; send the ticket: " + openCommandLine(goos, o.path)
+		lead = "if that doesn't help, " + words + ": " + open
+	case first != nil && first.ServerSide:
+		lead = "the cause is on the API's side; " + words + ": " + open
+	case ok:
+		lead = "the call succeeded: send the ticket only if the data it returned is wrong, saying what you expected: " + open
 	default:
-		lead = "send it from your mail client: " + openCommandLine(goos, o.path) + " (--open does this)"
+		lead = words + ": " + open + " (--open does this)"
 	}
-	out = append(out, next+lead,
-		indent+"Outlook opens it as a draft · "+webmail,
-		indent+"Thunderbird: Message → Edit As New Message (Ctrl+E), then Send",
-		indent+"Apple Mail: Message → Send Again (⇧⌘D), then Send")
+	say(lead)
+	// Checked with Thunderbird 153 under Xvfb: with an account set up it
+	// opens an .eml with X-Unsent: 1 as a draft, as Outlook does.
+	say("Outlook, and Thunderbird with an account, open it as a draft: Send")
+	say("Apple Mail: Message → Send Again (⇧⌘D) · " + webmail)
 	return out
+}
+
+// nbsp joins words that say() must keep on one line; it is written as a
+// space.
+const nbsp = "\u00a0"
+
+// notReached reports whether the call failed before anything reached the
+// server: no answer, and a failure that happens on the way (the name, the
+// connection, TLS, a proxy, or something that is not the API answering).
+func notReached(ex *capture.Exchange) bool {
+	if ex.Fault == nil || ex.Response() != nil {
+		return false
+	}
+	switch ex.Fault.Kind {
+	case capture.FaultDNS, capture.FaultRefused, capture.FaultConnectTimeout, capture.FaultTLS, capture.FaultProxy, capture.FaultMalformed:
+		return true
+	}
+	// Nothing went out: the request was never written.
+	return ex.Last().Request.Proto == ""
+}
+
+func hostOr(h string) string {
+	if h == "" {
+		return "the host"
+	}
+	return h
 }
 
 // openCommandLine is the shell command that opens path in the default

@@ -106,6 +106,11 @@ Output:
                            postman_collection.json, replay.sh, the bodies,
                            and secrets.txt (the tokens). DIR must be new or
                            empty unless --force is given
+      --message TEXT       your own words for support: what you expected, what
+                           happened instead, since when, how often (redacted
+                           like the rest); without it the draft has a marked
+                           place to write them
+      --message-file FILE  the same, read from FILE (- reads stdin)
       --to ADDR            recipient (default api@alteg.io)
       --from ADDR          sender; left for your mail client to fill when empty
       --max-eml-size SIZE  keep the .eml under SIZE (default 10MiB; e.g.
@@ -166,9 +171,10 @@ Examples:
 
 Sending the ticket:
   --open opens the .eml in your default mail client; or open the file yourself.
-  Outlook opens it as a draft to api@alteg.io: press Send.
-  Thunderbird shows it as a received message: Message → Edit As New Message
-  (Ctrl+E), then Send. Apple Mail: Message → Send Again (⇧⌘D), then Send.
+  Outlook, and Thunderbird once an account is set up, open it as a draft to
+  api@alteg.io: write your words where it asks, then press Send (an older
+  Thunderbird: Message → Edit As New Message, Ctrl+E).
+  Apple Mail: Message → Send Again (⇧⌘D), then Send.
   Webmail (Gmail, Outlook.com) cannot open an .eml: write to api@alteg.io and
   attach the .eml, or the files of --out-dir DIR.
 
@@ -185,7 +191,7 @@ var argNames = map[string]string{
 	"max-time": "SECONDS", "timeout": "DURATION", "max-body": "SIZE", "output": "FILE",
 	"to": "ADDR", "from": "ADDR", "max-eml-size": "SIZE", "out-dir": "DIR", "redact": "VALUE",
 	"redact-env": "NAME", "redact-field": "NAME", "curl": "@FILE", "har": "FILE", "entry": "N",
-	"response": "FILE", "status": "CODE", "color": "WHEN",
+	"response": "FILE", "status": "CODE", "color": "WHEN", "message": "TEXT", "message-file": "FILE",
 }
 
 // quotedTypes are the value types whose invalid values can be quoted in an

@@ -7,121 +7,174 @@ import (
 	"github.com/altegio/altegio-ticket/capture"
 )
 
-// renderFunc renders the ticket with the bodies of ex (already cut) and
-// extra notes for the reader.
-// With measure, only Rendered.Size is filled in.
-type renderFunc func(ex *capture.Exchange, notes []string, measure bool) (*Rendered, error)
-
 // fitBudget renders the ticket and, when the message is larger than the
 // budget, cuts every body to a common cap, so that the largest bodies are
-// cut first and small ones are kept whole. The size of the message grows
-// with the cap, piecewise linearly, so a few renders find the largest cap
-// that fits: each guess interpolates between the best cap known to fit and
-// the smallest known not to, with a bisection when interpolation stalls.
-func fitBudget(t *Ticket, render renderFunc) (*Rendered, error) {
+// cut first and small ones are kept whole.
+//
+// The ticket is rendered once in full. Only when that is over the budget
+// is the cap worked out, on a model of the message's size (sizeModel)
+// rather than by rendering candidates, and the ticket rendered once more
+// with its bodies cut; should the model have been short, the cap shrinks
+// by the excess and the ticket is rendered again, which the model's
+// margins make rare.
+func fitBudget(t *Ticket, r *renderer) (*Rendered, error) {
 	limit := t.MaxSize
 	if limit == 0 {
 		limit = DefaultMaxSize
 	}
-	// When the bodies alone cannot fit, the full render is skipped: it
-	// would be the largest of all, and the peak memory of a big ticket.
-	var fullSize int64
-	over := "would be " // how the warning states fullSize
-	if est := leastSize(&t.Exchange); limit >= 0 && est > limit {
-		fullSize, over = est, "would be over "
-	} else {
-		full, err := render(&t.Exchange, nil, false)
-		if err != nil || limit < 0 || int64(len(full.EML)) <= limit {
-			return full, err
-		}
-		fullSize = int64(len(full.EML))
+	full, err := r.render(&t.Exchange, nil)
+	if err != nil {
+		return nil, err
 	}
-	try := func(limitCap int, measure bool) (*Rendered, error) {
+	fullSize := full.msg.size()
+	if limit < 0 || fullSize <= limit {
+		return full.rendered(), nil
+	}
+
+	try := func(limitCap int) (*Rendered, error) {
 		ex, cuts := cutBodies(&t.Exchange, limitCap)
 		var notes []string
 		for _, c := range cuts {
 			notes = append(notes, fmt.Sprintf("To keep this message under %s, %s.", capture.ByteCount(limit), c))
 		}
-		r, err := render(ex, notes, measure)
+		d, err := r.render(ex, notes)
 		if err != nil {
 			return nil, err
 		}
-		r.Cut = len(cuts) > 0
+		out := d.rendered()
+		out.Cut = len(cuts) > 0
 		for _, c := range cuts {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("the ticket %s%s, over its %s budget: %s", over, capture.ByteCount(fullSize), capture.ByteCount(limit), c))
+			out.Warnings = append(out.Warnings, fmt.Sprintf("the ticket would be %s, over its %s budget: %s", capture.ByteCount(fullSize), capture.ByteCount(limit), c))
 		}
-		return r, nil
+		return out, nil
 	}
 
-	// The search keeps only sizes, and the chosen cap is rendered once more
-	// at the end: one render more, but never two large ones in memory.
-	measure := func(limitCap int) (int64, error) {
-		r, err := try(limitCap, true)
-		if err != nil {
-			return 0, err
-		}
-		return r.Size, nil
-	}
-	lo, hi := 0, longestBody(&t.Exchange) // the cap lo fits; hi does not
-	sizeLo, err := measure(lo)
-	if err != nil {
-		return nil, err
-	}
-	sizeHi := fullSize
-	if sizeLo > limit {
-		best, err := try(lo, false)
+	m := newSizeModel(&t.Exchange, full, fullSize)
+	if m.size(0) > limit {
+		best, err := try(0)
 		if err != nil {
 			return nil, err
 		}
-		best.Warnings = append(best.Warnings, fmt.Sprintf("the ticket is %s even with every body left out, over its %s budget; it was written anyway", capture.ByteCount(sizeLo), capture.ByteCount(limit)))
+		if best.Size > limit {
+			best.Warnings = append(best.Warnings, fmt.Sprintf("the ticket is %s even with every body left out, over its %s budget; it was written anyway", capture.ByteCount(best.Size), capture.ByteCount(limit)))
+		}
 		return best, nil
 	}
-	// Aim a little under the limit, since interpolating a concave curve
-	// overshoots.
-	target := limit - limit/64
-	side, streak := 0, 0 // which bound the last guesses moved, and how often
-	for i := 0; i < 12 && hi-lo > 256 && limit-sizeLo > limit/64; i++ {
-		guess := lo + int(float64(hi-lo)*float64(target-sizeLo)/float64(sizeHi-sizeLo))
-		if streak >= 2 {
-			guess, streak = lo+(hi-lo)/2, 0
-		}
-		guess = min(max(guess, lo+1), hi-1)
-		size, err := measure(guess)
-		if err != nil {
-			return nil, err
-		}
-		moved := -1
-		if size <= limit {
-			lo, sizeLo, moved = guess, size, +1
+	// The largest cap whose modelled size fits: lo fits, hi does not.
+	lo, hi := 0, longestBody(&t.Exchange)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if m.size(mid) <= limit {
+			lo = mid
 		} else {
-			hi, sizeHi = guess, size
-		}
-		if moved == side {
-			streak++
-		} else {
-			side, streak = moved, 1
+			hi = mid
 		}
 	}
-	return try(lo, false)
+	for {
+		out, err := try(lo)
+		if err != nil || out.Size <= limit || lo == 0 {
+			if err == nil && out.Size > limit {
+				out.Warnings = append(out.Warnings, fmt.Sprintf("the ticket is %s even with every body left out, over its %s budget; it was written anyway", capture.ByteCount(out.Size), capture.ByteCount(limit)))
+			}
+			return out, err
+		}
+		// The model was short: cut by the excess and a little more.
+		lo = max(0, lo-int(out.Size-limit)-4<<10)
+	}
 }
 
-// leastSize is a lower bound of the size of the message for ex. Every
-// body is in request.har, and the first request's and the final
-// response's bodies are attached too; attachments are base64-encoded
-// (4 bytes for 3).
-func leastSize(ex *capture.Exchange) int64 {
-	var n int64
-	for _, h := range ex.Hops {
-		n += int64(len(h.Request.Body.Data))
-		if h.Response != nil {
-			n += int64(len(h.Response.Body.Data))
+// noteCost bounds what the sentences about one cut body add to the
+// message: a note in each body part, a comment in the HAR, the collection
+// and replay.sh.
+const noteCost = 2 << 10
+
+// sizeModel predicts the size of the message with every body cut to a
+// cap, from the full rendering: the file that holds the response body is
+// sized exactly, prefix by prefix; a part that holds bodies among other
+// text (the HAR, the collection, replay.sh) shrinks by its encoding's
+// ratio for each byte cut, which undercounts what escaping saved, so the
+// model errs towards a smaller cap.
+type sizeModel struct {
+	full   int64
+	bodies []capture.Body // every body, by bodyRef order below
+	refs   []bodyRef
+	parts  []modelPart
+}
+
+type modelPart struct {
+	size   int64
+	ratio  float64 // encoded bytes per byte of data
+	bodies []int   // indexes into sizeModel.bodies
+	exact  *prefixSizer
+}
+
+func newSizeModel(ex *capture.Exchange, d *draft, full int64) *sizeModel {
+	m := &sizeModel{full: full}
+	index := map[bodyRef]int{}
+	body := func(r bodyRef) int {
+		if i, ok := index[r]; ok {
+			return i
+		}
+		h := ex.Hops[r.hop]
+		b := h.Request.Body
+		if r.response {
+			b = h.Response.Body
+		}
+		index[r] = len(m.bodies)
+		m.bodies = append(m.bodies, b)
+		return index[r]
+	}
+	for i, refs := range d.bodied {
+		p := d.msg.parts[2+i] // after the text and HTML parts
+		mp := modelPart{size: p.size, ratio: 1}
+		if len(p.data) > 0 {
+			mp.ratio = float64(p.size) / float64(len(p.data))
+		}
+		for _, r := range refs {
+			mp.bodies = append(mp.bodies, body(r))
+		}
+		if len(refs) == 1 && refs[0].response {
+			// The body's own file: its data is the body.
+			mp.exact = newPrefixSizer(p.enc, p.data)
+		}
+		m.parts = append(m.parts, mp)
+	}
+	return m
+}
+
+// size is the modelled size of the message with every body cut to limit
+// bytes.
+func (m *sizeModel) size(limit int) int64 {
+	n := m.full
+	cut := 0
+	for _, b := range m.bodies {
+		if len(b.Data) > limit {
+			cut++
 		}
 	}
-	n += int64(len(ex.Call().Request.Body.Data))
-	if r := ex.Response(); r != nil {
-		n += int64(len(r.Body.Data))
+	n += int64(cut) * noteCost
+	for _, p := range m.parts {
+		if p.exact != nil {
+			b := m.bodies[p.bodies[0]]
+			kept := min(keptText(b, limit), len(p.exact.data))
+			n += p.exact.size(kept) - p.size
+			continue
+		}
+		var dropped int
+		for _, i := range p.bodies {
+			b := m.bodies[i]
+			dropped += len(b.Data) - min(len(b.Data), limit)
+		}
+		n -= int64(float64(dropped) * p.ratio)
 	}
-	return n * 4 / 3
+	return n
+}
+
+// keptText is how many bytes of b's text (as attached) are left when b is
+// cut to limit.
+func keptText(b capture.Body, limit int) int {
+	c, _ := cutBody(b, limit)
+	return len(c.Text())
 }
 
 // longestBody is the length of the longest body kept in ex.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 // shows it.
 type tlsView struct {
 	Summary string // "TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN h2"
-	// Verify is "passed", "skipped (-k)" or "failed: <reason>", with
-	// the CAs it was checked against when they were not the system's.
+	// Verify is "passed", "skipped: ..." or "failed: <reason>", with the
+	// CAs it was checked against when they were not the system's.
 	Verify string
 	Failed bool
 	// ClientCert says whether the server asked for a client
@@ -90,7 +91,7 @@ func newTLSView(t *capture.TLS, insecure bool, at time.Time) *tlsView {
 	case t.VerifyError != "":
 		tv.Verify, tv.Failed = "failed: "+t.VerifyError, true
 	case insecure:
-		tv.Verify = "skipped (-k/--insecure)"
+		tv.Verify = "skipped: verification was switched off for this call"
 	case t.Version != "":
 		tv.Verify = "passed"
 	}
@@ -165,14 +166,14 @@ func capturedBefore(h *capture.Hop) string {
 // certLines renders a certificate for the text part under a label, the
 // details aligned with the Connection section's values.
 func certLines(w *textWriter, label string, c certView) {
-	w.p("%-15s %s", label+":", c.Subject)
 	const pad = "                "
-	w.p("%sissuer  %s", pad, c.Issuer)
-	w.p("%svalid   %s", pad, c.Valid)
+	w.wrap(fmt.Sprintf("%-15s ", label+":"), pad, c.Subject)
+	w.wrap(pad+"issuer  ", pad+"        ", c.Issuer)
+	w.wrap(pad+"valid   ", pad+"        ", c.Valid)
 	if c.Names != "" {
-		w.p("%snames   %s", pad, c.Names)
+		w.wrap(pad+"names   ", pad+"        ", c.Names)
 	}
-	w.p("%ssha256  %s", pad, c.SHA256)
+	w.wrap(pad+"sha256  ", pad+"        ", c.SHA256)
 }
 
 // durationText is a phase or total for people, e.g. "31ms".

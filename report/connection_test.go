@@ -81,10 +81,10 @@ func TestFaultTicketShowsConnectionAndRedirects(t *testing.T) {
 	_, parts := readParts(t, buf.Bytes())
 	text, html := strings.ReplaceAll(parts[0].Body, "\r\n", "\n"), parts[1].Body
 
-	// The fault comes first, in one sentence, before any section.
-	faultAt := strings.Index(text, "The call failed: the TLS handshake with api.alteg.io:443")
-	if faultAt < 0 || faultAt > strings.Index(text, "## Summary") {
-		t.Errorf("the fault is not at the top of the text part")
+	// The fault is in the head, in one sentence, before any section.
+	faultAt := strings.Index(text, "Answer:   no answer: the TLS handshake with api.alteg.io:443")
+	if faultAt < 0 || faultAt > strings.Index(text, "## ") {
+		t.Errorf("the fault is not in the head of the text part:\n%s", text)
 	}
 	for _, want := range []string{
 		"Remote address: 10.0.0.8:3128\nProxy:          http://proxy.corp.example:3128",
@@ -92,7 +92,7 @@ func TestFaultTicketShowsConnectionAndRedirects(t *testing.T) {
 		"Certificate:    CN=api.alteg.io\n                issuer  CN=Corp Inspection CA,O=Corp\n                valid   2026-10-29 to 2027-01-29\n                names   api.alteg.io, *.alteg.io\n                sha256  " + strings.Repeat("ab", 32),
 		"Chain #2:       CN=Corp Inspection CA,O=Corp",
 		"valid   2021-11-29 to 2026-11-28 (expired)",
-		"## Redirects\nThe call took 2 requests:\n1. GET https://alteg.io/api/v1/records/123\n   -> 301 Moved Permanently, Location: https://api.alteg.io/api/v1/records/123?<x> (35ms)\n2. GET https://api.alteg.io/api/v1/records/123?<x>\n   -> no response (40ms)\n   Authorization was not sent to api.alteg.io (another host than the first\n   request)",
+		"## Redirects\nThe call took 2 requests:\n1. GET https://alteg.io/api/v1/records/123\n   -> 301 Moved Permanently, Location:\n      https://api.alteg.io/api/v1/records/123?<x> (35ms)\n2. GET https://api.alteg.io/api/v1/records/123?<x>\n   -> no response (40ms)\n   Authorization was not sent to api.alteg.io (another host than the first\n   request)",
 		"Timings:        connect 4ms | tls 12ms = 80ms total",
 	} {
 		if !strings.Contains(text, want) {
@@ -145,7 +145,7 @@ func TestCapturedBefore(t *testing.T) {
 
 func TestNoRedirectsSectionForOneHop(t *testing.T) {
 	tk := sampleTicket(t)
-	v := newView(&tk, nil)
+	v := newView(&tk, &tk.Exchange, nil, nil)
 	html, err := renderHTML(v)
 	if err != nil {
 		t.Fatal(err)

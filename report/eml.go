@@ -2,15 +2,25 @@
 // Exchange and its secrets list into an email-ready .eml addressed to the
 // Alteg.io API support desk.
 //
-// Write renders the ticket as multipart/mixed: a multipart/alternative body
-// (text/plain and text/html showing, after the findings of the diagnosis,
-// what support asks for: URL, method,
-// headers, request body, response, connection, then the Tokens section) and
-// the attachments support uses to re-run the call: request.har (package
-// har), postman_collection.json (package postman), replay.sh (package
-// curlsh) and the raw bodies. Render does the same work once and also
-// returns the files for a folder (--out-dir), and keeps the message under a
-// size budget by cutting the largest bodies.
+// Render renders the ticket once: a multipart/mixed message whose body is
+// a multipart/alternative of text/plain and text/html (first the head,
+// the call and its likely cause on one screen, and the sender's own words;
+// then the findings of the diagnosis and what support asks for: URL,
+// method, headers, request body, response, connection, the Secrets
+// section and the Tokens section) and the attachments support uses to
+// re-run the call: request.har (package har), postman_collection.json
+// (package postman), replay.sh (package curlsh), and the response body in
+// its own file. It also gives the same content as loose files for a
+// folder (--out-dir), and keeps the message under a size budget by cutting
+// the largest bodies (budget.go). Rendered.WriteTo then streams the .eml:
+// the message is never built in memory, and its size is known before it
+// is written (mime.go, encode.go).
+//
+// Each body lives in one place: the request body in request.har (where
+// HAR keeps it and --har reads it back; replay.sh and the collection carry
+// it too, as each must run on its own), and the final response body in its
+// own file, which request.har names. The text and HTML parts show the
+// first 32 KiB of each.
 //
 // The report never sees an unredacted exchange and never touches the
 // network. Token values appear only in the Tokens section of each body
@@ -28,6 +38,7 @@ import (
 	"mime"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
@@ -35,8 +46,6 @@ import (
 	"github.com/altegio/altegio-ticket/report/diagnose"
 	"github.com/altegio/altegio-ticket/report/har"
 	"github.com/altegio/altegio-ticket/report/postman"
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // DefaultTo is the Alteg.io API support desk.
@@ -50,14 +59,19 @@ type Ticket struct {
 	// section (redact.Result.Bytes). Nil means none.
 	Redact func([]byte) []byte
 	// Redaction is what redaction did besides the secrets list, for the
-	// redaction report (redact.Result.Report).
+	// Secrets section (redact.Result.Report).
 	Redaction redact.Report
+	// Message is the sender's own words: what they expected and what
+	// happened. "" leaves a marked place to write them in the draft. It
+	// passes through Redact like everything else.
+	Message string
 	// MaskTokens shows the two tokens as their first and last 4
-	// characters in the Tokens section (--mask-tokens).
+	// characters in the Tokens section; MaskNote says why, in the
+	// caller's words (e.g. which option asked for it).
 	MaskTokens bool
+	MaskNote   string
 	// Printed renders for --print, where the text part alone goes to
-	// stdout: Rendered.Text lists no attachments (none go with it), and
-	// masked tokens are said to be masked by --print.
+	// stdout: Rendered.Text lists no attachments (none go with it).
 	Printed bool
 
 	To   string // DefaultTo when empty
@@ -70,7 +84,8 @@ type Ticket struct {
 	Version   string // altegio-ticket version, for the footer and X-Mailer
 
 	// Findings are diagnose.Run's results for Exchange, shown at the top
-	// of the ticket in the order given. Nil means none.
+	// of the ticket in the order given; the first one, when it is a
+	// likely cause or a warning, is in the head. Nil means none.
 	Findings []diagnose.Finding
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
@@ -78,8 +93,8 @@ type Ticket struct {
 }
 
 // DefaultMaxSize is the default size budget of a ticket. Mail providers
-// reject messages around 20-25 MiB, and attachments grow by a third in
-// base64; 10 MiB leaves room for forwarding and replies.
+// reject messages around 20-25 MiB, and a forward or a reply may encode
+// the attachments again in base64; 10 MiB leaves room for both.
 const DefaultMaxSize = 10 << 20
 
 // File is one rendered file of a ticket: an attachment of the .eml, or
@@ -88,25 +103,22 @@ type File struct {
 	Name        string // ASCII file name, e.g. "request.har"
 	ContentType string // MIME type with parameters
 	Data        []byte
+	// Binary is true for data that is not text.
+	Binary bool
 }
 
-// attachment is one file attached to the ticket.
-type attachment = File
-
-// Rendered is a ticket rendered once: the .eml and the same content as
-// separate files.
+// Rendered is a ticket rendered once: the .eml, which WriteTo streams,
+// and the same content as separate files.
 type Rendered struct {
-	// EML is the whole message.
-	EML []byte
-	// Size is len(EML).
+	// Size is the size of the .eml WriteTo writes, in bytes.
 	Size int64
 	// Files are what --out-dir writes: ticket.txt and ticket.html (the
 	// body parts, with the token values left out of their Tokens
 	// section), every attachment of the .eml byte for byte, and
 	// secrets.txt, the Tokens section alone with the values.
 	Files []File
-	// Text is the text/plain body part as the .eml carries it, Tokens
-	// section included (masked with Ticket.MaskTokens), for --print.
+	// Text is the text/plain body part, Tokens section included (masked
+	// with Ticket.MaskTokens), for --print.
 	Text []byte
 	// Warnings say what the user should know, e.g. that bodies were cut
 	// to keep the message under the size budget. They hold no secret.
@@ -114,6 +126,14 @@ type Rendered struct {
 	// Cut is true when bodies were cut to keep the message under the
 	// size budget; Warnings says which.
 	Cut bool
+
+	msg *message
+}
+
+// WriteTo writes the .eml to w, streaming each part from the bytes the
+// ticket already holds. It writes exactly Size bytes.
+func (r *Rendered) WriteTo(w io.Writer) (int64, error) {
+	return r.msg.writeTo(w)
 }
 
 // Write writes t as an .eml message to w.
@@ -122,14 +142,14 @@ func Write(w io.Writer, t Ticket) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(r.EML)
+	_, err = r.WriteTo(w)
 	return err
 }
 
-// Render renders t once into the .eml and the files of --out-dir. When the
+// Render renders t into the .eml and the files of --out-dir. When the
 // message would exceed t.MaxSize, the largest bodies are cut (everywhere:
-// inline, in the HAR, the collection, replay.sh and the body attachments)
-// until it fits; the ticket says so and Rendered.Warnings carries it.
+// inline, in the HAR, the collection, replay.sh and the body file) until
+// it fits; the ticket says so and Rendered.Warnings carries it.
 func Render(t Ticket) (*Rendered, error) {
 	if len(t.Exchange.Hops) == 0 {
 		return nil, fmt.Errorf("report: the exchange has no request")
@@ -138,34 +158,55 @@ func Render(t Ticket) (*Rendered, error) {
 	if t.Redact == nil {
 		t.Redact = func(b []byte) []byte { return b }
 	}
-	markers := map[string]string{}
-	values := map[string]string{}
+	r := &renderer{t: &t, markers: map[string]string{}, values: map[string]string{}, previews: &previewCache{}}
 	for _, s := range t.Secrets {
 		if s.Shareable() {
 			// Random hex only: no literal secret can match part of it.
-			markers[s.Role] = randomHex(16)
-			values[markers[s.Role]], _ = tokenShown(s, &t)
+			r.markers[s.Role] = randomHex(16)
+			r.values[r.markers[s.Role]], _ = tokenShown(s, &t)
 		}
 	}
-	return fitBudget(&t, func(cut *capture.Exchange, notes []string, measure bool) (*Rendered, error) {
-		return render(&t, cut, notes, markers, values, measure)
-	})
+	return fitBudget(&t, r)
+}
+
+// renderer renders a ticket's drafts: the full one, and, when that is over
+// the budget, one with its bodies cut. What does not depend on the cut
+// (the body previews, mostly) is worked out once.
+type renderer struct {
+	t        *Ticket
+	markers  map[string]string // role -> marker
+	values   map[string]string // marker -> what the Tokens section shows
+	previews *previewCache
+}
+
+// draft is one rendering of the ticket.
+type draft struct {
+	msg   *message
+	files []File
+	text  string // the text part, values in
+	// bodied lists, for each attachment part, the bodies of the exchange
+	// its data holds, for the budget's size model.
+	bodied [][]bodyRef
+}
+
+// bodyRef names one body of an exchange: hop i's request or response.
+type bodyRef struct {
+	hop      int
+	response bool
 }
 
 // render renders t with ex in place of t.Exchange (ex has the bodies cut
 // to the budget) and notes added to the ticket's notes.
-//
-// With measure, only the size of the message is wanted: it is counted,
-// not kept (Rendered.EML is nil and Size is set), which spares the
-// budget's search a full copy of the message per try.
-func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map[string]string, measure bool) (*Rendered, error) {
+func (r *renderer) render(ex *capture.Exchange, notes []string) (*draft, error) {
+	t := r.t
+	guard := t.Redact
 	tt := *t
 	tt.Exchange = *ex
-	guard := t.Redact
 
-	v := newView(&tt, markers)
+	v := newView(&tt, ex, r.markers, r.previews)
 	v.Notes = append(v.Notes, notes...)
-	atts := attachments(&tt, v)
+	v.Message = string(guard([]byte(v.Message)))
+	atts, bodied := attachments(&tt, v)
 	for i := range atts {
 		atts[i].Data = guard(atts[i].Data)
 		v.Attachments = append(v.Attachments, attachmentRow{Name: atts[i].Name, About: aboutAttachment(atts[i].Name, t.Secrets)})
@@ -179,28 +220,28 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 
 	// The values go in only now, after the safety net.
 	emlText, emlHTML := text, html
-	for m, val := range values {
+	for m, val := range r.values {
 		emlText = strings.ReplaceAll(emlText, m, val)
 		emlHTML = strings.ReplaceAll(emlHTML, m, template.HTMLEscapeString(val))
 	}
 	subject := string(guard([]byte(v.Subject)))
-	if measure {
-		var n countWriter
-		if err := writeMessage(&n, &tt, subject, emlText, emlHTML, atts); err != nil {
+	msg := &message{boundary: t.Boundary}
+	if msg.header, err = newMessageHeader(&tt, subject); err != nil {
+		return nil, fmt.Errorf("writing the message header: %w", err)
+	}
+	for _, p := range []struct{ ctype, body string }{{"text/plain", emlText}, {"text/html", emlHTML}} {
+		part, err := newPart("", mime.FormatMediaType(p.ctype, map[string]string{"charset": "utf-8"}), []byte(p.body), false)
+		if err != nil {
 			return nil, err
 		}
-		return &Rendered{Size: int64(n)}, nil
+		msg.parts = append(msg.parts, part)
 	}
-	// Size the buffer once: base64 and quoted-printable grow the parts by
-	// about a third, and a doubling buffer would hold up to twice that.
-	var buf bytes.Buffer
-	est := len(emlText) + len(emlHTML)
 	for _, a := range atts {
-		est += len(a.Data)
-	}
-	buf.Grow(est*4/3 + 64<<10)
-	if err := writeMessage(&buf, &tt, subject, emlText, emlHTML, atts); err != nil {
-		return nil, err
+		part, err := newPart(a.Name, a.ContentType, a.Data, a.Binary)
+		if err != nil {
+			return nil, fmt.Errorf("attaching %s: %w", a.Name, err)
+		}
+		msg.parts = append(msg.parts, part)
 	}
 
 	// The files of --out-dir: the values go in secrets.txt only; the
@@ -211,7 +252,7 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	textTokens(tokens, v)
 	secrets := string(guard([]byte(tokens.String())))
 	fileText, fileHTML := text, html
-	for m, val := range values {
+	for m, val := range r.values {
 		fileText = strings.ReplaceAll(fileText, m, "(in secrets.txt)")
 		fileHTML = strings.ReplaceAll(fileHTML, m, "(in secrets.txt)")
 		secrets = strings.ReplaceAll(secrets, m, val)
@@ -222,89 +263,12 @@ func render(t *Ticket, ex *capture.Exchange, notes []string, markers, values map
 	}
 	files = append(files, atts...)
 	files = append(files, File{Name: "secrets.txt", ContentType: "text/plain; charset=utf-8", Data: []byte(secrets)})
-	return &Rendered{EML: buf.Bytes(), Size: int64(buf.Len()), Files: files, Text: []byte(emlText)}, nil
+	return &draft{msg: msg, files: files, text: emlText, bodied: bodied}, nil
 }
 
-// countWriter counts what is written to it and keeps nothing.
-type countWriter int64
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	*c += countWriter(len(p))
-	return len(p), nil
-}
-
-// writeMessage writes the MIME message: the text and HTML bodies as
-// multipart/alternative, then the attachments.
-func writeMessage(w io.Writer, t *Ticket, subject, text, html string, atts []attachment) error {
-	var h mail.Header
-	// go-message writes header fields in the reverse order of the Set
-	// calls, so they are set bottom-up.
-	// Neither boundary may be a prefix of the other, or parsers split the
-	// outer part at the inner boundary.
-	h.Set("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": t.Boundary + "-mixed"}))
-	h.Set("MIME-Version", "1.0")
-	h.Set("X-Mailer", "altegio-ticket "+t.Version)
-	// Outlook opens a message with X-Unsent: 1 as a draft, ready to send.
-	h.Set("X-Unsent", "1")
-	h.SetMessageID(t.MessageID)
-	h.SetDate(t.Date)
-	h.SetSubject(subject)
-	h.SetAddressList("To", []*mail.Address{{Address: t.To}})
-	if t.From != "" {
-		h.SetAddressList("From", []*mail.Address{{Address: t.From}})
-	}
-
-	mw, err := message.CreateWriter(w, h.Header)
-	if err != nil {
-		return fmt.Errorf("writing the message header: %w", err)
-	}
-	var ih message.Header
-	ih.Set("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": t.Boundary + "-alt"}))
-	iw, err := mw.CreatePart(ih)
-	if err != nil {
-		return err
-	}
-	if err := writeInline(iw, "text/plain", text); err != nil {
-		return err
-	}
-	if err := writeInline(iw, "text/html", html); err != nil {
-		return err
-	}
-	if err := iw.Close(); err != nil {
-		return err
-	}
-	for _, a := range atts {
-		var ah mail.AttachmentHeader
-		ah.Set("Content-Transfer-Encoding", "base64")
-		ah.Set("Content-Type", a.ContentType)
-		ah.SetFilename(a.Name)
-		pw, err := mw.CreatePart(ah.Header)
-		if err != nil {
-			return err
-		}
-		if _, err := pw.Write(a.Data); err != nil {
-			return err
-		}
-		if err := pw.Close(); err != nil {
-			return err
-		}
-	}
-	return mw.Close()
-}
-
-func writeInline(iw *message.Writer, ctype, body string) error {
-	var ph message.Header
-	ph.Set("Content-Transfer-Encoding", "quoted-printable")
-	ph.Set("Content-Disposition", "inline")
-	ph.Set("Content-Type", mime.FormatMediaType(ctype, map[string]string{"charset": "utf-8"}))
-	pw, err := iw.CreatePart(ph)
-	if err != nil {
-		return err
-	}
-	if _, err := io.WriteString(pw, body); err != nil {
-		return err
-	}
-	return pw.Close()
+// rendered turns a draft into the result.
+func (d *draft) rendered() *Rendered {
+	return &Rendered{Size: d.msg.size(), Files: d.files, Text: []byte(d.text), msg: d.msg}
 }
 
 func (t *Ticket) fillDefaults() {
@@ -326,15 +290,21 @@ func (t *Ticket) fillDefaults() {
 }
 
 // attachments lists the files attached to the ticket, in the order
-// support uses them: request.har, postman_collection.json, replay.sh, then
-// the raw request and response bodies. All are made from the redacted
-// exchange; Render passes each through the safety net.
-func attachments(t *Ticket, v *view) []attachment {
+// support uses them: request.har, postman_collection.json, replay.sh, the
+// response body, and a binary request body (Postman reads it from a
+// file). All are made from the redacted exchange; render passes each
+// through the safety net. bodied says which bodies each one holds.
+func attachments(t *Ticket, v *view) ([]File, [][]bodyRef) {
 	ex := &t.Exchange
 	reqBody := ex.Call().Request.Body
-	bodyFile := ""
-	if len(reqBody.Data) > 0 {
-		bodyFile = attachmentName("request", reqBody)
+	last := len(ex.Hops) - 1
+	respFile := ""
+	if r := ex.Response(); r != nil && len(r.Body.Data) > 0 {
+		respFile = attachmentName("response", r.Body)
+	}
+	binaryRequest := ""
+	if len(reqBody.Data) > 0 && reqBody.Binary {
+		binaryRequest = attachmentName("request", reqBody)
 	}
 	var vars []postman.Variable
 	var shell []curlsh.Secret
@@ -343,29 +313,47 @@ func attachments(t *Ticket, v *view) []attachment {
 		vars = append(vars, postman.Variable{Key: s.Role, Description: d})
 		shell = append(shell, curlsh.Secret{Placeholder: s.Placeholder, Env: curlsh.EnvName(s.Role), Description: d})
 	}
-	out := []attachment{
-		{Name: "request.har", ContentType: "application/json", Data: har.Encode(ex, t.Version)},
+	// The HAR holds every body but the final response's, when that has
+	// its own file.
+	var inHAR []bodyRef
+	for i, h := range ex.Hops {
+		inHAR = append(inHAR, bodyRef{hop: i})
+		if h.Response != nil && (i != last || respFile == "") {
+			inHAR = append(inHAR, bodyRef{hop: i, response: true})
+		}
+	}
+	// The collection and replay.sh hold the call's request body: the
+	// first hop's, or the second's after a --digest probe.
+	request := []bodyRef{{hop: 0}}
+	if ex.Call() != ex.First() {
+		request = []bodyRef{{hop: 1}}
+	}
+	out := []File{
+		{Name: "request.har", ContentType: "application/json", Data: har.Encode(ex, t.Version, har.Options{ResponseBodyFile: respFile})},
 		{Name: "postman_collection.json", ContentType: "application/json", Data: postman.Collection(ex, vars, postman.Info{
 			Name:        v.Subject,
 			Description: "Recorded " + v.Started + " by altegio-ticket " + t.Version + ". Secrets are collection variables with empty values: fill them in, or run newman run postman_collection.json --env-var partner_token=... (one --env-var per variable).",
-			BodyFile:    bodyFile,
+			BodyFile:    binaryRequest,
 		})},
 		{Name: "replay.sh", ContentType: "application/x-sh", Data: curlsh.Script(ex, shell, curlsh.Info{Recorded: v.Started, Version: t.Version})},
 	}
-	if len(reqBody.Data) > 0 {
+	bodied := [][]bodyRef{inHAR, request, request}
+	if respFile != "" {
+		out = append(out, bodyAttachment("response", ex.Response().Body))
+		bodied = append(bodied, []bodyRef{{hop: last, response: true}})
+	}
+	if binaryRequest != "" {
 		out = append(out, bodyAttachment("request", reqBody))
+		bodied = append(bodied, request)
 	}
-	if r := ex.Response(); r != nil && len(r.Body.Data) > 0 {
-		out = append(out, bodyAttachment("response", r.Body))
-	}
-	return out
+	return out, bodied
 }
 
 // aboutAttachment says in a few words what an attachment is for.
 func aboutAttachment(name string, secrets []redact.Secret) string {
 	switch {
 	case name == "request.har":
-		return "the exchange in HAR 1.2: browsers, Charles, Fiddler"
+		return "the exchange in HAR 1.2 (browsers, Charles, Fiddler), the request body in it"
 	case name == "postman_collection.json":
 		if len(secrets) == 0 {
 			return "for Postman or newman"
@@ -377,7 +365,7 @@ func aboutAttachment(name string, secrets []redact.Secret) string {
 		}
 		return "one curl command; secrets from ALTEGIO_* variables"
 	case strings.HasPrefix(name, "request-body"):
-		return "the request body as sent"
+		return "the request body as sent, for Postman (binary)"
 	case strings.HasPrefix(name, "response-body"):
 		return "the response body as received"
 	}
@@ -401,8 +389,8 @@ func roleDescription(s redact.Secret) string {
 	return "the secret " + s.Placeholder
 }
 
-func bodyAttachment(which string, b capture.Body) attachment {
-	a := attachment{Name: attachmentName(which, b)}
+func bodyAttachment(which string, b capture.Body) File {
+	a := File{Name: attachmentName(which, b)}
 	mt := mediaType(b.ContentType)
 	if strings.HasPrefix(mt, "multipart/") {
 		// A multipart body (curl -F) attached under its own type would be
@@ -414,7 +402,7 @@ func bodyAttachment(which string, b capture.Body) attachment {
 		if mt == "" || strings.HasPrefix(mt, "text/") {
 			mt = "application/octet-stream"
 		}
-		a.ContentType, a.Data = mt, b.Data
+		a.ContentType, a.Data, a.Binary = mt, b.Data, true
 	default:
 		if mt == "" || strings.HasPrefix(mt, "multipart/") {
 			// A multipart body is text to read, not parts of the email:
@@ -424,7 +412,10 @@ func bodyAttachment(which string, b capture.Body) attachment {
 		// Text is attached as UTF-8: MIME writers accept no other charset,
 		// and support reads it in any editor.
 		a.ContentType = mime.FormatMediaType(mt, map[string]string{"charset": "utf-8"})
-		a.Data = bytes.ToValidUTF8(b.Text(), []byte("\uFFFD"))
+		a.Data = b.Text()
+		if !utf8.Valid(a.Data) {
+			a.Data = bytes.ToValidUTF8(a.Data, []byte("\uFFFD"))
+		}
 	}
 	return a
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 
@@ -19,14 +20,7 @@ func findingRows(fs []diagnose.Finding) []findingRow {
 	var out []findingRow
 	for _, f := range fs {
 		r := findingRow{ID: f.ID, Severity: f.Severity.String(), Title: f.Title, Explain: f.Explain, Fix: f.Fix, Evidence: f.Evidence}
-		switch f.Severity {
-		case diagnose.Likely:
-			r.Color, r.Background = "#cf222e", "#ffebe9"
-		case diagnose.Warning:
-			r.Color, r.Background = "#9a6700", "#fff8c5"
-		default:
-			r.Color, r.Background = "#0969da", "#ddf4ff"
-		}
+		r.Color, r.Background = findingColors(f.Severity)
 		out = append(out, r)
 	}
 	return out
@@ -46,7 +40,7 @@ func textFindings(w *textWriter, v *view) {
 	w.wrap("", "", findingsIntro)
 	for i, f := range v.Findings {
 		w.p("")
-		w.p("%d. [%s] %s %s", i+1, f.Severity, f.ID, f.Title)
+		w.wrap(fmt.Sprintf("%d. ", i+1), "   ", fmt.Sprintf("[%s] %s %s", f.Severity, f.ID, f.Title))
 		w.wrap("   ", "   ", f.Explain)
 		if f.Fix != "" {
 			w.p("   Fix:")
@@ -56,7 +50,7 @@ func textFindings(w *textWriter, v *view) {
 		}
 		w.p("   Evidence:")
 		for _, e := range f.Evidence {
-			w.p("     %s", e)
+			w.wrap("     ", "       ", e)
 		}
 	}
 }

@@ -16,17 +16,19 @@ var templateFiles embed.FS
 var htmlTemplate = func() *template.Template {
 	t := template.New("page.html.tmpl")
 	t.Funcs(template.FuncMap{
-		"join":        strings.Join,
-		"add":         func(a, b int) int { return a + b },
-		"methodColor": methodColor,
-		"statusColor": statusColor,
-		"statusStyle": statusStyle,
-		"mono":        func() template.CSS { return monoFont },
-		"sans":        func() template.CSS { return sansFont },
-		"pill":        func(class, text string) pill { return pill{class, text} },
-		"kv":          func(k, v string, mono bool) kvRow { return kvRow{k, v, mono} },
-		"pathOf":      pathOf,
-		"sections":    func() []string { return sections },
+		"join":          strings.Join,
+		"add":           func(a, b int) int { return a + b },
+		"methodColor":   methodColor,
+		"statusColor":   statusColor,
+		"statusStyle":   statusStyle,
+		"mono":          func() template.CSS { return monoFont },
+		"sans":          func() template.CSS { return sansFont },
+		"pill":          func(class, text string) pill { return pill{class, text} },
+		"kv":            func(k, v string, mono bool) kvRow { return kvRow{k, v, mono} },
+		"pathOf":        pathOf,
+		"sections":      func() []string { return sections },
+		"messagePrompt": func() string { return messagePrompt },
+		"secretsIntro":  func() string { return secretsIntro },
 		// section renders the named section's template, or nothing when
 		// the section has no HTML form. Its output was escaped by
 		// html/template already.

@@ -90,7 +90,7 @@ func textRedirects(w *textWriter, v *view) {
 		w.p("The call took %d requests:", len(v.Redirects))
 	}
 	for _, r := range v.Redirects {
-		w.p("%d. %s %s", r.N, r.Method, r.URL)
+		w.wrap(fmt.Sprintf("%d. ", r.N), "   ", r.Method+" "+r.URL)
 		line := "   -> " + r.Status
 		if r.Location != "" {
 			line += ", Location: " + r.Location
@@ -98,7 +98,7 @@ func textRedirects(w *textWriter, v *view) {
 		if r.Took != "" {
 			line += " (" + r.Took + ")"
 		}
-		w.p("%s", line)
+		w.wrap("   ", "      ", strings.TrimPrefix(line, "   "))
 		if r.Dropped != "" {
 			w.wrap("   ", "   ", r.Dropped)
 		}

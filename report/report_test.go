@@ -101,6 +101,21 @@ func TestWriteGolden(t *testing.T) {
 	checkGolden(t, "ticket.eml", buf.Bytes())
 }
 
+// emlOf writes r's .eml into memory, for tests, and checks that Size
+// said how long it is.
+func emlOf(t testing.TB, r *Rendered) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	n, err := r.WriteTo(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != r.Size || int64(buf.Len()) != r.Size {
+		t.Fatalf("WriteTo wrote %d bytes (returned %d), Size says %d", buf.Len(), n, r.Size)
+	}
+	return buf.Bytes()
+}
+
 // part is a decoded MIME part of a written ticket.
 type part struct {
 	ContentType string
@@ -162,7 +177,7 @@ func TestWriteParts(t *testing.T) {
 		got = append(got, p.ContentType+" "+p.Filename)
 	}
 	want := []string{"text/plain ", "text/html ", "application/json request.har", "application/json postman_collection.json",
-		"application/x-sh replay.sh", "application/json request-body.json", "application/json response-body.json"}
+		"application/x-sh replay.sh", "application/json response-body.json"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("parts (-want +got):\n%s", d)
 	}
@@ -194,7 +209,7 @@ func TestWriteParts(t *testing.T) {
 
 func TestHTMLEscapesContent(t *testing.T) {
 	tk := sampleTicket(t)
-	v := newView(&tk, nil)
+	v := newView(&tk, &tk.Exchange, nil, nil)
 	html, err := renderHTML(v)
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +283,7 @@ func TestFindingsSection(t *testing.T) {
 	}
 	_, parts := readParts(t, buf.Bytes())
 	for i, p := range parts[:2] {
-		next := []string{"## Summary", ">Request</div>"}[i] // the section after findings
+		next := []string{"## Request", ">Request</div>"}[i] // the section after findings
 		f, s := strings.Index(p.Body, "Findings"), strings.Index(p.Body, next)
 		if f < 0 || s < 0 || f > s {
 			t.Errorf("%s: Findings at %d, %q at %d; want findings first", p.ContentType, f, next, s)
@@ -344,7 +359,7 @@ func TestReceivedBytesAndStoppedRedirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, parts := readParts(t, r.EML)
+	_, parts := readParts(t, emlOf(t, r))
 	text, html := parts[0].Body, parts[1].Body
 	for _, want := range []string{"Its first bytes", `  | HTTP/9 <b>hi</b>\x0d`, `  | x\x00\xff`, "Not followed: a 307 redirect to other.example"} {
 		if !strings.Contains(text, want) {

@@ -5,18 +5,19 @@ package report
 // textSections[name] and in the HTML part by the template
 // "section-<name>" in templates/; a section may exist in only one of them.
 //
+// The head and the sender's words come first: they are the first screen a
+// support engineer sees. The evidence follows.
+//
 // To add a section, add its name here, a text function, and a template
 // file; give it the data it needs as fields of view.
 var sections = []string{
-	"fault",
-	"recorded",
+	"head",
+	"message",
 	"findings",
-	"summary",
 	"request",
 	"response",
 	"redirects",
 	"connection",
 	"secrets",
-	"redaction",
 	"tokens",
 }

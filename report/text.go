@@ -17,16 +17,14 @@ func (w *textWriter) heading(title string) { w.p("\n## %s", title) }
 
 // textSections renders each section of the text part; see sections.
 var textSections = map[string]func(*textWriter, *view){
-	"fault":      textFault,
-	"recorded":   textRecorded,
+	"head":       textHead,
+	"message":    textMessage,
 	"findings":   textFindings,
-	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,
 	"redirects":  textRedirects,
 	"connection": textConnection,
 	"secrets":    textSecrets,
-	"redaction":  textRedaction,
 	"tokens":     textTokens,
 }
 
@@ -37,10 +35,6 @@ var textSections = map[string]func(*textWriter, *view){
 func renderText(v *view) string {
 	w := &textWriter{}
 	w.p("Hello Alteg.io API support,")
-	w.p("")
-	w.wrap("", "", "A call to the Alteg.io API does not work as expected. The details below were "+
-		"recorded by altegio-ticket. Secrets are replaced by {{placeholders}}; the "+
-		"partner token and the user token are listed separately at the end.")
 	for _, name := range sections {
 		if f := textSections[name]; f != nil {
 			f(w, v)
@@ -58,38 +52,8 @@ func renderText(v *view) string {
 	}
 	w.p("")
 	w.p("-- ")
-	w.p("Written by altegio-ticket %s.", v.Version)
+	w.wrap("", "", "Written by altegio-ticket "+v.Version+". Secrets are replaced by {{placeholders}}.")
 	return w.String()
-}
-
-func textFault(w *textWriter, v *view) {
-	if v.Fault != "" {
-		w.p("")
-		w.wrap("", "", "The call failed: "+v.Fault+".")
-		if v.FaultBefore != "" {
-			w.wrap("", "", "Captured before the failure: "+v.FaultBefore+".")
-		}
-		if v.FaultReceived != "" {
-			w.p("Its first bytes (secrets removed; other bytes as \\xHH):")
-			for _, line := range strings.Split(v.FaultReceived, "\n") {
-				w.p("  | %s", line)
-			}
-		}
-	}
-}
-
-func textSummary(w *textWriter, v *view) {
-	w.heading("Summary")
-	w.p("%s %s", v.Method, v.URL)
-	if v.HasResponse {
-		w.field("Response", v.Status+" ("+v.Proto+")")
-	} else {
-		w.field("Response", "none")
-	}
-	w.field("Recorded", v.Started+", "+v.Source)
-	for _, n := range v.Notes {
-		w.field("Note", n)
-	}
 }
 
 func textRequest(w *textWriter, v *view) {
@@ -103,14 +67,27 @@ func textRequest(w *textWriter, v *view) {
 
 func textResponse(w *textWriter, v *view) {
 	w.heading("Response")
-	if !v.HasResponse {
+	if v.HasResponse {
+		w.field("Status", v.Status+" ("+v.Proto+")")
+		w.p("Headers:")
+		w.headers(v.RespHdrs)
+		w.body("Body", v.Response)
+	} else {
 		w.p("No response arrived.")
-		return
 	}
-	w.field("Status", v.Status+" ("+v.Proto+")")
-	w.p("Headers:")
-	w.headers(v.RespHdrs)
-	w.body("Body", v.Response)
+	if v.Fault != "" {
+		w.p("")
+		w.wrap("", "", "The call failed: "+v.Fault+".")
+		if v.FaultBefore != "" {
+			w.wrap("", "", "Captured before the failure: "+v.FaultBefore+".")
+		}
+		if v.FaultReceived != "" {
+			w.p("Its first bytes (secrets removed; other bytes as \\xHH):")
+			for _, line := range strings.Split(v.FaultReceived, "\n") {
+				w.p("  | %s", line)
+			}
+		}
+	}
 }
 
 func textConnection(w *textWriter, v *view) {
@@ -147,11 +124,8 @@ func textConnection(w *textWriter, v *view) {
 func textTokens(w *textWriter, v *view) {
 	w.heading("Tokens")
 	w.wrap("", "", "Support asks for both tokens separately; they appear nowhere else in this message.")
-	switch {
-	case v.MaskTokens && v.Printed:
+	if v.MaskTokens {
 		w.wrap("", "", "They are shown masked here; match them by their SHA-256 fingerprints.")
-	case v.MaskTokens:
-		w.wrap("", "", "They are shown masked here and will be sent another way; match them by their SHA-256 fingerprints.")
 	}
 	for _, t := range v.Tokens {
 		w.p("")
@@ -159,10 +133,14 @@ func textTokens(w *textWriter, v *view) {
 			w.field(t.Label, t.Missing)
 			continue
 		}
-		w.p("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint)
+		if t.Fingerprint != "" {
+			w.wrap("", "  ", fmt.Sprintf("%s %s (sha256 %s):", t.Label, t.Placeholder, t.Fingerprint))
+		} else {
+			w.wrap("", "  ", fmt.Sprintf("%s %s:", t.Label, t.Placeholder))
+		}
 		w.p("  %s", t.Marker)
 		if t.Masked != "" {
-			w.p("  (%s)", t.Masked)
+			w.wrap("  ", "   ", "("+t.Masked+")")
 		}
 	}
 }
@@ -227,7 +205,7 @@ func (w *textWriter) headers(rows []headerRow) {
 		}
 		w.wrap(first, hang, value)
 		if note != "" {
-			w.p("%s%s", hang, note)
+			w.wrap(hang, hang, note)
 		}
 	}
 }
@@ -237,7 +215,7 @@ func (w *textWriter) body(label string, bv bodyView) {
 		w.p("%s: (none)", label)
 		return
 	}
-	w.p("%s (%s):", label, bv.Summary)
+	w.wrap("", "  ", label+" ("+bv.Summary+"):")
 	if bv.Note != "" {
 		w.wrap("  [", "   ", bv.Note+"]")
 	}

@@ -1,38 +1,39 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	"html/template"
 	"mime"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
 // inlineBodyLimit is how much of a body the text and HTML parts show; the
-// attachment carries all of what was kept.
-const inlineBodyLimit = 64 << 10
+// HAR or the body's own file carries all of what was kept.
+const inlineBodyLimit = 32 << 10
 
 // view is what both renderers show, computed once from a Ticket. Every
 // string in it comes from the redacted exchange; token values appear only
-// as tokenRow.Marker, which Write swaps for the value after the safety net
-// has run.
+// as tokenRow.Marker, which Render swaps for the value after the safety
+// net has run.
 type view struct {
-	Subject  string
-	Headline string // the status or the fault, one line
-	Fault    string // the fault in one sentence, "" when none
-	Class    string // "ok", "redirect", "client", "server", "fault"
-	Started  string
-	Source   string
-	Notes    []string
-	// Recorded says where the exchange came from when it was not
-	// replayed; "" for a replay.
-	Recorded string
+	Subject string
+	Class   string // "ok", "redirect", "client", "server", "fault"
+
+	// The head: the first screen of the ticket (head.go).
+	Head headView
+	// Message is the sender's own words, "" when none were given.
+	Message string
+	// Notes are things the reader must know about the ticket itself,
+	// e.g. that a body was cut to fit the size budget.
+	Notes []string
 
 	Method  string
 	URL     string
@@ -45,6 +46,7 @@ type view struct {
 	RespHdrs    []headerRow
 	Response    bodyView
 
+	Started string // "2026-11-29 10:00:00 UTC"
 	Remote  string
 	Timings string
 	Tokens  []tokenRow
@@ -65,6 +67,7 @@ type view struct {
 	Route       string
 	TLS         *tlsView
 	HeaderOrder string // how the response headers are ordered
+	Fault       string // the fault in one sentence, "" when none
 	FaultDetail string // the underlying error, for support
 	FaultBefore string // what was captured before the fault
 	// FaultReceived is what the peer sent when it was not valid HTTP (its
@@ -73,10 +76,11 @@ type view struct {
 	FaultReceived string
 	Redirects     []redirectRow
 
-	// The secrets list and the redaction report (redaction.go).
-	Secrets    []secretRow
-	Redaction  redactionView
+	// The Secrets section and how the Tokens section shows the two
+	// tokens (secrets.go).
+	Secrets    secretsView
 	MaskTokens bool
+	MaskNote   string
 	// Printed is Ticket.Printed.
 	Printed bool
 }
@@ -106,30 +110,25 @@ type tokenRow struct {
 	Masked      string // why the value is shown masked; "" when shown in full
 }
 
-func newView(t *Ticket, markers map[string]string) *view {
-	ex := &t.Exchange
-	first, last := ex.Call(), ex.Last()
+// newView computes the view of t with ex in place of t.Exchange (ex has
+// the bodies cut to the budget). previews gives each body's inline text.
+func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, previews *previewCache) *view {
+	first := ex.Call()
 	v := &view{
 		Method:  first.Request.Method,
 		URL:     first.Request.URL,
 		Started: ex.Started.UTC().Format("2006-01-02 15:04:05 MST"),
 		Version: t.Version,
 		Printed: t.Printed,
-	}
-	v.Source = "replayed by altegio-ticket"
-	if !ex.Source.Replayed {
-		v.Source = "not replayed: recorded from the " + ex.Source.From
-		v.Recorded = "This call was not sent again: altegio-ticket made no network call. The request and the response below are as recorded in the " + ex.Source.From + "."
-	} else if ex.Source.From != "" {
-		v.Source += " from the " + ex.Source.From
+		Message: messageText(t.Message),
 	}
 	if ex.Insecure {
-		v.Notes = append(v.Notes, "TLS certificate verification was skipped (-k/--insecure).")
+		v.Notes = append(v.Notes, "TLS certificate verification was switched off for this call.")
 	}
 	for _, f := range first.Request.Header {
 		v.ReqHdrs = append(v.ReqHdrs, headerRow{Name: f.Name, Value: f.Value, Note: originNote(f.Origin)})
 	}
-	v.Request = newBodyView(first.Request.Body, "request")
+	v.Request = newBodyView(first.Request.Body, "request", "", previews)
 
 	resp := ex.Response()
 	if resp != nil {
@@ -142,22 +141,19 @@ func newView(t *Ticket, markers map[string]string) *view {
 		for _, f := range resp.Header {
 			v.RespHdrs = append(v.RespHdrs, headerRow{Name: f.Name, Value: f.Value})
 		}
-		v.Response = newBodyView(resp.Body, "response")
+		v.Response = newBodyView(resp.Body, "response", attachmentName("response", resp.Body), previews)
 		v.Class = statusClass(resp.Status)
-		v.Headline = v.Status
 	}
 	if ex.Fault != nil {
 		v.Fault = ex.Fault.Message
 		v.FaultReceived = printableBytes(ex.Fault.Received)
 		v.Class = "fault"
-		v.Headline = ex.Fault.Message
 	}
-	if v.Headline == "" {
-		v.Headline = "no response"
+	if v.Class == "" {
 		v.Class = "fault"
 	}
 	v.Subject = subject(v, ex)
-	v.Timings = waterfall(last.Timings, ex.Total)
+	v.Timings = waterfall(ex.Last().Timings, ex.Total)
 	v.addConnection(ex)
 	v.Redirects = redirectRows(ex)
 
@@ -171,8 +167,26 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.Tokens = append(v.Tokens, row)
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
-	addRedaction(v, t)
+	addSecrets(v, t)
+	v.Head = newHead(t, ex, v)
 	return v
+}
+
+// messageText is the sender's words as the ticket shows them: line breaks
+// and tabs kept, other control characters (a stray escape sequence, a
+// line separator) dropped.
+func messageText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
 }
 
 func findSecret(ss []redact.Secret, role string) (redact.Secret, bool) {
@@ -216,20 +230,55 @@ func statusClass(code int) string {
 	return "ok"
 }
 
+// maxSubjectPath bounds the path in the Subject, in characters.
+const maxSubjectPath = 120
+
 // subject is e.g. "Alteg.io API: 401 Unauthorized on GET /api/v1/records/123".
+// A call that succeeded is sent only when its data is wrong, and the
+// Subject says so. The path is shown decoded, as people read it, with any
+// control character written back as %XX: a Subject is one line.
 func subject(v *view, ex *capture.Exchange) string {
-	what := v.Status
-	if ex.Fault != nil {
-		what = strings.ReplaceAll(string(ex.Fault.Kind), "-", " ")
-	}
-	if what == "" {
-		what = "no response"
-	}
 	path := v.URL
 	if u, err := url.Parse(v.URL); err == nil && u.Path != "" {
 		path = u.Path
 	}
-	return fmt.Sprintf("Alteg.io API: %s on %s %s", what, v.Method, path)
+	path = escapeControls(path)
+	if utf8.RuneCountInString(path) > maxSubjectPath {
+		path = string([]rune(path)[:maxSubjectPath]) + "…"
+	}
+	call := escapeControls(v.Method) + " " + path
+	switch {
+	case ex.Fault != nil:
+		return "Alteg.io API: " + strings.ReplaceAll(string(ex.Fault.Kind), "-", " ") + " on " + call
+	case !v.HasResponse:
+		return "Alteg.io API: no response on " + call
+	case v.Class == "ok":
+		return "Alteg.io API: unexpected data from " + call + " (" + escapeControls(v.Status) + ")"
+	}
+	return "Alteg.io API: " + escapeControls(v.Status) + " on " + call
+}
+
+// escapeControls writes every control character of s, and every byte
+// that is not UTF-8, as %XX, so that a decoded path keeps to one line and
+// shows what it held.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || isControl(r) {
+			for _, c := range []byte(s[i : i+n]) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // waterfall renders timings on one line, e.g.
@@ -268,7 +317,10 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
-func newBodyView(b capture.Body, which string) bodyView {
+// newBodyView describes a body for both parts and gives its first
+// inlineBodyLimit bytes, JSON pretty-printed. file names the attachment
+// that holds the whole body ("" when the HAR does).
+func newBodyView(b capture.Body, which, file string, previews *previewCache) bodyView {
 	if b.Size == 0 && len(b.Data) == 0 {
 		return bodyView{}
 	}
@@ -294,30 +346,26 @@ func newBodyView(b capture.Body, which string) bodyView {
 		}
 		return bv
 	}
-	name := attachmentName(which, b)
+	where := "request.har"
+	if file != "" {
+		where = file
+	}
 	if b.Binary {
-		bv.Note = "binary content, not shown; attached as " + name
+		bv.Note = "binary content, not shown; it is in " + where
 		return bv
 	}
-	text := b.Text()
-	if capture.IsJSONType(mt) {
-		var buf bytes.Buffer
-		if json.Indent(&buf, text, "", "  ") == nil {
-			text = buf.Bytes()
-		}
-	}
+	p := previews.get(b, capture.IsJSONType(mt))
 	var notes []string
 	if b.Truncated {
 		notes = append(notes, fmt.Sprintf("%s body truncated: kept %s of %s", which, capture.ByteCount(int64(len(b.Data))), capture.ByteCount(b.Size)))
 	}
-	if len(text) > inlineBodyLimit {
-		text = text[:inlineBodyLimit]
-		notes = append(notes, fmt.Sprintf("shown here: the first %s; the attachment %s has all that was kept", capture.ByteCount(inlineBodyLimit), name))
+	if !p.whole {
+		notes = append(notes, fmt.Sprintf("shown here: the first %s; %s has all that was kept", capture.ByteCount(inlineBodyLimit), where))
 	}
 	if b.Broken != "" {
 		notes = append(notes, b.Broken)
 	}
-	bv.Text = strings.ToValidUTF8(string(text), "\uFFFD")
+	bv.Text = p.text
 	bv.Note = strings.Join(notes, "; ")
 	return bv
 }
@@ -357,4 +405,15 @@ func fingerprintShown(fp string) string {
 		return "none: too guessable to fingerprint"
 	}
 	return fp
+}
+
+// findingColors styles a finding by severity in HTML.
+func findingColors(s diagnose.Severity) (color, background template.CSS) {
+	switch s {
+	case diagnose.Likely:
+		return "#cf222e", "#ffebe9"
+	case diagnose.Warning:
+		return "#9a6700", "#fff8c5"
+	}
+	return "#0969da", "#ddf4ff"
 }

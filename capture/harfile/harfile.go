@@ -152,7 +152,9 @@ func (x *Entry) request(forReplay bool) (capture.Request, error) {
 		if h.Name == "" || strings.HasPrefix(h.Name, ":") {
 			continue // an HTTP/2 pseudo-header: part of the URL, not a header
 		}
-		if forReplay && (strings.EqualFold(h.Name, "Content-Length") || strings.EqualFold(h.Name, "Transfer-Encoding")) {
+		if forReplay && (strings.EqualFold(h.Name, "Content-Length") || strings.EqualFold(h.Name, "Transfer-Encoding") || h.Origin == "transport") {
+			// The transport computes these again; a HAR written by
+			// altegio-ticket marks every header the transport added.
 			continue
 		}
 		if strings.EqualFold(h.Name, "Cookie") {
@@ -449,6 +451,9 @@ func (e *entry) summary(i int) Summary {
 type nameValue struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+	// Origin is altegio-ticket's _origin: who put a request header on
+	// the wire ("user", "tool", "transport").
+	Origin string `json:"_origin"`
 }
 
 type cookie struct {
@@ -502,7 +507,10 @@ type postData struct {
 	MimeType string  `json:"mimeType"`
 	Text     *string `json:"text"`
 	Encoding string  `json:"encoding"`
-	Params   []struct {
+	// Encoding2 is the custom _encoding altegio-ticket writes for a
+	// binary request body: HAR 1.2 gives postData no encoding field.
+	Encoding2 string `json:"_encoding"`
+	Params    []struct {
 		Name     string `json:"name"`
 		Value    string `json:"value"`
 		FileName string `json:"fileName"`
@@ -516,7 +524,7 @@ func (r *request) body() ([]byte, error) {
 		return nil, nil
 	}
 	if p.Text != nil {
-		if strings.EqualFold(p.Encoding, "base64") {
+		if strings.EqualFold(p.Encoding, "base64") || strings.EqualFold(p.Encoding2, "base64") {
 			b, err := base64.StdEncoding.DecodeString(*p.Text)
 			if err != nil {
 				return nil, fmt.Errorf("the request body says base64 but is not: %v", err)

@@ -107,12 +107,21 @@ func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
 	} else {
 		fmt.Fprintf(w, "#\n# Run it as: bash replay.sh\n")
 	}
+	changes := changesData(req.Method)
+	if changes {
+		fmt.Fprintf(w, "#\n# %s changes data: sending it again may book or pay twice, so the\n", oneLine(req.Method))
+		fmt.Fprintf(w, "# script asks first. bash replay.sh --yes, or %s=1, sends it\n# without asking.\n", YesEnv)
+	}
 	fmt.Fprintf(w, "set -euo pipefail\n")
 	if len(used) > 0 {
 		w.WriteString("\n")
 		for _, sc := range used {
 			fmt.Fprintf(w, ": \"${%s:?set it to %s}\"\n", sc.Env, paramWord(sc.Description))
 		}
+	}
+	if changes {
+		w.WriteString("\n")
+		s.confirm(w, req)
 	}
 
 	hasBody := req.Body.Size > 0 || len(req.Body.Data) > 0 ||
@@ -171,6 +180,39 @@ func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
 
 type script struct {
 	secrets []Secret
+}
+
+// YesEnv is the environment variable that lets replay.sh send a call that
+// changes data without asking, like its --yes.
+const YesEnv = "ALTEGIO_REPLAY_YES"
+
+// changesData reports whether a method changes data on the server, so
+// that sending it again needs a yes.
+func changesData(method string) bool {
+	switch strings.ToUpper(method) {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return false
+	}
+	return true
+}
+
+// confirm writes the question the script asks before it sends a call
+// that changes data. Without a terminal to ask on, it stops and says how
+// to send the call anyway.
+func (s *script) confirm(w *bytes.Buffer, req capture.Sent) {
+	what := quote(oneLine(req.Method + " " + req.URL))
+	fmt.Fprintf(w, "if [ \"${1:-}\" != --yes ] && [ \"${%s:-}\" != 1 ]; then\n", YesEnv)
+	w.WriteString("  if [ ! -t 0 ]; then\n")
+	fmt.Fprintf(w, "    printf 'replay.sh: this sends %%s again and may change data; run bash replay.sh --yes (or set %s=1) to send it\\n' %s >&2\n", YesEnv, what)
+	w.WriteString("    exit 2\n")
+	w.WriteString("  fi\n")
+	fmt.Fprintf(w, "  printf 'This sends %%s again; it may create a booking or a payment twice. Send it? [y/N] ' %s >&2\n", what)
+	w.WriteString("  read -r answer\n")
+	w.WriteString("  case \"$answer\" in\n")
+	w.WriteString("  y | Y | yes | YES) ;;\n")
+	w.WriteString("  *) echo 'replay.sh: not sent' >&2; exit 1 ;;\n")
+	w.WriteString("  esac\n")
+	w.WriteString("fi\n")
 }
 
 // usedSecrets lists the secrets whose placeholder occurs in the request,

@@ -268,7 +268,9 @@ func TestScriptReplaysByteForByte(t *testing.T) {
 			if err := os.WriteFile(path, script, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(bash, path)
+			// --yes: the replay sends calls that change data without
+			// asking (TestScriptAsksFirst checks the question).
+			cmd := exec.Command(bash, path, "--yes")
 			cmd.Env = env
 			out, err := cmd.CombinedOutput()
 			if err != nil {

@@ -251,9 +251,12 @@ func readEnvelope(b capture.Body) *envelope {
 		Meta    json.RawMessage `json:"meta"`
 		Errors  json.RawMessage `json:"errors"`
 	}
-	if json.Unmarshal(text, &top) != nil {
+	// As json.Unmarshal(text, &top) reads it, several times faster.
+	fields, ok := topFields(text, "success", "meta", "errors")
+	if !ok {
 		return e
 	}
+	top.Success, top.Meta, top.Errors = fields[0], fields[1], fields[2]
 	if top.Success != nil {
 		var s bool
 		if json.Unmarshal(top.Success, &s) == nil {

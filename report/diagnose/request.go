@@ -622,18 +622,32 @@ func checkGetBody(c *call) {
 	})
 }
 
-// checkReplayed: AT144.
+// checkReplayed: AT144. A warning, not info: the replay may have made a
+// second booking, and the user should hear it before anything else.
 func checkReplayed(c *call) {
-	m := strings.ToUpper(c.req.Method)
-	if !c.ex.Source.Replayed || (m != "POST" && m != "PATCH") || isLoginPath(c.host.path) || !c.mayHaveActed() {
+	ch, ok := Replayed(c.ex)
+	if !ok {
 		return
 	}
-	c.add("AT144", Info, Finding{
+	m := ch.Method
+	f := Finding{
 		Explain: "altegio-ticket sent this " + m + " again to record it, and " + m + " is not idempotent: if the original call got through, the replay may have created a second booking, client or payment. " +
 			"Check the location for a duplicate.",
 		Action:   "check the location for a duplicate",
 		Evidence: []string{m + " replayed from the " + orDefault(c.ex.Source.From, "command line")},
-	})
+	}
+	if ch.Made != "" {
+		f.Explain = "altegio-ticket sent this " + m + " again to record it, and the API accepted it: the replay made " + ch.Made + ". " +
+			"If the original call had got through, this is a duplicate."
+		f.Action = "check the location for a duplicate"
+		f.Evidence = append(f.Evidence, "made: "+ch.Made)
+	}
+	if ch.Undo != "" {
+		f.Explain += " To take it back, send " + ch.Undo + " (with the same Authorization)."
+		f.Fix = ch.Undo
+		f.Action = "undo the duplicate with " + ch.Undo
+	}
+	c.add("AT144", Warning, f)
 }
 
 // mayHaveActed says whether the server may have carried the request out:

@@ -134,7 +134,9 @@ type Content struct {
 	Text        string `json:"text,omitempty"`
 	Encoding    string `json:"encoding,omitempty"`
 	Truncated   bool   `json:"_truncated,omitempty"`
-	Comment     string `json:"comment,omitempty"`
+	// File names the file that holds the body when Text does not.
+	File    string `json:"_file,omitempty"`
+	Comment string `json:"comment,omitempty"`
 }
 
 // Timings are the phases of an entry in milliseconds; -1 marks a phase
@@ -179,16 +181,25 @@ type Fault struct {
 	Detail  string `json:"detail,omitempty"`
 }
 
+// Options says how a ticket lays its bodies out.
+type Options struct {
+	// ResponseBodyFile names the file, next to the HAR, that holds the
+	// final response's body; "" keeps the body in the HAR. A body lives
+	// in one place only: its content then has no text, and says in its
+	// comment and in _file where the body is.
+	ResponseBodyFile string
+}
+
 // Encode returns ex, which must be redacted already, as an indented HAR
 // 1.2 document. version is the altegio-ticket version for log.creator.
-func Encode(ex *capture.Exchange, version string) []byte {
+func Encode(ex *capture.Exchange, version string, opt Options) []byte {
 	// Marshal once, then indent into a buffer sized up front: an indenting
 	// json.Encoder grows two buffers by doubling, which for a body of a few
 	// MiB held four copies of it at once.
 	var flat bytes.Buffer
 	enc := json.NewEncoder(&flat)
 	enc.SetEscapeHTML(false) // "<" stays "<", so the file reads as sent
-	if err := enc.Encode(Build(ex, version)); err != nil {
+	if err := enc.Encode(Build(ex, version, opt)); err != nil {
 		// Every field is a string, number or bool that json can write.
 		panic(fmt.Sprintf("har: encoding: %v", err))
 	}
@@ -201,7 +212,7 @@ func Encode(ex *capture.Exchange, version string) []byte {
 }
 
 // Build returns the HAR document for ex.
-func Build(ex *capture.Exchange, version string) HAR {
+func Build(ex *capture.Exchange, version string, opt Options) HAR {
 	l := Log{
 		Version: Version,
 		Creator: Creator{Name: "altegio-ticket", Version: version},
@@ -219,7 +230,11 @@ func Build(ex *capture.Exchange, version string) HAR {
 	start := ex.Started
 	for i := range ex.Hops {
 		h := &ex.Hops[i]
-		e := entry(h, start, ex.Insecure)
+		bodyFile := ""
+		if i == len(ex.Hops)-1 {
+			bodyFile = opt.ResponseBodyFile
+		}
+		e := entry(h, start, ex.Insecure, bodyFile)
 		if i == len(ex.Hops)-1 && ex.Fault != nil {
 			e.Fault = &Fault{Kind: string(ex.Fault.Kind), Message: ex.Fault.Message, Detail: ex.Fault.Detail}
 			if h.Response == nil {
@@ -236,11 +251,13 @@ func Build(ex *capture.Exchange, version string) HAR {
 	return HAR{Log: l}
 }
 
-func entry(h *capture.Hop, start time.Time, insecure bool) Entry {
+// entry maps a hop; bodyFile, when set, names the file that holds the
+// response body instead of the HAR.
+func entry(h *capture.Hop, start time.Time, insecure bool, bodyFile string) Entry {
 	e := Entry{
 		StartedDateTime: start.UTC().Format("2006-01-02T15:04:05.000Z"),
 		Request:         request(&h.Request),
-		Response:        response(h.Response),
+		Response:        response(h.Response, bodyFile),
 		DroppedHeaders:  h.Dropped,
 	}
 	e.Timings, e.Time = timings(h.Timings)
@@ -352,7 +369,7 @@ func request(s *capture.Sent) Request {
 	return r
 }
 
-func response(resp *capture.Response) Response {
+func response(resp *capture.Response, bodyFile string) Response {
 	r := Response{Cookies: []Cookie{}, Headers: []Header{}, HeadersSize: -1, BodySize: -1}
 	if resp == nil {
 		r.Content = Content{MimeType: "x-unknown"}
@@ -380,6 +397,10 @@ func response(resp *capture.Response) Response {
 		c.MimeType = "x-unknown"
 	}
 	switch {
+	case bodyFile != "" && len(b.Data) > 0:
+		// The body lives in its own file: one copy per ticket.
+		c.File = bodyFile
+		c.Comment = strings.TrimSpace("The body is in " + bodyFile + ", attached next to this file. " + c.Comment)
 	case b.Binary:
 		c.Text, c.Encoding = base64.StdEncoding.EncodeToString(b.Data), "base64"
 	default:

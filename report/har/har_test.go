@@ -301,14 +301,14 @@ func exchanges() map[string]*capture.Exchange {
 func TestEncodeFollowsTheSpec(t *testing.T) {
 	for name, ex := range exchanges() {
 		t.Run(name, func(t *testing.T) {
-			validate(t, Encode(ex, "v1.2.3"))
+			validate(t, Encode(ex, "v1.2.3", Options{}))
 		})
 	}
 }
 
 // TestCheckerCatchesMistakes makes sure the checker is not a rubber stamp.
 func TestCheckerCatchesMistakes(t *testing.T) {
-	good := string(Encode(exchanges()["POST over TLS"], "v1"))
+	good := string(Encode(exchanges()["POST over TLS"], "v1", Options{}))
 	breakers := map[string]func(string) string{
 		"missing cache": func(s string) string { return strings.Replace(s, `"cache": {},`, "", 1) },
 		"negative wait": func(s string) string { return strings.Replace(s, `"wait": 20,`, `"wait": -1,`, 1) },
@@ -376,7 +376,7 @@ func TestTimings(t *testing.T) {
 
 func TestBuildEntries(t *testing.T) {
 	exs := exchanges()
-	h := Build(exs["redirect, binary and truncated"], "v1")
+	h := Build(exs["redirect, binary and truncated"], "v1", Options{})
 	if len(h.Log.Entries) != 2 {
 		t.Fatalf("%d entries, want one per hop (2)", len(h.Log.Entries))
 	}
@@ -409,7 +409,7 @@ func TestBuildEntries(t *testing.T) {
 		t.Errorf("entries (-want +got):\n%s", d)
 	}
 
-	post := Build(exs["POST over TLS"], "v1").Log.Entries[0]
+	post := Build(exs["POST over TLS"], "v1", Options{}).Log.Entries[0]
 	if d := cmp.Diff([]Query{{"a", "1"}, {"b", "x y"}, {"c", ""}, {"d", "%ZZ"}}, post.Request.QueryString); d != "" {
 		t.Errorf("queryString (-want +got):\n%s", d)
 	}
@@ -432,7 +432,7 @@ func TestBuildEntries(t *testing.T) {
 		t.Errorf("postData = %+v", post.Request.PostData)
 	}
 
-	refused := Build(exs["refused"], "v1").Log.Entries[0]
+	refused := Build(exs["refused"], "v1", Options{}).Log.Entries[0]
 	if refused.Response.Status != 0 || refused.Response.Error == "" || refused.Fault == nil || refused.Fault.Kind != "connection-refused" {
 		t.Errorf("refused entry: response %+v, fault %+v", refused.Response, refused.Fault)
 	}
@@ -464,9 +464,9 @@ func TestEncodeRealCapture(t *testing.T) {
 	if ex.Fault != nil {
 		t.Fatalf("fault: %+v", ex.Fault)
 	}
-	data := Encode(ex, "test")
+	data := Encode(ex, "test", Options{})
 	validate(t, data)
-	h := Build(ex, "test")
+	h := Build(ex, "test", Options{})
 	if len(h.Log.Entries) != 2 {
 		t.Fatalf("%d entries, want 2", len(h.Log.Entries))
 	}

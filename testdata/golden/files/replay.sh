@@ -16,10 +16,27 @@
 #
 # Run it as:
 #   ALTEGIO_PARTNER_TOKEN=... ALTEGIO_USER_TOKEN=... bash replay.sh
+#
+# POST changes data: sending it again may book or pay twice, so the
+# script asks first. bash replay.sh --yes, or ALTEGIO_REPLAY_YES=1, sends it
+# without asking.
 set -euo pipefail
 
 : "${ALTEGIO_PARTNER_TOKEN:?set it to the partner token (Authorization: Bearer <partner token>)}"
 : "${ALTEGIO_USER_TOKEN:?set it to the user token (Authorization: Bearer <partner token>, User <user token>)}"
+
+if [ "${1:-}" != --yes ] && [ "${ALTEGIO_REPLAY_YES:-}" != 1 ]; then
+  if [ ! -t 0 ]; then
+    printf 'replay.sh: this sends %s again and may change data; run bash replay.sh --yes (or set ALTEGIO_REPLAY_YES=1) to send it\n' 'POST https://api.alteg.io/api/v1/records/123?x=<b>' >&2
+    exit 2
+  fi
+  printf 'This sends %s again; it may create a booking or a payment twice. Send it? [y/N] ' 'POST https://api.alteg.io/api/v1/records/123?x=<b>' >&2
+  read -r answer
+  case "$answer" in
+  y | Y | yes | YES) ;;
+  *) echo 'replay.sh: not sent' >&2; exit 1 ;;
+  esac
+fi
 
 # The request body, 57 bytes, byte for byte.
 body=$(mktemp)
