@@ -10,6 +10,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,27 +26,43 @@ const (
 	tlsTimeout  = 10 * time.Second
 )
 
-// transport builds the HTTP transport of one replay. It dials and runs
-// TLS itself, so that it can read the response heads in wire order and
-// record the handshake, and it hands HTTP/2 sessions to x/net's HTTP/2
-// client over a connection it can read alongside.
-func (r *recorder) transport() *http.Transport {
-	r.tlsConf = &tls.Config{
-		InsecureSkipVerify: r.opt.Insecure,
-		RootCAs:            r.opt.RootCAs,
+// conns is the transport side of capture: it dials, runs TLS and hands
+// HTTP/2 sessions to x/net's client, so that the response heads can be
+// read in wire order and the handshake recorded. A Replay has its own;
+// an Upstream shares one between every call it forwards, with its
+// keep-alive connections. What it learns about a call (the dial, the
+// handshake, the proxy used) goes to the recorder found in the call's
+// context (withRecorder), so that one transport can serve many calls at
+// once.
+type conns struct {
+	opt     Options
+	tlsConf *tls.Config
+	h2      *http2.Transport
+	tr      *http.Transport
+
+	mu      sync.Mutex
+	h2conns []*http2.ClientConn
+}
+
+// newConns builds the transport for opt.
+func newConns(opt Options) *conns {
+	c := &conns{opt: opt}
+	c.tlsConf = &tls.Config{
+		InsecureSkipVerify: opt.Insecure,
+		RootCAs:            opt.RootCAs,
 		// The same offer as Go's transport (and curl): HTTP/2 when the
 		// server agrees, HTTP/1.1 otherwise.
 		NextProtos: []string{"h2", "http/1.1"},
 	}
-	r.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
-	return &http.Transport{
-		Proxy:                  r.proxy,
-		OnProxyConnectResponse: r.proxyConnected,
-		DialContext:            r.dial,
-		DialTLSContext:         r.dialTLS,
-		TLSClientConfig:        r.tlsConf, // used by net/http only for HTTPS through a proxy
+	c.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
+	c.tr = &http.Transport{
+		Proxy:                  c.proxy,
+		OnProxyConnectResponse: c.proxyConnected,
+		DialContext:            c.dial,
+		DialTLSContext:         c.dialTLS,
+		TLSClientConfig:        c.tlsConf, // used by net/http only for HTTPS through a proxy
 		TLSHandshakeTimeout:    tlsTimeout,
-		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{"h2": r.upgradeH2},
+		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{"h2": c.upgradeH2},
 		// curl does not ask for compression unless told to (--compressed);
 		// neither do we, so the wire matches the user's call.
 		DisableCompression: true,
@@ -54,12 +71,40 @@ func (r *recorder) transport() *http.Transport {
 		ReadBufferSize:         64 << 10,
 		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
+	return c
+}
+
+// close closes the idle connections and every HTTP/2 session.
+func (c *conns) close() {
+	c.mu.Lock()
+	h2 := c.h2conns
+	c.h2conns = nil
+	c.mu.Unlock()
+	c.tr.CloseIdleConnections()
+	for _, cc := range h2 {
+		cc.Close()
+	}
+}
+
+// recorderKey is the context key under which a call's recorder travels
+// to the dial and proxy hooks of the transport.
+type recorderKey struct{}
+
+func withRecorder(ctx context.Context, r *recorder) context.Context {
+	return context.WithValue(ctx, recorderKey{}, r)
+}
+
+// recorderOf returns the recorder of the call that ctx belongs to, or
+// nil. The recorder's methods accept nil and record nothing.
+func recorderOf(ctx context.Context) *recorder {
+	r, _ := ctx.Value(recorderKey{}).(*recorder)
+	return r
 }
 
 // dialRaw opens a TCP connection, with Options.Dial when set.
-func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
-	if r.opt.Dial == nil {
-		d := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: r.opt.Resolver}
+func (c *conns) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
+	if c.opt.Dial == nil {
+		d := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: c.opt.Resolver}
 		return d.DialContext(ctx, network, addr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
@@ -70,37 +115,46 @@ func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn,
 	if trace != nil && trace.ConnectStart != nil {
 		trace.ConnectStart(network, addr)
 	}
-	c, err := r.opt.Dial(ctx, network, addr)
+	conn, err := c.opt.Dial(ctx, network, addr)
 	if trace != nil && trace.ConnectDone != nil {
 		trace.ConnectDone(network, addr, err)
 	}
-	return c, err
+	return conn, err
 }
 
 // dial opens the connection for plain HTTP, or to a proxy. Plain HTTP,
 // direct or through an HTTP proxy, is read alongside the transport for
 // the header order; an https:// URL through a proxy runs TLS inside this
 // connection, where there is nothing readable.
-func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	c, err := r.dialRaw(ctx, network, addr)
+func (c *conns) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	conn, err := c.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	https := strings.EqualFold(schemeOf(r.cur().hop.Request.URL), "https")
-	r.mu.Unlock()
-	if https {
-		return c, nil
+	if recorderOf(ctx).currentScheme() == "https" {
+		return conn, nil
 	}
-	return newH1Conn(c, nil), nil
+	return newH1Conn(conn, nil), nil
+}
+
+// currentScheme is the lower-case scheme of the current hop's URL.
+func (r *recorder) currentScheme() string {
+	if r == nil {
+		return ""
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.ToLower(schemeOf(r.cur().hop.Request.URL))
 }
 
 // dialTLS opens a TLS connection straight to the server and records the
-// handshake on the current hop. HTTP/2 sessions are returned as the
-// *tls.Conn, which net/http passes to upgradeH2; HTTP/1.1 sessions are
-// wrapped so that the response heads can be read in the clear.
-func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
-	raw, err := r.dialRaw(ctx, network, addr)
+// handshake on the current hop of the call that asked for it. HTTP/2
+// sessions are returned as the *tls.Conn, which net/http passes to
+// upgradeH2; HTTP/1.1 sessions are wrapped so that the response heads
+// can be read in the clear.
+func (c *conns) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	r := recorderOf(ctx)
+	raw, err := c.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +163,7 @@ func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn,
 		raw.Close()
 		return nil, err
 	}
-	cfg := r.tlsConf.Clone()
+	cfg := c.tlsConf.Clone()
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
@@ -147,9 +201,12 @@ func (e *tlsTimeoutError) Timeout() bool   { return true }
 func (e *tlsTimeoutError) Temporary() bool { return false }
 
 // tlsEvent records an event on the current hop with the time it happened,
-// unless the replay is over: a step of a handshake this package runs
-// itself, or an httptrace event.
+// unless the call is over: a step of a handshake this package runs
+// itself, or an httptrace event. A nil recorder records nothing.
 func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
+	if r == nil {
+		return
+	}
 	now := r.opt.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -161,16 +218,24 @@ func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
 // upgradeH2 is net/http's hand-over of a TLS connection that negotiated
 // HTTP/2. The session runs on x/net's HTTP/2 client over a connection
 // that decodes the response header blocks for their order.
-func (r *recorder) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
+func (c *conns) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
 	wc := newH2Conn(tc)
-	cc, err := r.h2.NewClientConn(wc)
+	cc, err := c.h2.NewClientConn(wc)
 	if err != nil {
 		tc.Close()
 		return h2Error{err}
 	}
-	r.mu.Lock()
-	r.h2conns = append(r.h2conns, cc)
-	r.mu.Unlock()
+	c.mu.Lock()
+	// A long-lived transport opens many sessions over time: forget the
+	// ones that have closed.
+	live := c.h2conns[:0]
+	for _, old := range c.h2conns {
+		if !old.State().Closed {
+			live = append(live, old)
+		}
+	}
+	c.h2conns = append(live, cc)
+	c.mu.Unlock()
 	return &h2Session{cc: cc, conn: wc}
 }
 
@@ -182,6 +247,12 @@ type h2Session struct {
 }
 
 func (s *h2Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !s.cc.ReserveNewRequest() {
+		// The session is closing (GOAWAY) or has no stream to spare:
+		// net/http drops it from its pool and dials again, nothing
+		// having been sent.
+		return nil, errNoCachedConn{}
+	}
 	// x/net reports GotConn from its own connection pool only; this
 	// connection came from net/http, so it is reported here.
 	if trace := httptrace.ContextClientTrace(req.Context()); trace != nil && trace.GotConn != nil {
@@ -189,6 +260,13 @@ func (s *h2Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return s.cc.RoundTrip(req)
 }
+
+// errNoCachedConn tells net/http that an HTTP/2 session cannot take the
+// request, through the method its bundled HTTP/2 uses for the same.
+type errNoCachedConn struct{}
+
+func (errNoCachedConn) IsHTTP2NoCachedConnError() {}
+func (errNoCachedConn) Error() string             { return "http2: no cached connection was available" }
 
 // h2Error reports a failed HTTP/2 set-up to net/http, which recognises
 // the RoundTripErr method and returns the error.
@@ -201,11 +279,11 @@ func (e h2Error) RoundTripErr() error                             { return e.err
 // NO_PROXY, as curl and Go do. Loopback hosts are never proxied. A
 // setting that applies but is not a URL fails the call, as in curl; Go
 // would silently ignore it and connect directly.
-func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
-	if r.opt.Getenv == nil {
+func (c *conns) proxy(req *http.Request) (*url.URL, error) {
+	if c.opt.Getenv == nil {
 		return nil, nil
 	}
-	cfg := httpproxy.Config{HTTPProxy: r.env("HTTP_PROXY"), HTTPSProxy: r.env("HTTPS_PROXY"), NoProxy: r.env("NO_PROXY")}
+	cfg := httpproxy.Config{HTTPProxy: env(c.opt.Getenv, "HTTP_PROXY"), HTTPSProxy: env(c.opt.Getenv, "HTTPS_PROXY"), NoProxy: env(c.opt.Getenv, "NO_PROXY")}
 	name, setting := "HTTP_PROXY", &cfg.HTTPProxy
 	if req.URL.Scheme == "https" {
 		name, setting = "HTTPS_PROXY", &cfg.HTTPSProxy
@@ -227,7 +305,7 @@ func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
 	if err != nil {
 		return nil, &proxyError{msg: "the proxy setting " + name + " could not be used; fix or unset it"}
 	}
-	if u != nil {
+	if r := recorderOf(req.Context()); u != nil && r != nil {
 		r.mu.Lock()
 		r.proxyUsed = u.String()
 		r.mu.Unlock()
@@ -246,16 +324,16 @@ func validProxy(v string) bool {
 }
 
 // env reads a proxy variable, upper-case first, as curl does.
-func (r *recorder) env(name string) string {
-	if v := r.opt.Getenv(name); v != "" {
+func env(getenv func(string) string, name string) string {
+	if v := getenv(name); v != "" {
 		return v
 	}
-	return r.opt.Getenv(strings.ToLower(name))
+	return getenv(strings.ToLower(name))
 }
 
 // proxyConnected checks the proxy's answer to CONNECT. net/http turns a
 // refusal into a bare status text; this keeps the status and the proxy.
-func (r *recorder) proxyConnected(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
+func (c *conns) proxyConnected(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}

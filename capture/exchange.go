@@ -35,7 +35,8 @@ import (
 type Origin string
 
 const (
-	// FromUser marks a header the user gave (-H, a pasted curl command, a HAR).
+	// FromUser marks a header the user gave (-H, a pasted curl command, a
+	// HAR), or, for a forwarded call, the client that made it.
 	FromUser Origin = "user"
 	// FromTool marks a header altegio-ticket added because curl would have
 	// sent it too (User-Agent, Accept: */*, the form Content-Type of -d).
@@ -351,7 +352,12 @@ const (
 	// FaultInterrupted is a call the caller cancelled (Ctrl-C) before it
 	// finished; what arrived until then is kept.
 	FaultInterrupted FaultKind = "interrupted"
-	FaultOther       FaultKind = "other"
+	// FaultClientClosed is a forwarded call (Upstream.Forward) whose
+	// client went away before it finished: it closed the connection
+	// during the upload, while waiting, or while the answer was passed
+	// on. It is the client's doing, not the upstream's.
+	FaultClientClosed FaultKind = "client-closed"
+	FaultOther        FaultKind = "other"
 )
 
 // Fault is a transport failure in plain words.

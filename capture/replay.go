@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"golang.org/x/net/http2"
 )
 
 // DefaultMaxBody is how many bytes of each body are kept when
@@ -132,10 +131,11 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		return ex
 	}
 
-	client, tr := rec.client()
+	c := newConns(opt)
+	client := rec.client(c)
 	// The body is not given to resty, which would copy it twice: prepare
 	// sets it on the raw request, for every method.
-	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
+	rreq := client.R().SetContext(httptrace.WithClientTrace(withRecorder(ctx, rec), rec.trace()))
 	resp, err := rreq.Execute(req.Method, req.URL)
 
 	var raw *http.Response
@@ -157,7 +157,8 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	if err != nil {
 		ex.Fault = rec.classify(err, opt.Timeout)
 	}
-	rec.close(tr)
+	rec.close()
+	c.close()
 	ex.Hops = rec.hops()
 	rec.mu.Lock()
 	ex.Proxy = rec.proxyUsed
@@ -173,29 +174,31 @@ type recorder struct {
 	user Headers
 	body []byte // the full request body; nil for none
 
-	tlsConf *tls.Config
-	h2      *http2.Transport
+	// keep, when positive, is how many bytes of the response body are
+	// kept instead of Options.MaxBody (see Upstream.Keep).
+	keep int64
 
 	mu        sync.Mutex
 	recs      []*hopRec
 	proxyUsed string
-	h2conns   []*http2.ClientConn
-	// closed is set when Replay returns: a dial the transport left
+	// closed is set when the call is over: a dial the transport left
 	// running may still report, and must not change the record.
 	closed bool
 }
 
-// close ends the replay: no more events are recorded, and the
-// connections it opened are closed.
-func (r *recorder) close(tr *http.Transport) {
+// bodyLimit is how many bytes of a response body are kept.
+func (r *recorder) bodyLimit() int64 {
+	if r.keep > 0 {
+		return r.keep
+	}
+	return r.opt.maxBody()
+}
+
+// close ends the recording: no more events are recorded.
+func (r *recorder) close() {
 	r.mu.Lock()
 	r.closed = true
-	conns := r.h2conns
 	r.mu.Unlock()
-	tr.CloseIdleConnections()
-	for _, cc := range conns {
-		cc.Close()
-	}
 }
 
 // interrupted reports whether the caller cancelled the call (Ctrl-C).
@@ -307,18 +310,16 @@ func (h *hopRec) finishTimings(now time.Time) {
 	}
 }
 
-// client builds the resty client for one replay.
-func (r *recorder) client() (*resty.Client, *http.Transport) {
-	tr := r.transport()
-	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
-	c := resty.NewWithClient(hc).
+// client builds the resty client for one replay, over c.
+func (r *recorder) client(c *conns) *resty.Client {
+	hc := &http.Client{Transport: c.tr, CheckRedirect: r.checkRedirect}
+	return resty.NewWithClient(hc).
 		SetTimeout(r.opt.Timeout).
 		SetDoNotParseResponse(true).
 		SetAllowGetMethodPayload(true).
 		SetDisableWarn(true).
 		SetLogger(quietLogger{}).
 		SetPreRequestHook(r.prepare)
-	return c, tr
 }
 
 // prepare runs right before the first request is sent. resty has built the
@@ -570,7 +571,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 // phase reports that the current hop entered ph, unless the replay is
 // over.
 func (r *recorder) phase(ph Phase) {
-	if r.opt.Progress == nil {
+	if r == nil || r.opt.Progress == nil {
 		return
 	}
 	r.mu.Lock()
@@ -607,7 +608,7 @@ func (r *recorder) response(raw *http.Response) {
 	h := r.cur()
 	resp.Header, resp.WireOrder = fromHTTPHeader(raw.Header), false
 	if h.conn != nil {
-		if status, wire, ok := h.conn.finalHead(); ok && status == raw.StatusCode && covers(wire, raw.Header) {
+		if wire, ok := h.conn.headFor(raw.StatusCode, raw.Header); ok {
 			resp.Header, resp.WireOrder = wire, true
 		}
 	}
@@ -644,7 +645,7 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	}
 	// Every Content-Encoding field counts: a second one adds a coding.
 	enc := strings.Join(resp.Header.Values("Content-Encoding"), ", ")
-	b, err := readBounded(rc, enc, resp.Body.ContentType, r.opt.maxBody(), want)
+	b, err := readBounded(rc, enc, resp.Body.ContentType, r.bodyLimit(), want)
 	if err != nil && r.interrupted() {
 		b.Broken = "the body stopped after " + byteCount(b.WireSize) + " on the wire: the call was interrupted"
 	}
@@ -685,13 +686,20 @@ func sentBody(b []byte, ctype string, max int64) Body {
 	if int64(len(keep)) > max {
 		keep = keep[:max]
 	}
+	return keptBody(append([]byte(nil), keep...), int64(len(b)), ctype)
+}
+
+// keptBody records a request body of size bytes of which data, its
+// start, was kept: the charset, whether it is text, and its UTF-8 form.
+// data is taken, not copied.
+func keptBody(data []byte, size int64, ctype string) Body {
 	out := Body{
-		Data:        append([]byte(nil), keep...),
-		Size:        int64(len(b)),
-		Truncated:   int64(len(b)) > max,
+		Data:        data,
+		Size:        size,
+		Truncated:   size > int64(len(data)),
 		ContentType: ctype,
 		Charset:     charsetOf(ctype),
-		WireSize:    int64(len(b)),
+		WireSize:    size,
 	}
 	out.Binary = isBinary(ctype, out.Data)
 	if !out.Binary {
