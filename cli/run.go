@@ -68,7 +68,12 @@ const (
 // run is the whole program behind Main, with its streams and the machine
 // passed in so that tests can drive it: parse the command line, load the
 // inputs it names, then replay, redact, diagnose and write the ticket.
+// "altegio-ticket proxy ..." is the proxy command (runProxy); anything
+// else is a replay, so that every curl-like command line keeps working.
 func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
+	if len(args) > 0 && args[0] == "proxy" {
+		return runProxy(ctx, args[1:], ios, sys)
+	}
 	stdin, stdout, stderr, getenv := ios.In, ios.Out, ios.ErrOut, sys.getenv
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "altegio-ticket: "+format+"\n", a...)
