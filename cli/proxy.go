@@ -243,6 +243,9 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if sys.proxyReady != nil {
+		sys.proxyReady(p.listen)
+	}
 
 	runCtx := ctx
 	if demo != nil {

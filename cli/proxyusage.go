@@ -32,8 +32,8 @@ Proxy:
                            server, send 4 calls through it, and stop
 
 Tickets:
-      --out-dir DIR        where the tickets go (default a new folder
-                           altegio-ticket-proxy-YYYYMMDD-HHMMSS here); mode 0700,
+      --out-dir DIR        where the tickets go (default a new folder here,
+                           altegio-ticket-proxy-YYYYMMDD-HHMMSS); mode 0700,
                            files 0600, an existing file is never replaced
       --json               print one JSON line on stdout per ticket written
                            (schema in docs/proxy.md)
