@@ -476,14 +476,14 @@ func TestProxyRemoteWarning(t *testing.T) {
 
 func TestIDRoutes(t *testing.T) {
 	for path, want := range map[string]string{
-		"/api/v1/records/123456/987":                          "/api/v1/records/{id}/{id}",
-		"/api/v1/company/1/clients/search":                    "/api/v1/company/{id}/clients/search",
-		"/api/v1/user/records/5/0a1b2c3d4e5f":                 "/api/v1/user/records/{id}/{id}",
-		"/api/v1/smsprovider/status/callback/Ab3dEf6hIj9kLm0": "/api/v1/smsprovider/status/callback/Ab3dEf6hIj9kLm0",
+		"/api/v1/records/123456/987":                           "/api/v1/records/{id}/{id}",
+		"/api/v1/company/1/clients/search":                     "/api/v1/company/{id}/clients/search",
+		"/api/v1/user/records/5/0a1b2c3d4e5f":                  "/api/v1/user/records/{id}/{id}",
+		"/api/v1/smsprovider/status/callback/Ab3dEf6hIj9kLm0":  "/api/v1/smsprovider/status/callback/Ab3dEf6hIj9kLm0",
 		"/api/v1/smsprovider/status/callback/Ab3dEf6hIj9kLm0q": "/api/v1/smsprovider/status/callback/{id}",
-		"/api/v1/x/550e8400-e29b-41d4-a716-446655440000":      "/api/v1/x/{id}",
-		"/api/v1/book_services/deadbeef":                      "/api/v1/book_services/deadbeef",
-		"/": "/",
+		"/api/v1/x/550e8400-e29b-41d4-a716-446655440000":       "/api/v1/x/{id}",
+		"/api/v1/book_services/deadbeef":                       "/api/v1/book_services/deadbeef",
+		"/":                                                    "/",
 	} {
 		if got := (idRoutes{}).Route("GET", path); got != want {
 			t.Errorf("%s: got %s, want %s", path, got, want)
