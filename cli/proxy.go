@@ -188,6 +188,11 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 		return fail(exitUsage, "%v", err)
 	}
 	ios.decideColor(o.color, sys.getenv, sys.goos)
+	// net/http's transport logs some oddities of a server (an answer on
+	// an idle connection) to the standard logger, quoting the bytes it
+	// got, which may hold a token: no such line may reach the terminal.
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(io.Discard)
 	policy, err := redactPolicy(&o.redact, sys.getenv)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
