@@ -3,8 +3,10 @@
 // the terminal (console.go: whether a stream is a terminal, colour;
 // progress.go: the progress line drawn from capture's progress hook), the
 // summary on stderr (summary.go), --json (jsonout.go), --open (open.go),
-// --version (version.go) and the built-in demo server (demo.go). No other
-// package prints.
+// --version (version.go) and the built-in demo server (demo.go); and the
+// second command, the proxy (proxy.go: flags and run; proxyserver.go:
+// the HTTP side and the tally; proxytickets.go: a ticket per failure;
+// proxyterm.go: what it prints). No other package prints.
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
