@@ -58,7 +58,7 @@ var (
 func NewUpstream(base string, opt Options) (*Upstream, error) {
 	u, err := url.Parse(base)
 	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || strings.HasSuffix(u.Host, ":"):
 		return nil, ErrUpstreamScheme
 	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, ErrUpstreamExtra

@@ -373,6 +373,8 @@ func TestNewUpstreamRefuses(t *testing.T) {
 	}{
 		"no scheme":   {"api.alteg.io", ErrUpstreamScheme},
 		"ftp":         {"ftp://api.alteg.io", ErrUpstreamScheme},
+		"empty port":  {"http://127.0.0.1:", ErrUpstreamScheme},
+		"port only":   {"http://:8080", ErrUpstreamScheme},
 		"credentials": {"https://u:p@api.alteg.io", ErrUpstreamExtra},
 		"query":       {"https://api.alteg.io/?x=1", ErrUpstreamExtra},
 	} {
