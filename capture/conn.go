@@ -10,7 +10,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,43 +25,27 @@ const (
 	tlsTimeout  = 10 * time.Second
 )
 
-// conns is the transport side of capture: it dials, runs TLS and hands
-// HTTP/2 sessions to x/net's client, so that the response heads can be
-// read in wire order and the handshake recorded. A Replay has its own;
-// an Upstream shares one between every call it forwards, with its
-// keep-alive connections. What it learns about a call (the dial, the
-// handshake, the proxy used) goes to the recorder found in the call's
-// context (withRecorder), so that one transport can serve many calls at
-// once.
-type conns struct {
-	opt     Options
-	tlsConf *tls.Config
-	h2      *http2.Transport
-	tr      *http.Transport
-
-	mu      sync.Mutex
-	h2conns []*http2.ClientConn
-}
-
-// newConns builds the transport for opt.
-func newConns(opt Options) *conns {
-	c := &conns{opt: opt}
-	c.tlsConf = &tls.Config{
-		InsecureSkipVerify: opt.Insecure,
-		RootCAs:            opt.RootCAs,
+// transport builds the HTTP transport of one replay. It dials and runs
+// TLS itself, so that it can read the response heads in wire order and
+// record the handshake, and it hands HTTP/2 sessions to x/net's HTTP/2
+// client over a connection it can read alongside.
+func (r *recorder) transport() *http.Transport {
+	r.tlsConf = &tls.Config{
+		InsecureSkipVerify: r.opt.Insecure,
+		RootCAs:            r.opt.RootCAs,
 		// The same offer as Go's transport (and curl): HTTP/2 when the
 		// server agrees, HTTP/1.1 otherwise.
 		NextProtos: []string{"h2", "http/1.1"},
 	}
-	c.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
-	c.tr = &http.Transport{
-		Proxy:                  c.proxy,
-		OnProxyConnectResponse: c.proxyConnected,
-		DialContext:            c.dial,
-		DialTLSContext:         c.dialTLS,
-		TLSClientConfig:        c.tlsConf, // used by net/http only for HTTPS through a proxy
+	r.h2 = &http2.Transport{DisableCompression: true, MaxHeaderListSize: maxHeaderBytes}
+	return &http.Transport{
+		Proxy:                  r.proxy,
+		OnProxyConnectResponse: r.proxyConnected,
+		DialContext:            r.dial,
+		DialTLSContext:         r.dialTLS,
+		TLSClientConfig:        r.tlsConf, // used by net/http only for HTTPS through a proxy
 		TLSHandshakeTimeout:    tlsTimeout,
-		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{"h2": c.upgradeH2},
+		TLSNextProto:           map[string]func(string, *tls.Conn) http.RoundTripper{"h2": r.upgradeH2},
 		// curl does not ask for compression unless told to (--compressed);
 		// neither do we, so the wire matches the user's call.
 		DisableCompression: true,
@@ -71,40 +54,33 @@ func newConns(opt Options) *conns {
 		ReadBufferSize:         64 << 10,
 		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
-	return c
-}
-
-// close closes the idle connections and every HTTP/2 session.
-func (c *conns) close() {
-	c.mu.Lock()
-	h2 := c.h2conns
-	c.h2conns = nil
-	c.mu.Unlock()
-	c.tr.CloseIdleConnections()
-	for _, cc := range h2 {
-		cc.Close()
-	}
 }
 
 // recorderKey is the context key under which a call's recorder travels
-// to the dial and proxy hooks of the transport.
+// to the transport's hooks (see forCall).
 type recorderKey struct{}
 
 func withRecorder(ctx context.Context, r *recorder) context.Context {
 	return context.WithValue(ctx, recorderKey{}, r)
 }
 
-// recorderOf returns the recorder of the call that ctx belongs to, or
-// nil. The recorder's methods accept nil and record nothing.
-func recorderOf(ctx context.Context) *recorder {
-	r, _ := ctx.Value(recorderKey{}).(*recorder)
+// forCall returns the recorder of the call that ctx belongs to. A
+// Replay's transport serves one call, whose recorder is r; an
+// Upstream's is shared by every call it forwards, and each call's
+// recorder travels in its request context, so that what the transport
+// learns (the dial, the handshake, the proxy) is recorded on the call
+// that asked for it.
+func (r *recorder) forCall(ctx context.Context) *recorder {
+	if c, ok := ctx.Value(recorderKey{}).(*recorder); ok {
+		return c
+	}
 	return r
 }
 
 // dialRaw opens a TCP connection, with Options.Dial when set.
-func (c *conns) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
-	if c.opt.Dial == nil {
-		d := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: c.opt.Resolver}
+func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
+	if r.opt.Dial == nil {
+		d := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: r.opt.Resolver}
 		return d.DialContext(ctx, network, addr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
@@ -115,46 +91,39 @@ func (c *conns) dialRaw(ctx context.Context, network, addr string) (net.Conn, er
 	if trace != nil && trace.ConnectStart != nil {
 		trace.ConnectStart(network, addr)
 	}
-	conn, err := c.opt.Dial(ctx, network, addr)
+	c, err := r.opt.Dial(ctx, network, addr)
 	if trace != nil && trace.ConnectDone != nil {
 		trace.ConnectDone(network, addr, err)
 	}
-	return conn, err
+	return c, err
 }
 
 // dial opens the connection for plain HTTP, or to a proxy. Plain HTTP,
 // direct or through an HTTP proxy, is read alongside the transport for
 // the header order; an https:// URL through a proxy runs TLS inside this
 // connection, where there is nothing readable.
-func (c *conns) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	conn, err := c.dialRaw(ctx, network, addr)
+func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	r = r.forCall(ctx)
+	c, err := r.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
-	if recorderOf(ctx).currentScheme() == "https" {
-		return conn, nil
-	}
-	return newH1Conn(conn, nil), nil
-}
-
-// currentScheme is the lower-case scheme of the current hop's URL.
-func (r *recorder) currentScheme() string {
-	if r == nil {
-		return ""
-	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return strings.ToLower(schemeOf(r.cur().hop.Request.URL))
+	https := strings.EqualFold(schemeOf(r.cur().hop.Request.URL), "https")
+	r.mu.Unlock()
+	if https {
+		return c, nil
+	}
+	return newH1Conn(c, nil), nil
 }
 
 // dialTLS opens a TLS connection straight to the server and records the
-// handshake on the current hop of the call that asked for it. HTTP/2
-// sessions are returned as the *tls.Conn, which net/http passes to
-// upgradeH2; HTTP/1.1 sessions are wrapped so that the response heads
-// can be read in the clear.
-func (c *conns) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
-	r := recorderOf(ctx)
-	raw, err := c.dialRaw(ctx, network, addr)
+// handshake on the current hop. HTTP/2 sessions are returned as the
+// *tls.Conn, which net/http passes to upgradeH2; HTTP/1.1 sessions are
+// wrapped so that the response heads can be read in the clear.
+func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	r = r.forCall(ctx)
+	raw, err := r.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +132,7 @@ func (c *conns) dialTLS(ctx context.Context, network, addr string) (net.Conn, er
 		raw.Close()
 		return nil, err
 	}
-	cfg := c.tlsConf.Clone()
+	cfg := r.tlsConf.Clone()
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
@@ -201,12 +170,9 @@ func (e *tlsTimeoutError) Timeout() bool   { return true }
 func (e *tlsTimeoutError) Temporary() bool { return false }
 
 // tlsEvent records an event on the current hop with the time it happened,
-// unless the call is over: a step of a handshake this package runs
-// itself, or an httptrace event. A nil recorder records nothing.
+// unless the replay is over: a step of a handshake this package runs
+// itself, or an httptrace event.
 func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
-	if r == nil {
-		return
-	}
 	now := r.opt.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -218,24 +184,24 @@ func (r *recorder) tlsEvent(f func(h *hopRec, now time.Time)) {
 // upgradeH2 is net/http's hand-over of a TLS connection that negotiated
 // HTTP/2. The session runs on x/net's HTTP/2 client over a connection
 // that decodes the response header blocks for their order.
-func (c *conns) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
+func (r *recorder) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
 	wc := newH2Conn(tc)
-	cc, err := c.h2.NewClientConn(wc)
+	cc, err := r.h2.NewClientConn(wc)
 	if err != nil {
 		tc.Close()
 		return h2Error{err}
 	}
-	c.mu.Lock()
-	// A long-lived transport opens many sessions over time: forget the
-	// ones that have closed.
-	live := c.h2conns[:0]
-	for _, old := range c.h2conns {
+	r.mu.Lock()
+	// An Upstream's transport opens many sessions over time: forget
+	// the ones that have closed.
+	live := r.h2conns[:0]
+	for _, old := range r.h2conns {
 		if !old.State().Closed {
 			live = append(live, old)
 		}
 	}
-	c.h2conns = append(live, cc)
-	c.mu.Unlock()
+	r.h2conns = append(live, cc)
+	r.mu.Unlock()
 	return &h2Session{cc: cc, conn: wc}
 }
 
@@ -279,11 +245,12 @@ func (e h2Error) RoundTripErr() error                             { return e.err
 // NO_PROXY, as curl and Go do. Loopback hosts are never proxied. A
 // setting that applies but is not a URL fails the call, as in curl; Go
 // would silently ignore it and connect directly.
-func (c *conns) proxy(req *http.Request) (*url.URL, error) {
-	if c.opt.Getenv == nil {
+func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
+	r = r.forCall(req.Context())
+	if r.opt.Getenv == nil {
 		return nil, nil
 	}
-	cfg := httpproxy.Config{HTTPProxy: env(c.opt.Getenv, "HTTP_PROXY"), HTTPSProxy: env(c.opt.Getenv, "HTTPS_PROXY"), NoProxy: env(c.opt.Getenv, "NO_PROXY")}
+	cfg := httpproxy.Config{HTTPProxy: r.env("HTTP_PROXY"), HTTPSProxy: r.env("HTTPS_PROXY"), NoProxy: r.env("NO_PROXY")}
 	name, setting := "HTTP_PROXY", &cfg.HTTPProxy
 	if req.URL.Scheme == "https" {
 		name, setting = "HTTPS_PROXY", &cfg.HTTPSProxy
@@ -305,7 +272,7 @@ func (c *conns) proxy(req *http.Request) (*url.URL, error) {
 	if err != nil {
 		return nil, &proxyError{msg: "the proxy setting " + name + " could not be used; fix or unset it"}
 	}
-	if r := recorderOf(req.Context()); u != nil && r != nil {
+	if u != nil {
 		r.mu.Lock()
 		r.proxyUsed = u.String()
 		r.mu.Unlock()
@@ -324,16 +291,16 @@ func validProxy(v string) bool {
 }
 
 // env reads a proxy variable, upper-case first, as curl does.
-func env(getenv func(string) string, name string) string {
-	if v := getenv(name); v != "" {
+func (r *recorder) env(name string) string {
+	if v := r.opt.Getenv(name); v != "" {
 		return v
 	}
-	return getenv(strings.ToLower(name))
+	return r.opt.Getenv(strings.ToLower(name))
 }
 
 // proxyConnected checks the proxy's answer to CONNECT. net/http turns a
 // refusal into a bare status text; this keeps the status and the proxy.
-func (c *conns) proxyConnected(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
+func (r *recorder) proxyConnected(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}

@@ -40,7 +40,10 @@ type Upstream struct {
 
 	base *url.URL
 	opt  Options
-	c    *conns
+	// shared holds the transport's state (TLS config, HTTP/2 sessions);
+	// each call gets a recorder of its own (see recorder.forCall).
+	shared *recorder
+	tr     *http.Transport
 }
 
 // Upstream URL problems returned by NewUpstream.
@@ -63,18 +66,19 @@ func NewUpstream(base string, opt Options) (*Upstream, error) {
 	case u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, ErrUpstreamExtra
 	}
-	c := newConns(opt)
+	shared := &recorder{opt: opt}
+	tr := shared.transport()
 	// Many clients at once share the pool: keep enough connections
 	// idle that a busy integration does not dial for every call.
-	c.tr.MaxIdleConns = 256
-	c.tr.MaxIdleConnsPerHost = 128
-	c.tr.IdleConnTimeout = 90 * time.Second
-	return &Upstream{base: u, opt: opt, c: c}, nil
+	tr.MaxIdleConns = 256
+	tr.MaxIdleConnsPerHost = 128
+	tr.IdleConnTimeout = 90 * time.Second
+	return &Upstream{base: u, opt: opt, shared: shared, tr: tr}, nil
 }
 
 // Close closes the connections to the upstream. Calls still in flight
 // may fail.
-func (u *Upstream) Close() { u.c.close() }
+func (u *Upstream) Close() { u.shared.close(u.tr) }
 
 // URL returns the upstream's base URL.
 func (u *Upstream) URL() string { return u.base.String() }
@@ -150,7 +154,7 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 		// An empty value stops Go's transport from adding its own.
 		hdr["User-Agent"] = []string{""}
 	}
-	rec := &recorder{ctx: ctx, opt: u.opt, user: headerList(in.Header)}
+	rec := &recorder{ctx: ctx, opt: u.opt, user: headerList(in.Header), tlsConf: u.shared.tlsConf, h2: u.shared.h2}
 	rec.newHop(in.Method, target.String(), Body{})
 	ex := &Exchange{Source: Source{From: u.opt.From}, Started: start.UTC(), Insecure: u.opt.Insecure}
 
@@ -173,7 +177,7 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 		timer = time.AfterFunc(u.opt.Timeout, func() { cancel(errNoAnswer) })
 	}
 	out = out.WithContext(httptrace.WithClientTrace(withRecorder(call, rec), rec.trace()))
-	resp, err := u.c.tr.RoundTrip(out)
+	resp, err := u.tr.RoundTrip(out)
 	if timer != nil {
 		timer.Stop()
 	}
@@ -236,11 +240,11 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 			ex.Fault = rec.classify(err, u.opt.Timeout)
 		}
 	}
-	rec.close()
-	ex.Hops = rec.hops()
 	rec.mu.Lock()
+	rec.closed = true // the shared transport may still report a dial
 	ex.Proxy = rec.proxyUsed
 	rec.mu.Unlock()
+	ex.Hops = rec.hops()
 	return ex
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http2"
 )
 
 // DefaultMaxBody is how many bytes of each body are kept when
@@ -131,11 +132,10 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 		return ex
 	}
 
-	c := newConns(opt)
-	client := rec.client(c)
+	client, tr := rec.client()
 	// The body is not given to resty, which would copy it twice: prepare
 	// sets it on the raw request, for every method.
-	rreq := client.R().SetContext(httptrace.WithClientTrace(withRecorder(ctx, rec), rec.trace()))
+	rreq := client.R().SetContext(httptrace.WithClientTrace(ctx, rec.trace()))
 	resp, err := rreq.Execute(req.Method, req.URL)
 
 	var raw *http.Response
@@ -157,8 +157,7 @@ func Replay(ctx context.Context, req Request, opt Options) *Exchange {
 	if err != nil {
 		ex.Fault = rec.classify(err, opt.Timeout)
 	}
-	rec.close()
-	c.close()
+	rec.close(tr)
 	ex.Hops = rec.hops()
 	rec.mu.Lock()
 	ex.Proxy = rec.proxyUsed
@@ -174,6 +173,10 @@ type recorder struct {
 	user Headers
 	body []byte // the full request body; nil for none
 
+	// tlsConf and h2 are the transport's: an Upstream's calls share
+	// them (see forCall).
+	tlsConf *tls.Config
+	h2      *http2.Transport
 	// keep, when positive, is how many bytes of the response body are
 	// kept instead of Options.MaxBody (see Upstream.Keep).
 	keep int64
@@ -181,9 +184,23 @@ type recorder struct {
 	mu        sync.Mutex
 	recs      []*hopRec
 	proxyUsed string
+	h2conns   []*http2.ClientConn
 	// closed is set when the call is over: a dial the transport left
 	// running may still report, and must not change the record.
 	closed bool
+}
+
+// close ends the replay: no more events are recorded, and the
+// connections it opened are closed.
+func (r *recorder) close(tr *http.Transport) {
+	r.mu.Lock()
+	r.closed = true
+	conns := r.h2conns
+	r.mu.Unlock()
+	tr.CloseIdleConnections()
+	for _, cc := range conns {
+		cc.Close()
+	}
 }
 
 // bodyLimit is how many bytes of a response body are kept.
@@ -192,13 +209,6 @@ func (r *recorder) bodyLimit() int64 {
 		return r.keep
 	}
 	return r.opt.maxBody()
-}
-
-// close ends the recording: no more events are recorded.
-func (r *recorder) close() {
-	r.mu.Lock()
-	r.closed = true
-	r.mu.Unlock()
 }
 
 // interrupted reports whether the caller cancelled the call (Ctrl-C).
@@ -310,16 +320,18 @@ func (h *hopRec) finishTimings(now time.Time) {
 	}
 }
 
-// client builds the resty client for one replay, over c.
-func (r *recorder) client(c *conns) *resty.Client {
-	hc := &http.Client{Transport: c.tr, CheckRedirect: r.checkRedirect}
-	return resty.NewWithClient(hc).
+// client builds the resty client for one replay.
+func (r *recorder) client() (*resty.Client, *http.Transport) {
+	tr := r.transport()
+	hc := &http.Client{Transport: tr, CheckRedirect: r.checkRedirect}
+	c := resty.NewWithClient(hc).
 		SetTimeout(r.opt.Timeout).
 		SetDoNotParseResponse(true).
 		SetAllowGetMethodPayload(true).
 		SetDisableWarn(true).
 		SetLogger(quietLogger{}).
 		SetPreRequestHook(r.prepare)
+	return c, tr
 }
 
 // prepare runs right before the first request is sent. resty has built the
@@ -571,7 +583,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 // phase reports that the current hop entered ph, unless the replay is
 // over.
 func (r *recorder) phase(ph Phase) {
-	if r == nil || r.opt.Progress == nil {
+	if r.opt.Progress == nil {
 		return
 	}
 	r.mu.Lock()
