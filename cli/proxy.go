@@ -241,6 +241,7 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 	p.ctx = forwardCtx
 	srv := &http.Server{
 		Handler:           p,
+		ConnState:         p.track,
 		ReadHeaderTimeout: 30 * time.Second,
 		// net/http logs to stderr on its own; nothing of a call, and
 		// so no token, may reach a log line.
@@ -269,6 +270,9 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 		t.note("the listener stopped: " + err.Error())
 	}
 	graceCtx, cancelGrace := context.WithTimeout(context.Background(), shutdownGrace)
+	// Shutdown waits up to 5s for a connection that carried no request
+	// yet (a client's spare one): it has nothing to finish.
+	time.AfterFunc(50*time.Millisecond, p.closeUnused)
 	if err := srv.Shutdown(graceCtx); err != nil {
 		stop()
 		srv.Close()

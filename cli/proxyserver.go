@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -48,6 +49,33 @@ type proxy struct {
 	order   []*failure // in order of first occurrence
 	// ticketed counts the failures given a ticket number.
 	ticketed int
+	// fresh holds the client connections that have not carried a
+	// request yet, which the stop closes at once.
+	fresh map[net.Conn]bool
+}
+
+// track is http.Server.ConnState: it keeps the connections that have
+// not carried a request yet.
+func (p *proxy) track(c net.Conn, state http.ConnState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fresh == nil {
+		p.fresh = map[net.Conn]bool{}
+	}
+	if state == http.StateNew {
+		p.fresh[c] = true
+	} else {
+		delete(p.fresh, c)
+	}
+}
+
+// closeUnused closes the connections that have not carried a request.
+func (p *proxy) closeUnused() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.fresh {
+		c.Close()
+	}
 }
 
 // counts is the tally of a run.
