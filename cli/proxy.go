@@ -243,6 +243,7 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 		Handler:           p,
 		ConnState:         p.track,
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		// net/http logs to stderr on its own; nothing of a call, and
 		// so no token, may reach a log line.
 		ErrorLog: log.New(io.Discard, "", 0),
