@@ -110,7 +110,10 @@ func (p *proxy) firstTicket(f *failure, ex *capture.Exchange) {
 	}
 	p.mu.Lock()
 	if err == nil {
-		f.path, f.written = path, count
+		// The ticket holds the first occurrence; the count comes with
+		// the update at the end, so that what the line says does not
+		// depend on how fast the writer was.
+		f.path, f.written = path, 1
 	}
 	f.err = err
 	p.mu.Unlock()
