@@ -172,7 +172,12 @@ func TestForwardStreamsWhole(t *testing.T) {
 // TestForwardUpstreamDown: nothing reaches the client from capture; the
 // record says why, and the caller answers.
 func TestForwardUpstreamDown(t *testing.T) {
-	up := newUpstream(t, "http://127.0.0.1:1", Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a port nothing listens on
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	up := newUpstream(t, "http://"+ln.Addr().String(), Options{})
 	srv, exs := front(t, context.Background(), up)
 	resp, err := http.Get(srv.URL + "/api/v1/records/1")
 	if err != nil {

@@ -369,7 +369,7 @@ func TestProxyUpstreamFailures(t *testing.T) {
 		status   int
 		fault    string
 	}{
-		"refused": {"http://127.0.0.1:1", 502, "connection-refused"},
+		"refused": {closedURL(t), 502, "connection-refused"},
 		"timeout": {slow.URL, 504, "response-timeout"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -399,6 +399,16 @@ func TestProxyUpstreamFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closedURL is the URL of a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	return "http://" + ln.Addr().String()
 }
 
 // TestProxyCommandLine: mistakes are one line and exit 2, before

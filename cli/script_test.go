@@ -95,7 +95,9 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdFreeport is `freeport NAME`: set $NAME to a loopback port that was
-// free a moment ago, for a background proxy to listen on.
+// free a moment ago, for a background proxy to listen on, or for a call
+// that must be refused (127.0.0.1:1 is not safe for that on a shared
+// machine: anyone running as root may listen there).
 func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: freeport NAME")
