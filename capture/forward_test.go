@@ -411,3 +411,26 @@ func TestUpstreamTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestForwardTrailers: trailers the upstream sends after the body reach
+// the client.
+func TestForwardTrailers(t *testing.T) {
+	upstream := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Trailer", "X-Checksum")
+		w.WriteHeader(200)
+		io.WriteString(w, "body")
+		w.Header().Set("X-Checksum", "abc")
+	})
+	up := newUpstream(t, upstream.URL, Options{})
+	srv, exs := front(t, context.Background(), up)
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	<-exs
+	if string(b) != "body" || resp.Trailer.Get("X-Checksum") != "abc" {
+		t.Errorf("body %q, trailer %v", b, resp.Trailer)
+	}
+}
