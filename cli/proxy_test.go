@@ -500,3 +500,27 @@ func TestIDRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketPathNeverReuses: a ticket name that exists in the folder
+// (an earlier run's) gets a suffix, and the old file stays.
+func TestTicketPathNeverReuses(t *testing.T) {
+	dir := t.TempDir()
+	p := &proxy{dir: dir}
+	first, err := p.ticketPath(1, "GET", "/api/v1/records/{id}", 401, "")
+	if err != nil || filepath.Base(first) != "01-GET-api-v1-records-id-401.eml" {
+		t.Fatalf("got %q, %v", first, err)
+	}
+	os.WriteFile(first, []byte("earlier run"), 0o600)
+	second, err := p.ticketPath(1, "GET", "/api/v1/records/{id}", 401, "")
+	if err != nil || filepath.Base(second) != "01-GET-api-v1-records-id-401-2.eml" {
+		t.Errorf("got %q, %v", second, err)
+	}
+	fault, _ := p.ticketPath(2, "POST", "/", 0, "connection-refused")
+	if filepath.Base(fault) != "02-POST-root-connection-refused.eml" {
+		t.Errorf("got %q", fault)
+	}
+	long, _ := p.ticketPath(3, "GET", "/"+strings.Repeat("segment/", 20), 500, "")
+	if n := len(filepath.Base(long)); n > 80 {
+		t.Errorf("a name of %d characters: %s", n, long)
+	}
+}
