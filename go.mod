@@ -13,8 +13,12 @@ require (
 require (
 	github.com/andybalholm/brotli v1.3.0
 	github.com/klauspost/compress v1.20.5
+	github.com/rogpeppe/go-internal v1.16.0
 	golang.org/x/term v0.34.0
 	golang.org/x/text v0.28.0
 )
 
-require golang.org/x/sys v0.35.0 // indirect
+require (
+	golang.org/x/sys v0.35.0 // indirect
+	golang.org/x/tools v0.35.0 // indirect
+)

@@ -63,6 +63,27 @@ func (r *recorder) transport() *http.Transport {
 	}
 }
 
+// recorderKey is the context key under which a call's recorder travels
+// to the transport's hooks (see forCall).
+type recorderKey struct{}
+
+func withRecorder(ctx context.Context, r *recorder) context.Context {
+	return context.WithValue(ctx, recorderKey{}, r)
+}
+
+// forCall returns the recorder of the call that ctx belongs to. A
+// Replay's transport serves one call, whose recorder is r; an
+// Upstream's is shared by every call it forwards, and each call's
+// recorder travels in its request context, so that what the transport
+// learns (the dial, the handshake, the proxy) is recorded on the call
+// that asked for it.
+func (r *recorder) forCall(ctx context.Context) *recorder {
+	if c, ok := ctx.Value(recorderKey{}).(*recorder); ok {
+		return c
+	}
+	return r
+}
+
 // dialRaw opens a TCP connection, with Options.Dial when set.
 func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn, error) {
 	if r.opt.Dial == nil {
@@ -88,6 +109,7 @@ func (r *recorder) dialRaw(ctx context.Context, network, addr string) (net.Conn,
 // to an HTTP proxy that net/http speaks to. It is read alongside the
 // transport for the header order.
 func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	r = r.forCall(ctx)
 	c, err := r.open(ctx, network, addr)
 	if err != nil {
 		return nil, err
@@ -100,6 +122,7 @@ func (r *recorder) dial(ctx context.Context, network, addr string) (net.Conn, er
 // *tls.Conn, which net/http passes to upgradeH2; HTTP/1.1 sessions are
 // wrapped so that the response heads can be read in the clear.
 func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	r = r.forCall(ctx)
 	if p, byTransport := r.route(); p != nil && byTransport {
 		// An http:// URL through an https:// proxy: net/http asks for
 		// TLS with the proxy, which open runs. That session is not
@@ -120,6 +143,9 @@ func (r *recorder) dialTLS(ctx context.Context, network, addr string) (net.Conn,
 		return nil, err
 	}
 	cfg := r.tlsConf.Clone()
+	// The config may be an Upstream's, shared by every call: the
+	// certificate request is recorded on this call's hop.
+	cfg.GetClientCertificate = r.clientCertificate
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
@@ -213,7 +239,15 @@ func (r *recorder) upgradeH2(_ string, tc *tls.Conn) http.RoundTripper {
 		return h2Error{err}
 	}
 	r.mu.Lock()
-	r.h2conns = append(r.h2conns, cc)
+	// An Upstream's transport opens many sessions over time: forget
+	// the ones that have closed.
+	live := r.h2conns[:0]
+	for _, old := range r.h2conns {
+		if !old.State().Closed {
+			live = append(live, old)
+		}
+	}
+	r.h2conns = append(live, cc)
 	r.mu.Unlock()
 	return &h2Session{cc: cc, conn: wc}
 }
@@ -226,6 +260,12 @@ type h2Session struct {
 }
 
 func (s *h2Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !s.cc.ReserveNewRequest() {
+		// The session is closing (GOAWAY) or has no stream to spare:
+		// net/http drops it from its pool and dials again, nothing
+		// having been sent.
+		return nil, errNoCachedConn{}
+	}
 	// x/net reports GotConn from its own connection pool only; this
 	// connection came from net/http, so it is reported here.
 	if trace := httptrace.ContextClientTrace(req.Context()); trace != nil && trace.GotConn != nil {
@@ -233,6 +273,13 @@ func (s *h2Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return s.cc.RoundTrip(req)
 }
+
+// errNoCachedConn tells net/http that an HTTP/2 session cannot take the
+// request, through the method its bundled HTTP/2 uses for the same.
+type errNoCachedConn struct{}
+
+func (errNoCachedConn) IsHTTP2NoCachedConnError() {}
+func (errNoCachedConn) Error() string             { return "http2: no cached connection was available" }
 
 // h2Error reports a failed HTTP/2 set-up to net/http, which recognises
 // the RoundTripErr method and returns the error.

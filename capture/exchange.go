@@ -44,7 +44,8 @@ import (
 type Origin string
 
 const (
-	// FromUser marks a header the user gave (-H, a pasted curl command, a HAR).
+	// FromUser marks a header the user gave (-H, a pasted curl command, a
+	// HAR), or, for a forwarded call, the client that made it.
 	FromUser Origin = "user"
 	// FromTool marks a header altegio-ticket added because curl would have
 	// sent it too (User-Agent, Accept: */*, the form Content-Type of -d).
@@ -207,7 +208,15 @@ const (
 	// ClockRun is the time of the run itself: nothing recorded when the
 	// call was made.
 	ClockRun Clock = "run"
+	// ClockProxy is the proxy's clock as the call passed through it
+	// (Upstream.Forward): the call was not sent again, but its time and
+	// timings were measured as it happened.
+	ClockProxy Clock = "proxy"
 )
+
+// Measured reports whether this run timed the call itself: a replay, or
+// a call that passed through the proxy.
+func (s Source) Measured() bool { return s.Replayed || s.Clock == ClockProxy }
 
 // Hop is one HTTP request and its response.
 type Hop struct {
@@ -421,7 +430,12 @@ const (
 	// FaultInterrupted is a call the caller cancelled (Ctrl-C) before it
 	// finished; what arrived until then is kept.
 	FaultInterrupted FaultKind = "interrupted"
-	FaultOther       FaultKind = "other"
+	// FaultClientClosed is a forwarded call (Upstream.Forward) whose
+	// client went away before it finished: it closed the connection
+	// during the upload, while waiting, or while the answer was passed
+	// on. It is the client's doing, not the upstream's.
+	FaultClientClosed FaultKind = "client-closed"
+	FaultOther        FaultKind = "other"
 )
 
 // Fault is a transport failure in plain words.

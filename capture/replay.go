@@ -250,8 +250,13 @@ type recorder struct {
 	probe  bool
 	answer string
 
+	// tlsConf and h2 are the transport's: an Upstream's calls share
+	// them (see forCall).
 	tlsConf *tls.Config
 	h2      *http2.Transport
+	// keep, when positive, is how many bytes of the response body are
+	// kept instead of Options.MaxBody (see Upstream.Keep).
+	keep int64
 
 	mu        sync.Mutex
 	recs      []*hopRec
@@ -262,7 +267,7 @@ type recorder struct {
 	// connRoutes holds the routes of each connection opened, by its
 	// local address, for the hops that reuse it.
 	connRoutes map[string][]Route
-	// closed is set when Replay returns: a dial the transport left
+	// closed is set when the call is over: a dial the transport left
 	// running may still report, and must not change the record.
 	closed bool
 }
@@ -278,6 +283,14 @@ func (r *recorder) close(tr *http.Transport) {
 	for _, cc := range conns {
 		cc.Close()
 	}
+}
+
+// bodyLimit is how many bytes of a response body are kept.
+func (r *recorder) bodyLimit() int64 {
+	if r.keep > 0 {
+		return r.keep
+	}
+	return r.opt.maxBody()
 }
 
 // interrupted reports whether the caller cancelled the call (Ctrl-C).
@@ -716,7 +729,7 @@ func (r *recorder) response(raw *http.Response) {
 	h := r.cur()
 	resp.Header, resp.WireOrder = fromHTTPHeader(raw.Header), false
 	if h.conn != nil {
-		if status, wire, ok := h.conn.finalHead(); ok && status == raw.StatusCode && covers(wire, raw.Header) {
+		if wire, ok := h.conn.headFor(raw.StatusCode, raw.Header); ok {
 			resp.Header, resp.WireOrder = wire, true
 		}
 	}
@@ -753,7 +766,7 @@ func (r *recorder) readBody(rc io.Reader, want int64) error {
 	}
 	// Every Content-Encoding field counts: a second one adds a coding.
 	enc := strings.Join(resp.Header.Values("Content-Encoding"), ", ")
-	b, err := readBounded(rc, enc, resp.Body.ContentType, r.opt.maxBody(), want)
+	b, err := readBounded(rc, enc, resp.Body.ContentType, r.bodyLimit(), want)
 	if err != nil && r.interrupted() {
 		b.Broken = "the body stopped after " + byteCount(b.WireSize) + " on the wire: the call was interrupted"
 	}
@@ -794,13 +807,20 @@ func sentBody(b []byte, ctype string, max int64) Body {
 	if int64(len(keep)) > max {
 		keep = keep[:max]
 	}
+	return keptBody(append([]byte(nil), keep...), int64(len(b)), ctype)
+}
+
+// keptBody records a request body of size bytes of which data, its
+// start, was kept: the charset, whether it is text, and its UTF-8 form.
+// data is taken, not copied.
+func keptBody(data []byte, size int64, ctype string) Body {
 	out := Body{
-		Data:        append([]byte(nil), keep...),
-		Size:        int64(len(b)),
-		Truncated:   int64(len(b)) > max,
+		Data:        data,
+		Size:        size,
+		Truncated:   size > int64(len(data)),
 		ContentType: ctype,
 		Charset:     charsetOf(ctype),
-		WireSize:    int64(len(b)),
+		WireSize:    size,
 	}
 	out.Binary = isBinary(ctype, out.Data)
 	if !out.Binary {

@@ -182,6 +182,7 @@ func (r *recorder) proxyFor(u *url.URL) (*url.URL, error) {
 // through an HTTP(S) proxy; every other proxied connection is tunnelled
 // by the dial (see tunnel).
 func (r *recorder) proxy(req *http.Request) (*url.URL, error) {
+	r = r.forCall(req.Context())
 	p, err := r.proxyFor(req.URL)
 	if err != nil || p == nil {
 		r.setRoute(nil, false)

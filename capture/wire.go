@@ -21,10 +21,12 @@ const maxHead = maxHeaderBytes + 64<<10
 // wireHeads is a connection that saw the response heads it carried.
 type wireHeads interface {
 	net.Conn
-	// finalHead returns the status and header fields, in wire order, of
-	// the last final (non-1xx) response head read since the last request
-	// was written; ok is false when there is none or it was not readable.
-	finalHead() (status int, h Headers, ok bool)
+	// headFor returns the header fields, in wire order, of the final
+	// (non-1xx) response head the transport parsed as status and parsed:
+	// the last one read since the request was written (HTTP/1.x), or the
+	// latest of the recent ones that matches (HTTP/2, where streams
+	// interleave). ok is false when there is none or it was not readable.
+	headFor(status int, parsed http.Header) (h Headers, ok bool)
 	// received returns up to n bytes of the response head being read,
 	// or of the last one read, for a response that is not valid HTTP.
 	received(n int) []byte
@@ -150,6 +152,17 @@ func statusOf(head []byte) (int, bool) {
 	return n, err == nil
 }
 
+func (c *h1Conn) headFor(status int, parsed http.Header) (Headers, bool) {
+	got, h, ok := c.finalHead()
+	if !ok || got != status || !covers(h, parsed) {
+		return nil, false
+	}
+	return h, true
+}
+
+// finalHead returns the status and header fields, in wire order, of the
+// last final (non-1xx) response head read since the last request was
+// written; ok is false when there is none or it was not readable.
 func (c *h1Conn) finalHead() (int, Headers, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -267,7 +280,22 @@ type h2Conn struct {
 	finalCode int
 	hasFinal  bool
 	seen      map[uint32]bool // streams whose final head was read
+	// recent holds the last final heads read, newest last, for calls
+	// whose streams interleave on one connection (an Upstream's): each
+	// call takes the one that matches what the transport parsed.
+	recent []h2Head
 }
+
+// h2Head is a final response head read on an HTTP/2 connection.
+type h2Head struct {
+	status int
+	fields Headers
+}
+
+// maxRecentHeads bounds h2Conn.recent: more calls than this in flight on
+// one connection lose the wire order of the oldest (their header names
+// are then sorted, as when the order is not known).
+const maxRecentHeads = 64
 
 // HTTP/2 frame types and flags (RFC 9113, section 6).
 const (
@@ -401,8 +429,31 @@ func (c *h2Conn) headerFrame() {
 	if err != nil || code < 200 || c.seen[c.stream] {
 		return // an interim 1xx head, or trailers
 	}
+	if len(c.seen) >= 4096 {
+		// Stream ids only grow, and a stream's second head carries no
+		// :status: forgetting the old ones keeps a long-lived
+		// connection's memory flat.
+		clear(c.seen)
+	}
 	c.seen[c.stream] = true
 	c.final, c.finalCode, c.hasFinal = c.fields, code, true
+	if len(c.recent) == maxRecentHeads {
+		c.recent = append(c.recent[:0], c.recent[1:]...)
+	}
+	c.recent = append(c.recent, h2Head{status: code, fields: c.fields})
+}
+
+func (c *h2Conn) headFor(status int, parsed http.Header) (Headers, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.recent) - 1; i >= 0; i-- {
+		h := c.recent[i]
+		if h.status == status && covers(h.fields, parsed) {
+			c.recent = append(c.recent[:i], c.recent[i+1:]...)
+			return h.fields.Clone(), true
+		}
+	}
+	return nil, false
 }
 
 func (c *h2Conn) finalHead() (int, Headers, bool) {

@@ -27,6 +27,9 @@ type system struct {
 	open func(ctx context.Context, path string) (how string, err error)
 	// goos is runtime.GOOS, for the words of the next step.
 	goos string
+	// proxyReady, when set, is told the proxy's base URL once it
+	// listens, so that a test can send calls through it.
+	proxyReady func(url string)
 }
 
 // realSystem is the system of the running program.

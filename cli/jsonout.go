@@ -177,7 +177,7 @@ func buildJSON(o *outcome, version string) jsonResult {
 	if o.redacted.PII {
 		out.PII = &jsonPII{Emails: o.redacted.Emails, Phones: o.redacted.Phones}
 	}
-	if ex.Source.Replayed {
+	if ex.Source.Measured() {
 		t := ex.Last().Timings
 		out.Timings = &jsonTimings{
 			DNS: ms(t.DNS), Connect: ms(t.Connect), TLS: ms(t.TLS), Wait: ms(t.Wait), Download: ms(t.Download),

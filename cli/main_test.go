@@ -32,7 +32,14 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 // headers and body, tokens included, as a careless API might.
 func echoServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(echoHandler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// echoHandler is echoServer's handler.
+func echoHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "text/plain")
 		w.Header().Set("X-Echo-Auth", r.Header.Get("Authorization"))
@@ -40,61 +47,7 @@ func echoServer(t *testing.T) *httptest.Server {
 		fmt.Fprintf(w, "%s %s\n", r.Method, r.URL.RequestURI())
 		r.Header.Write(w)
 		w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func TestRunExitCodes(t *testing.T) {
-	srv := echoServer(t)
-	dir := t.TempDir()
-	existing := filepath.Join(dir, "exists.eml")
-	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tests := map[string]struct {
-		args     []string
-		stdin    string
-		wantCode int
-		wantErr  string // a substring of stderr
-	}{
-		"help":                   {[]string{"--help"}, "", 0, ""},
-		"version":                {[]string{"--version"}, "", 0, ""},
-		"missing URL":            {[]string{"-H", "Accept: x"}, "", 2, "missing URL"},
-		"URL index past the end": {[]string{"--url-index", "3", srv.URL, srv.URL}, "", 2, "--url-index 3: the command makes 2 requests; choose one from 1 to 2"},
-		"unknown flag":           {[]string{"--nope", srv.URL}, "", 2, "unknown option --nope"},
-		"bad scheme":             {[]string{"ftp://example.com/x"}, "", 2, "only http:// and https://"},
-		"header without colon":   {[]string{"-H", "Authorization Bearer x", srv.URL}, "", 2, "has no colon"},
-		"unreadable body file":   {[]string{"-y", "-d", "@" + filepath.Join(dir, "nope.json"), srv.URL}, "", 2, "cannot read the file"},
-		"negative timeout":       {[]string{"--timeout", "-1s", srv.URL}, "", 2, "must not be negative"},
-		"bad --from":             {[]string{"--from", "me", srv.URL}, "", 2, "not an email address"},
-		"demo with URL":          {[]string{"--demo", srv.URL}, "", 2, "drop the URL"},
-		"POST not confirmed":     {[]string{"-d", "{}", "-o", filepath.Join(dir, "post.eml"), srv.URL}, "", 2, "refusing to replay POST"},
-		"DELETE not confirmed":   {[]string{"-X", "DELETE", "-o", filepath.Join(dir, "del.eml"), srv.URL}, "", 2, "add --yes"},
-		"output exists":          {[]string{"-o", existing, srv.URL}, "", 2, "already exists"},
-		"POST with --yes":        {[]string{"-y", "-d", "{}", "-o", filepath.Join(dir, "yes.eml"), srv.URL}, "", 0, ""},
-		"GET 401 is success":     {[]string{"-o", filepath.Join(dir, "get.eml"), srv.URL}, "", 0, ""},
-		"refused still writes":   {[]string{"-o", filepath.Join(dir, "refused.eml"), "http://127.0.0.1:1/api/v1/records/1"}, "", 0, "refused the connection"},
-		"output folder missing":  {[]string{"-o", filepath.Join(dir, "no", "such", "dir.eml"), srv.URL}, "", 2, "does not exist; create it first"},
-		"output is a folder":     {[]string{"-o", dir, srv.URL}, "", 2, "is a folder; give a file name"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			code, _, stderr := runCLI(t, tc.stdin, tc.args...)
-			if code != tc.wantCode {
-				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.wantCode, stderr)
-			}
-			if !strings.Contains(stderr, tc.wantErr) {
-				t.Errorf("stderr = %q, want it to contain %q", stderr, tc.wantErr)
-			}
-			if tc.wantCode == 2 && strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-				t.Errorf("usage error is not one line:\n%s", stderr)
-			}
-		})
-	}
-	if b, _ := os.ReadFile(existing); string(b) != "keep me" {
-		t.Error("an existing file was overwritten without --force")
-	}
+	})
 }
 
 func TestRunForceOverwrites(t *testing.T) {
@@ -166,27 +119,6 @@ func TestRunNoTokenLeaks(t *testing.T) {
 	}
 }
 
-func TestRunDemo(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "demo.eml")
-	code, _, stderr := runCLI(t, "", "--demo", "-o", out)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(stderr, "401 Unauthorized") || !strings.Contains(stderr, out) {
-		t.Errorf("summary does not show the status and path:\n%s", stderr)
-	}
-	if strings.Contains(stderr, demoPartnerToken) {
-		t.Error("the demo token reached the terminal")
-	}
-	eml, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(eml, []byte("Authentication needed.")) {
-		t.Error("the ticket does not carry the API's message")
-	}
-}
-
 // Tokens the imitation of the Alteg.io API below accepts.
 const (
 	e2ePartner = "pt-e2e-7f3a9c1e5b2d4f60a1b2"
@@ -200,7 +132,14 @@ const (
 // 422 when v2 gets the v1 field staff_id.
 func altegioImitation(t *testing.T) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(altegioHandler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// altegioHandler is altegioImitation's handler.
+func altegioHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reply := func(status int, meta any) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
@@ -235,9 +174,7 @@ func altegioImitation(t *testing.T) *httptest.Server {
 		default:
 			reply(http.StatusOK, map[string]any{"count": 0})
 		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 // TestRunNamesTheCause replays each common integration mistake against

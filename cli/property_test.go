@@ -374,9 +374,9 @@ var propCorpus = sync.OnceValue(func() string {
 	return "partner token user token header Authorization Proxy-Authorization response body request body Set-Cookie cookie URL query field hop JWT Basic sha256 replacement replacements found in value Tokens section secrets.txt altegio-ticket api@alteg.io Alteg.io 127.0.0.1 localhost echo PropB0undary application/json text/plain multipart/form-data " + prose
 })
 
-// echoHandler answers with the request in the shape its path names, and
+// shapeEchoHandler answers with the request in the shape its path names, and
 // the prose in a header (and in the body where the shape is plain).
-func echoHandler(w http.ResponseWriter, r *http.Request) {
+func shapeEchoHandler(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	shape := strings.TrimPrefix(r.URL.Path, "/echo/")
 	var names []string
@@ -559,7 +559,7 @@ func (c *propCase) har(t testing.TB, u, dir string) string {
 	}
 	add("Content-Type", c.bodyType)
 	rec := httptest.NewRecorder()
-	echoHandler(rec, req)
+	shapeEchoHandler(rec, req)
 	var rh []nv
 	for k, vs := range rec.Header() {
 		for _, v := range vs {
@@ -749,7 +749,7 @@ func templateEscape(s string) string { return template.HTMLEscapeString(s) }
 
 // propServer is one loopback echo server for every case of a test.
 func propServer(t testing.TB) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(echoHandler))
+	srv := httptest.NewServer(http.HandlerFunc(shapeEchoHandler))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -824,7 +824,7 @@ func FuzzRunProperty(f *testing.F) {
 	var base string
 	f.Fuzz(func(t *testing.T, data []byte) {
 		once.Do(func() {
-			srv := httptest.NewServer(http.HandlerFunc(echoHandler))
+			srv := httptest.NewServer(http.HandlerFunc(shapeEchoHandler))
 			base = srv.URL // lives as long as the fuzzing process
 		})
 		c, ok := generate(data)

@@ -3,8 +3,10 @@
 // the terminal (console.go: whether a stream is a terminal, colour;
 // progress.go: the progress line drawn from capture's progress hook), the
 // summary on stderr (summary.go), --json (jsonout.go), --open (open.go),
-// --version (version.go) and the built-in demo server (demo.go). No other
-// package prints.
+// --version (version.go) and the built-in demo server (demo.go); and the
+// second command, the proxy (proxy.go: flags and run; proxyserver.go:
+// the HTTP side and the tally; proxytickets.go: a ticket per failure;
+// proxyterm.go: what it prints). No other package prints.
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
@@ -69,7 +71,12 @@ const (
 // run is the whole program behind Main, with its streams and the machine
 // passed in so that tests can drive it: parse the command line, load the
 // inputs it names, then replay, redact, diagnose and write the ticket.
+// "altegio-ticket proxy ..." is the proxy command (runProxy); anything
+// else is a replay, so that every curl-like command line keeps working.
 func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
+	if len(args) > 0 && args[0] == "proxy" {
+		return runProxy(ctx, args[1:], ios, sys)
+	}
 	stdin, stdout, stderr, getenv := ios.In, ios.Out, ios.ErrOut, sys.getenv
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "altegio-ticket: "+format+"\n", a...)

@@ -95,19 +95,24 @@ func statusLine(ex *capture.Exchange, pal palette) string {
 		mark, text = "✗", "no response"
 	default:
 		text = strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, terminalSafe(r.StatusText)))
-		switch {
-		case r.Status < 300:
-			mark, color = "✓", pal.green
-		case r.Status < 400:
-			mark, color = "→", pal.cyan
-		case r.Status < 500:
-			mark, color = "✗", pal.yellow
-		default:
-			mark = "✗"
-		}
+		mark, color = statusMark(r.Status, pal)
 	}
 	call := terminalSafe(first.Request.Method) + " " + cutRunes(terminalSafe(first.Request.URL), maxURL)
 	return fmt.Sprintf("%s %s  %s  %s", color(mark), pal.bold(color(text)), call, pal.dim("("+durationText(ex)+")"))
+}
+
+// statusMark is the mark and colour of a status, by class: 2xx green,
+// 3xx cyan, 4xx yellow, 5xx red.
+func statusMark(status int, pal palette) (string, func(string) string) {
+	switch {
+	case status < 300:
+		return "✓", pal.green
+	case status < 400:
+		return "→", pal.cyan
+	case status < 500:
+		return "✗", pal.yellow
+	}
+	return "✗", pal.red
 }
 
 // printFindings lists the top findings, most severe first, each with its
@@ -428,7 +433,7 @@ func terminalSafe(s string) string {
 }
 
 func durationText(ex *capture.Exchange) string {
-	if !ex.Source.Replayed {
+	if !ex.Source.Measured() {
 		return "not replayed"
 	}
 	d := ex.Total

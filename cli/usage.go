@@ -18,6 +18,8 @@ Usage:
   altegio-ticket --curl @cmd.txt   a curl command copied from a browser/Postman
   altegio-ticket --har FILE        the failing call in a browser's HAR export
   altegio-ticket --demo            try it on a built-in local server
+  altegio-ticket proxy             record an integration's calls and write a
+                                   ticket per failure (proxy --help)
 
 Quick: take the failing curl command, replace "curl" with
 "altegio-ticket --open", run it, and press Send in the draft that opens

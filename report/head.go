@@ -116,6 +116,9 @@ func sourceText(s capture.Source) string {
 		}
 		return "replayed by altegio-ticket"
 	}
+	if s.Clock == capture.ClockProxy {
+		return "recorded from the " + s.From
+	}
 	when := map[capture.Clock]string{
 		capture.ClockDateHeader:   "by the response's Date header",
 		capture.ClockHAREntry:     "by the HAR entry's start time",
