@@ -307,3 +307,30 @@ func (e *envelope) serverText() string {
 	}
 	return e.Other
 }
+
+// ServerMessage returns the server's own message in a response, in any
+// shape of the API's answers: the first booking error of meta.errors,
+// meta.message, the YCLIENTS errors.message, or a bare message; "" when
+// it gave none. Control characters are escaped and the text is cut at
+// 300 characters. The response must be redacted.
+func ServerMessage(r *capture.Response) string {
+	if r == nil {
+		return ""
+	}
+	e := readEnvelope(r.Body)
+	if len(e.Coded) > 0 && e.Coded[0].Message != "" {
+		return printable(e.Coded[0].Message)
+	}
+	return printable(e.serverText())
+}
+
+// Succeeded says whether a response is a success as the API counts it:
+// a 2xx that is not a web page and whose envelope does not say
+// "success": false.
+func Succeeded(r *capture.Response) bool {
+	if r == nil || r.Status < 200 || r.Status > 299 {
+		return false
+	}
+	e := readEnvelope(r.Body)
+	return !e.HTML && (e.Success == nil || *e.Success)
+}

@@ -54,14 +54,19 @@ func (c *call) knownSaid() string {
 	return s + ")"
 }
 
-// knows says whether the answer carries a known message of cause k.
+// knows says whether the answer carries a known message of cause k. A
+// 401 in the YCLIENTS format is AT203's whatever it says: the format
+// itself is the clue.
 func (c *call) knows(k cause) bool {
-	return c.resp != nil && c.resp.Status >= 400 && c.resp.Status < 500 && c.answer.known != nil && c.answer.known.cause == k
+	if c.resp == nil || c.resp.Status < 400 || c.resp.Status >= 500 || (c.resp.Status == 401 && c.env.YErrors) {
+		return false
+	}
+	return c.answer.known != nil && c.answer.known.cause == k
 }
 
 // checkPartnerMissing: AT220.
 func checkPartnerMissing(c *call) *Finding {
-	if !c.knows(causePartner) || c.env.YErrors {
+	if !c.knows(causePartner) {
 		return nil
 	}
 	return &Finding{

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
 )
@@ -106,17 +107,30 @@ func (p proofs) proof(id string) string { return p[id] }
 const maxFixes = 3
 
 // proposeFixes returns the fixes of the likely causes, in rank order,
-// one per kind of change. With two or more, the last of at most maxFixes
-// applies them all together, for mistakes that only fail together.
+// then of the mistakes the API has not read yet: it checks a call in
+// stages and answers the first thing wrong, so a missing Accept header
+// (400) hides a broken Authorization, which only the next call would
+// show. One fix per kind of change; with two or more, the last of at most
+// maxFixes applies them all together, for mistakes that fail together.
+// A mistake in a part the API got past (a 422 naming fields shows the
+// headers were read) gets no fix: it cannot change this answer.
 func proposeFixes(c *call, hits []*hit) []Fix {
 	if !c.failed() {
 		return nil
 	}
-	var fixes []Fix
+	var picked []*hit
 	for _, h := range hits {
-		if h.Severity != Likely || h.rule.fix == nil {
-			continue
+		if h.Severity == Likely && h.rule.fix != nil {
+			picked = append(picked, h)
 		}
+	}
+	for _, h := range hits {
+		if h.Severity == Warning && h.rule.fix != nil && h.rule.isRequest() && c.notReadYet(h.rule.blames) {
+			picked = append(picked, h)
+		}
+	}
+	var fixes []Fix
+	for _, h := range picked {
 		f := h.rule.fix(c)
 		if f == nil {
 			continue
@@ -145,6 +159,33 @@ func proposeFixes(c *call, hits []*hit) []Fix {
 	}
 	all.Label = "with " + strings.Join(labels, " and ")
 	return append(fixes[:min(len(fixes), maxFixes-1)], all)
+}
+
+// stage is when the API reads a part of a call: the Accept header first,
+// then the credentials, then the route and the rights, then the query
+// and the body.
+func stage(p part) int {
+	switch p {
+	case partAccept:
+		return 1
+	case partAuth, partPartner, partUser, partHost:
+		return 2
+	case partPath, partID, partMethod, partRights, partAccount:
+		return 3
+	case partQuery, partBody, partFields, partBooking:
+		return 4
+	}
+	return 0
+}
+
+// notReadYet says whether the API stopped before it read part p: the
+// answer is about an earlier stage.
+func (c *call) notReadYet(p part) bool {
+	a := stage(c.answer.blames)
+	if a == 0 && c.resp != nil && c.resp.Status == 400 {
+		a = 1 // a bare 400: most often the first stage
+	}
+	return c.outcome == outClient && a > 0 && stage(p) > a
 }
 
 func editEqual(a, b edit) bool {
@@ -230,12 +271,13 @@ func rejoinAuthorization(req *capture.Request) error {
 	}
 	var words []string
 	for _, v := range vs {
+		v = joinBreaks(v)
 		v = strings.Map(func(r rune) rune {
 			switch {
-			case r == '\r' || r == '\n' || unicode.Is(unicode.Cf, r) || isQuote(r):
-				return -1
-			case r == ',' || unicode.IsSpace(r):
-				return ' '
+			case authSep(r) && r != '\r' && r != '\n':
+				return ' ' // a zero-width space is still a space
+			case r == '\r' || r == '\n' || unicode.Is(unicode.Cf, r):
+				return -1 // a line break or a joiner inside a token
 			}
 			return r
 		}, v)
@@ -272,6 +314,54 @@ func rejoinAuthorization(req *capture.Request) error {
 	}
 	req.Header = setHeader(req.Header, "Authorization", v)
 	return nil
+}
+
+// joinBreaks removes a line break that splits a token ("abc\ndef", a
+// wrapped paste) and turns one next to a scheme word, a comma or a space
+// into a space ("User\n<token>").
+func joinBreaks(v string) string {
+	isBreak := func(r byte) bool { return r == '\r' || r == '\n' }
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if !isBreak(v[i]) {
+			b.WriteByte(v[i])
+			continue
+		}
+		j := i
+		for j < len(v) && isBreak(v[j]) {
+			j++
+		}
+		before := lastWord(v[:i])
+		after := firstWord(v[j:])
+		if before == "" || after == "" || authKeyword(before) != "" || authKeyword(after) != "" {
+			b.WriteByte(' ')
+		}
+		i = j - 1
+	}
+	return b.String()
+}
+
+// lastWord and firstWord return the word that touches the end or the
+// start of s ("" when a space or a comma does).
+func lastWord(s string) string {
+	if i := strings.LastIndexFunc(s, authSep); i >= 0 {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		return s[i+n:]
+	}
+	return s
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexFunc(s, authSep); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// authSep says whether r separates the words of an Authorization header:
+// a comma, a quote, or a space (a zero-width space too).
+func authSep(r rune) bool {
+	return r == ',' || r == '\u200b' || isQuote(r) || unicode.IsSpace(r)
 }
 
 // formBodyToJSON sends a form body as a JSON object of strings (a key
@@ -350,7 +440,7 @@ func orderedJSON(keys []string, values map[string][]string, base map[string]json
 		if n > 0 {
 			b.WriteByte(',')
 		}
-		kb, _ := json.Marshal(k)
+		kb, _ := marshalPlain(k)
 		b.Write(kb)
 		b.WriteByte(':')
 		b.Write(v)
@@ -366,9 +456,9 @@ func orderedJSON(keys []string, values map[string][]string, base map[string]json
 		var v []byte
 		var err error
 		if len(vs) == 1 {
-			v, err = json.Marshal(vs[0])
+			v, err = marshalPlain(vs[0])
 		} else {
-			v, err = json.Marshal(vs)
+			v, err = marshalPlain(vs)
 		}
 		if err != nil {
 			return nil, err
@@ -391,4 +481,16 @@ func useHTTPS(req *capture.Request) error {
 	}
 	req.URL = u.String()
 	return nil
+}
+
+// marshalPlain is json.Marshal without the HTML escaping of <, > and &:
+// the API reads the values as sent, and a password with & must stay one.
+func marshalPlain(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -177,8 +177,11 @@ func objectNotFound(lower string) bool {
 	return false
 }
 
-// matches says whether the known message matches text.
+// matches says whether the known message matches text. The text is
+// redacted: a placeholder such as {{partner_token}} in it is what the
+// server echoed, not its words, and is left out.
 func (km *knownMessage) matches(text string) bool {
+	text = placeholderRE.ReplaceAllString(text, " ")
 	lower := strings.ToLower(strings.Join(strings.Fields(text), " "))
 	if lower == "" {
 		return false

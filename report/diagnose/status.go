@@ -173,7 +173,7 @@ func checkUnauthorized(c *call) *Finding {
 
 // checkYclientsFormat: AT203.
 func checkYclientsFormat(c *call) *Finding {
-	if !c.statusSpeaks(401) || !c.env.YErrors {
+	if c.resp == nil || c.resp.Status != 401 || !c.env.YErrors {
 		return nil
 	}
 	return &Finding{
