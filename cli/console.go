@@ -27,6 +27,9 @@ type system struct {
 	open func(ctx context.Context, path string) (how string, err error)
 	// goos is runtime.GOOS, for the words of the next step.
 	goos string
+	// sleep pauses between the calls of --try-fixes; nil means a real
+	// timer (see system.wait).
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // realSystem is the system of the running program.

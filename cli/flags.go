@@ -30,6 +30,7 @@ type options struct {
 	to, from string
 	timeout  time.Duration
 	yes      bool
+	tryFixes bool
 	demo     bool
 	version  bool
 	// maxSize is the .eml size budget in bytes (--max-eml-size, read from
@@ -175,6 +176,9 @@ func parse(args []string) (*options, error) {
 	if err := checkInputs(cfg); err != nil {
 		return nil, err
 	}
+	if err := checkTryFixes(cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -194,6 +198,7 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.StringVar(&cfg.maxSizeArg, "max-eml-size", "10MiB", "")
 	fs.StringVar(&cfg.outDir, "out-dir", "", "")
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
+	fs.BoolVar(&cfg.tryFixes, "try-fixes", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVarP(&cfg.version, "version", "V", false, "")
 	fs.StringVar(&cfg.maxBodyArg, "max-body", "5MiB", "")

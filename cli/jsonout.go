@@ -36,7 +36,9 @@ type jsonResult struct {
 	// Fault is the transport failure, null when the call completed.
 	Fault    *jsonFault    `json:"fault"`
 	Findings []jsonFinding `json:"findings"`
-	Secrets  []jsonSecret  `json:"secrets"`
+	// Tries are the replays of --try-fixes; null without it.
+	Tries   []jsonTry    `json:"tries"`
+	Secrets []jsonSecret `json:"secrets"`
 	// PII counts the personal data masked with --redact-pii; null without.
 	PII       *jsonPII      `json:"pii"`
 	Timings   *jsonTimings  `json:"timings"`
@@ -88,6 +90,15 @@ type jsonFinding struct {
 	Action   string `json:"action"` // the next step in a few words
 	// ServerSide is true when the cause lies with the API: send the ticket.
 	ServerSide bool `json:"server_side"`
+}
+
+// jsonTry is one replay of --try-fixes.
+type jsonTry struct {
+	Fix    string   `json:"fix"`    // what changed, with placeholders
+	Checks []string `json:"checks"` // the IDs of the findings it answers
+	Sent   bool     `json:"sent"`
+	Result string   `json:"result"` // "200 OK", the fault, or why it was not sent
+	Worked bool     `json:"worked"` // the fix made the call succeed
 }
 
 type jsonSecret struct {
@@ -167,6 +178,9 @@ func buildJSON(o *outcome, version string) jsonResult {
 			ID: f.ID, Severity: severityWord(f.Severity), Title: f.Title,
 			Fix: f.Fix, Action: f.Action, ServerSide: f.ServerSide,
 		})
+	}
+	for _, t := range o.tries {
+		out.Tries = append(out.Tries, jsonTry{Fix: t.Fix, Checks: t.Checks, Sent: t.Sent, Result: t.Result, Worked: t.Worked})
 	}
 	for _, s := range o.secrets {
 		out.Secrets = append(out.Secrets, jsonSecret{

@@ -134,6 +134,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 	}
 
 	var ex *capture.Exchange
+	var replay capture.Options // how the call was replayed; --try-fixes replays it the same way
 	if cfg.recording != nil {
 		// --no-replay: the ticket is built from what was recorded, and
 		// nothing is sent, so there is nothing to confirm.
@@ -160,6 +161,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 			// Authorization and Cookie.
 			Credential: policy.CredentialHeader(),
 		}
+		replay = opts
 		stop := func() {}
 		if ios.ErrTTY && getenv("TERM") != "dumb" {
 			// The progress line is for people: a terminal that can
@@ -175,14 +177,24 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 	res := redact.Scrub(ex, policy)
-	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	diag := diagnose.Analyze(&res.Exchange, res.Secrets, diagnose.Options{})
+	findings := diag.Findings
+	var tries []report.Try
+	if cfg.tryFixes && cfg.recording == nil {
+		var verified []diagnose.Verified
+		tries, verified = tryFixes(ctx, cfg, diag.Fixes, replay, policy, res, sys)
+		if len(verified) > 0 {
+			// The proof ranks the finding it answers first.
+			findings = diagnose.Analyze(&res.Exchange, res.Secrets, diagnose.Options{Verified: verified}).Findings
+		}
+	}
 	for i := range findings {
 		// Findings are built from the redacted exchange; the redactor runs
 		// over them once more before they reach the ticket or the terminal.
 		findings[i] = findings[i].Map(res.String)
 	}
 	o := &outcome{
-		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
+		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings, tries: tries,
 		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
@@ -227,6 +239,7 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		Version:    versionString(),
 		MaxSize:    cfg.maxSize,
 		Findings:   o.findings,
+		Tries:      o.tries,
 	})
 	if err != nil {
 		o.err = err

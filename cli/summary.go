@@ -10,6 +10,7 @@ import (
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report"
 	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
@@ -22,6 +23,8 @@ type outcome struct {
 	secrets  []redact.Secret
 	redacted redact.Report
 	findings []diagnose.Finding
+	// tries are the replays of --try-fixes, nil without it.
+	tries []report.Try
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string
@@ -70,6 +73,7 @@ const (
 func printSummary(w io.Writer, o *outcome, pal palette, goos string) {
 	fmt.Fprintln(w, statusLine(o.ex, pal))
 	printFindings(w, o.findings, pal)
+	printTries(w, o.tries, pal)
 	printRedacted(w, o, pal)
 	printTicket(w, o, pal)
 	for _, l := range nextSteps(o, goos) {

@@ -104,6 +104,16 @@ Redaction (tokens, passwords, cookies, API keys, JWTs... are found anyway):
                            partner and user tokens, to send them another way
       --redact-pii         mask email addresses and phone numbers in the bodies
 
+Diagnosis:
+      --try-fixes          after the call, send it again once per mechanical
+                           fix the checks propose (the Accept header, the
+                           Authorization parts rejoined, a form body as JSON,
+                           fields moved from the query into the body,
+                           https://): at most 3 extra calls, 250 ms apart,
+                           stopping at the first that works; POST, PUT, PATCH
+                           and DELETE only with --yes. The ticket and the
+                           summary say which fix made the call work
+
 Safety:
   -y, --yes                replay POST, PUT, PATCH or DELETE without asking.
                            Replaying a booking call books again: --no-replay

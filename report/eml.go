@@ -72,6 +72,9 @@ type Ticket struct {
 	// Findings are diagnose.Run's results for Exchange, shown at the top
 	// of the ticket in the order given. Nil means none.
 	Findings []diagnose.Finding
+	// Tries are the extra replays with a fix applied, shown after the
+	// findings. Nil means none were made.
+	Tries []Try
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
 	MaxSize int64

@@ -11,6 +11,7 @@ var sections = []string{
 	"fault",
 	"recorded",
 	"findings",
+	"tries",
 	"summary",
 	"request",
 	"response",

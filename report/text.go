@@ -20,6 +20,7 @@ var textSections = map[string]func(*textWriter, *view){
 	"fault":      textFault,
 	"recorded":   textRecorded,
 	"findings":   textFindings,
+	"tries":      textTries,
 	"summary":    textSummary,
 	"request":    textRequest,
 	"response":   textResponse,

@@ -54,6 +54,9 @@ type view struct {
 
 	Findings      []findingRow
 	FindingsIntro string
+	// Tries are the fixes replayed to prove the cause (tries.go).
+	Tries      []tryRow
+	TriesIntro string
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
@@ -168,6 +171,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.Tokens = append(v.Tokens, row)
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
+	v.Tries, v.TriesIntro = tryRows(t.Tries), triesIntro
 	addRedaction(v, t)
 	return v
 }
