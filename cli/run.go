@@ -194,7 +194,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		findings[i] = findings[i].Map(res.String)
 	}
 	o := &outcome{
-		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings, tries: tries,
+		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings, tries: tries, tryAsked: cfg.tryFixes,
 		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)

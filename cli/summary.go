@@ -23,8 +23,9 @@ type outcome struct {
 	secrets  []redact.Secret
 	redacted redact.Report
 	findings []diagnose.Finding
-	// tries are the replays of --try-fixes, nil without it.
-	tries []report.Try
+	// tries are the replays of --try-fixes; tryAsked is --try-fixes.
+	tries    []report.Try
+	tryAsked bool
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string
@@ -73,7 +74,7 @@ const (
 func printSummary(w io.Writer, o *outcome, pal palette, goos string) {
 	fmt.Fprintln(w, statusLine(o.ex, pal))
 	printFindings(w, o.findings, pal)
-	printTries(w, o.tries, pal)
+	printTries(w, o.tries, o.tryAsked, pal)
 	printRedacted(w, o, pal)
 	printTicket(w, o, pal)
 	for _, l := range nextSteps(o, goos) {

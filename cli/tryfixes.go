@@ -107,9 +107,12 @@ func (s *system) wait(ctx context.Context, d time.Duration) error {
 }
 
 // printTries says in the summary what the fixes did: the one that worked,
-// or that none did.
-func printTries(w io.Writer, tries []report.Try, pal palette) {
+// that none did, or that there was none to try.
+func printTries(w io.Writer, tries []report.Try, asked bool, pal palette) {
 	if len(tries) == 0 {
+		if asked {
+			fmt.Fprintf(w, "%snothing: no finding has a mechanical fix to try\n", pad("tried:"))
+		}
 		return
 	}
 	for _, t := range tries {
