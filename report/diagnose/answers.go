@@ -73,7 +73,7 @@ func checkPartnerMissing(c *call) *Finding {
 		Severity: Likely,
 		Explain: "The API found no valid partner token" + c.knownSaid() + ". The Bearer part must carry the partner token from the Marketplace (Account settings): " +
 			"not the user token, not the application id and not a location id, and not in a Partner part or a header of its own. " +
-			"If the token after Bearer is your user token, put the partner token after Bearer and the user token after a comma and User.",
+			"If the token after Bearer is your user token (or the two tokens are swapped), put the partner token after Bearer and the user token after a comma and User.",
 		Fix:      c.authFix(),
 		Action:   "send the partner token after Bearer",
 		Evidence: c.statusEvidence(),
@@ -337,8 +337,10 @@ func objectWord(text string) string {
 }
 
 var (
-	// dottedDateRE matches dates written day first: 26.11.2026, 26/11/2026.
-	dottedDateRE = regexp.MustCompile(`^(\d{1,2})[./](\d{1,2})[./](\d{4})$`)
+	// dottedDateRE matches dates written day first: 26.11.2026,
+	// 26/11/2026, 26-11-2026; slashDateRE year first with slashes or dots.
+	dottedDateRE = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$`)
+	slashDateRE  = regexp.MustCompile(`^(\d{4})[./](\d{1,2})[./](\d{1,2})$`)
 	// pageSizeParams are the list parameters with a documented maximum.
 	pageSizeParams = []string{"count", "page_size", "limit", "per_page"}
 )
@@ -362,7 +364,9 @@ func (c *call) valueHints() string {
 	var hints []string
 	check := func(where, k, val string) {
 		if m := dottedDateRE.FindStringSubmatch(val); m != nil {
-			hints = append(hints, fmt.Sprintf("%s %s is %s, a date written day first: the API takes %s-%02s-%02s (YYYY-MM-DD).", where, printable(k), printable(val), m[3], m[2], m[1]))
+			hints = append(hints, fmt.Sprintf("%s %s is %s, a date written day first: the API takes %s-%s-%s (YYYY-MM-DD).", where, printable(k), printable(val), m[3], pad2(m[2]), pad2(m[1])))
+		} else if m := slashDateRE.FindStringSubmatch(val); m != nil {
+			hints = append(hints, fmt.Sprintf("%s %s is %s: the API takes dates as %s-%s-%s (YYYY-MM-DD, with hyphens).", where, printable(k), printable(val), m[1], pad2(m[2]), pad2(m[3])))
 		}
 		if contains(pageSizeParams, k) {
 			if n, err := strconv.Atoi(val); err == nil && n > maxPageSize(v) {
@@ -381,4 +385,12 @@ func (c *call) valueHints() string {
 		check("The body's", k, body[k])
 	}
 	return strings.Join(hints, " ")
+}
+
+// pad2 writes a one-digit day or month with a leading zero.
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
 }

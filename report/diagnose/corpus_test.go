@@ -90,3 +90,25 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCorpus diagnoses every case of the corpus once per iteration:
+// the cost of a diagnosis on real-world calls, fixes included.
+func BenchmarkCorpus(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(casesDir, "corpus", "*.txtar"))
+	t := &testing.T{}
+	type input struct {
+		res *redact.Result
+	}
+	var inputs []input
+	for _, f := range files {
+		tc := readCase(t, f)
+		inputs = append(inputs, input{redact.Scrub(tc.exchange(t), redact.Policy{})})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, in := range inputs {
+			Analyze(&in.res.Exchange, in.res.Secrets, Options{})
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(inputs)), "µs/call")
+}

@@ -127,10 +127,13 @@ var knownMessages = []knownMessage{
 	{cause: causeNoRights, fragments: []string{"management rights", "not enough rights", "insufficient rights", "no rights", "not enough permissions", "insufficient permissions", "недостаточно прав", "нет прав"},
 		gloss: "the user has not enough rights", blames: partRights, specific: true, possible: setOf(partRights, partUser, partID, partHost),
 		about: "is about the user's rights on the location"},
-	{cause: causeAccessDenied, fragments: []string{"access denied", "доступ запрещ", "forbidden"},
+	{cause: causeAccessDenied, fragments: []string{"access denied", "доступ запрещ", "нет доступа", "forbidden"},
 		gloss: "access denied", blames: partRights, possible: setOf(partAuth, partPartner, partUser, partRights, partHost, partID),
 		about: "denies access"},
-	{cause: causeAuthNeeded, fragments: []string{"authentication needed", "authentication required", "unauthenticated", "unauthorized", "необходима авторизация", "необходимо авторизоваться", "требуется авторизация", "не авторизован", "ошибка авторизации"},
+	{cause: causeAuthNeeded, fragments: []string{"authentication needed", "authentication required", "unauthenticated", "unauthorized",
+		"invalid token", "token is invalid", "token not found", "token expired", "user token",
+		"необходима авторизация", "необходимо авторизоваться", "требуется авторизация", "не авторизован", "ошибка авторизации",
+		"неверный токен", "токен не найден", "токен недействителен", "токен пользователя"},
 		gloss: "authentication needed", blames: partAuth, specific: true, possible: setOf(partAuth, partPartner, partUser, partHost),
 		about: "is about the tokens"},
 
@@ -143,7 +146,7 @@ var knownMessages = []knownMessage{
 	{cause: causeNoLocation, fragments: []string{"не указан филиал", "location not specified", "location is not specified", "company not specified", "company is not specified"},
 		gloss: "no location was given", blames: partPath, specific: true, possible: setOf(partPath, partID, partQuery),
 		about: "says the call names no location"},
-	{cause: causeLocation, fragments: []string{"филиал не найден", "location not found", "company not found", "salon not found", "компания не найдена", "салон не найден"},
+	{cause: causeLocation, match: locationNotFound,
 		gloss: "the location was not found", blames: partID, specific: true, possible: setOf(partID),
 		about: "says the location was not found"},
 	{cause: causeNotFound, match: genericNotFound,
@@ -152,6 +155,18 @@ var knownMessages = []knownMessage{
 	{cause: causeObject, match: objectNotFound,
 		gloss: "an object named in the call was not found", blames: partID, specific: true, possible: setOf(partID, partFields, partQuery, partBody),
 		about: "names an object that was not found"},
+}
+
+// locationNotFound matches a "not found" whose subject is the location:
+// "Филиал не найден.", "Филиал с id 123 не найден", "Company not found".
+// "Сотрудник ... не найден в филиале ..." is about the team member.
+func locationNotFound(lower string) bool {
+	for _, w := range []string{"филиал", "компания", "салон", "location", "company", "salon", "the location", "the company"} {
+		if strings.HasPrefix(lower, w) {
+			return strings.Contains(lower, "не найден") || strings.Contains(lower, "not found") || strings.Contains(lower, "does not exist") || strings.Contains(lower, "не существует")
+		}
+	}
+	return false
 }
 
 // genericNotFound matches the bare "not found" of a route or an object:

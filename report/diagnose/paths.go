@@ -16,7 +16,7 @@ import (
 
 // placeholderSegRE matches path segments that are an unset variable or a
 // template left in place: undefined, null, NaN, {company_id}, :id, <id>.
-var placeholderSegRE = regexp.MustCompile(`(?i)^(undefined|null|nil|none|nan|\[object ?object\]|\{[^}]*\}|:[a-z_]+|<[^>]*>|\$\{?[a-z_]+\}?)$`)
+var placeholderSegRE = regexp.MustCompile(`(?i)^(undefined|null|nil|none|nan|\[object ?object\]|\{\{[^}]*\}\}|\{[^}]*\}|:[a-z_]+|<[^>]*>|\$\{?[a-z_]+\}?)$`)
 
 // idParams are query parameters that hold an id the API takes in the path.
 var idParams = []string{"company_id", "location_id", "salon_id", "record_id", "client_id", "staff_id", "team_member_id", "visit_id", "service_id"}
@@ -66,7 +66,7 @@ func (c *call) pathHint() (hint, fix, action string) {
 		if s == "" && i < len(segs)-1 {
 			return "The path has an empty segment (//) where an id belongs: the variable that should hold the id was empty in your code.", "", "put the id into the path"
 		}
-		if placeholderSegRE.MatchString(s) {
+		if placeholderSegRE.MatchString(s) && !c.isSecretPlaceholder(s) {
 			return "The path holds " + quoted(s) + " where an id belongs: the variable that should hold the id was not set in your code, or a template was sent as it is.",
 				"", "put the real id into the path instead of " + printable(s)
 		}
@@ -111,4 +111,16 @@ func (c *call) pathHint() (hint, fix, action string) {
 func (c *call) rawSegments() []string {
 	_, segs := apiPath(c.host.path)
 	return segs
+}
+
+// isSecretPlaceholder says whether s is the placeholder redaction put in
+// place of a secret in the path ({{partner_token}} in a callback path),
+// not a template the user left unresolved.
+func (c *call) isSecretPlaceholder(s string) bool {
+	for _, sec := range c.secrets {
+		if sec.Placeholder == s {
+			return true
+		}
+	}
+	return false
 }
