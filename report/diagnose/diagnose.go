@@ -113,7 +113,9 @@ func Checks() []Check {
 }
 
 // Options carries what a diagnosis may use besides the exchange. The zero
-// value diagnoses from the exchange alone.
+// value diagnoses from the exchange alone. (The API's published
+// description, when the command layer loads it, comes in here too, for
+// the checks that read it: rules marked fromSpec.)
 type Options struct {
 	// Verified lists the fixes a replay proved: the call succeeded with
 	// the fix applied. The findings the fix answers come first, as the

@@ -41,6 +41,7 @@ type hit struct {
 // when the answer is generic (a bare 404), the description's finding
 // explains it and comes first.
 func rank(c *call, hits []*hit) []*hit {
+	hits = dropSuperseded(hits)
 	verified := c.verifiedIDs()
 	for _, h := range hits {
 		if _, ok := verified[h.ID]; ok {
@@ -81,6 +82,27 @@ func rank(c *call, hits []*hit) []*hit {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return hits
+}
+
+// dropSuperseded removes the findings another finding supersedes
+// (rule.supersedes): the same thing said from better evidence.
+func dropSuperseded(hits []*hit) []*hit {
+	gone := map[string]bool{}
+	for _, h := range hits {
+		for _, id := range h.rule.supersedes {
+			gone[id] = true
+		}
+	}
+	if len(gone) == 0 {
+		return hits
+	}
+	out := hits[:0:0]
+	for _, h := range hits {
+		if !gone[h.ID] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // explain turns the likely findings that pick selects into info when a

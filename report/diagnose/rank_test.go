@@ -248,3 +248,33 @@ func TestFirstSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestSupersedes: a finding that states from better evidence what another
+// guessed replaces it, as a check from the API's description replaces a
+// heuristic; an entry naming a check that does not exist is an error.
+func TestSupersedes(t *testing.T) {
+	guess := &rule{Check: Check{ID: "AT120"}, blames: partUser}
+	spec := &rule{Check: Check{ID: "AT159"}, from: fromSpec, blames: partUser, supersedes: []string{"AT120"}}
+	answer := &rule{Check: Check{ID: "AT202"}, from: fromAnswer}
+	c := answerCall(401, nil, false)
+	c.possible = setOf(partAuth, partUser)
+	hits := []*hit{
+		{Finding: Finding{ID: "AT120", Severity: Likely, Explain: "guess."}, rule: guess},
+		{Finding: Finding{ID: "AT159", Severity: Likely, Explain: "documented."}, rule: spec},
+		{Finding: Finding{ID: "AT202", Severity: Likely, Explain: "401."}, rule: answer},
+	}
+	var got []string
+	for _, h := range rank(c, hits) {
+		got = append(got, h.ID+" "+h.Severity.String())
+	}
+	if d := cmp.Diff([]string{"AT159 likely cause", "AT202 info"}, got); d != "" {
+		t.Errorf("ranked (-want +got):\n%s", d)
+	}
+	for _, r := range rules {
+		for _, id := range r.supersedes {
+			if _, ok := ruleByID(id); !ok {
+				t.Errorf("%s supersedes %s, which does not exist", r.ID, id)
+			}
+		}
+	}
+}

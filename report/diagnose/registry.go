@@ -28,6 +28,11 @@ type rule struct {
 	// (call.possible); for a request rule, zero means it is a cause of
 	// its own, never a consequence.
 	explains partSet
+	// supersedes lists checks whose finding this one makes redundant when
+	// both fire: a check from the API's description that states what a
+	// heuristic guessed (the documented security over the guess from the
+	// path's words). The ranking drops theirs.
+	supersedes []string
 	// run returns the finding, or nil when the check has nothing to say.
 	// It sets neither ID nor Title: the registry does. Its Severity is
 	// what the finding would be on its own: Likely for a mistake that
