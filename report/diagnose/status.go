@@ -156,7 +156,7 @@ func checkUnauthorized(c *call) *Finding {
 	f := &Finding{
 		Severity: Likely,
 		Explain: "The API did not accept the credentials" + c.said() + ". Both tokens were sent and are well formed, so the usual causes are: " +
-			"the user token expired or was revoked (get a fresh one with POST /api/v1/auth); the two tokens are swapped; the user token was issued for another partner token; " +
+			"the user token expired or was revoked (get a fresh one with POST /api/v1/auth); the user token was issued for another partner token; " +
 			"the partner token was copied incompletely or belongs to another account; or the application is not connected to this location.",
 		Fix:      c.authFix(),
 		Action:   "check both tokens (a fresh user token comes from POST /api/v1/auth)",
