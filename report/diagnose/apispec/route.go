@@ -270,10 +270,25 @@ func (s *Set) Nearest(method, escapedPath string, query url.Values, n int) []Sug
 		segs = segs[:len(segs)-1]
 	}
 	words := s.literalWords()
+	ids := make([]bool, len(segs))
+	for i, sg := range segs {
+		ids[i] = looksLikeID(sg.Text)
+	}
+	a := &aligner{r: segs, ids: ids, words: words}
 	byTemplate := map[string]*Suggestion{}
+	aligned := map[string]alignment{}
 	for _, d := range s.Docs {
 		for _, op := range d.ops {
-			cost, edits, values := align(segs, op.segs, words)
+			// Each missing or extra segment costs at least 0.9.
+			if diff := len(op.segs) - len(segs); float64(max(diff, -diff))*0.9 > maxSuggestionCost {
+				continue
+			}
+			al, ok := aligned[op.Template]
+			if !ok {
+				al = a.align(op.segs)
+				aligned[op.Template] = al
+			}
+			cost := al.cost
 			if op.Method != method {
 				cost += 0.5
 			}
@@ -286,9 +301,10 @@ func (s *Set) Nearest(method, escapedPath string, query url.Values, n int) []Sug
 				byTemplate[op.Template] = sg
 			}
 			if cost < sg.Cost {
-				sg.Cost, sg.Edits = cost, edits
+				sg.Cost = cost
+				sg.Edits = append([]Edit(nil), al.edits...)
 				sg.Ops = append([]*Operation{op}, sg.Ops...)
-				sg.Example = fill(op.segs, values, query, sg.Edits)
+				sg.Example = fill(op.segs, al.values, query, sg.Edits)
 			} else {
 				sg.Ops = append(sg.Ops, op)
 			}
@@ -347,19 +363,41 @@ type step struct {
 	pair [2]int
 }
 
-// align computes a weighted edit distance between a request path and a
-// template, by segments, and returns the edits and, for each template
-// parameter index, the request segment aligned with it.
-func align(r []PathSegment, t []segment, words map[string]bool) (float64, []Edit, map[int]string) {
+// alignment is the result of aligning a request path with a template.
+type alignment struct {
+	cost   float64
+	edits  []Edit
+	values map[int]string // template parameter index -> the request's raw segment
+}
+
+// aligner aligns one request path with many templates, reusing its table.
+type aligner struct {
+	r     []PathSegment
+	ids   []bool // whether each request segment looks like an id
+	words map[string]bool
+	cell  [][]step
+}
+
+// align computes a weighted edit distance between the request path and a
+// template, by segments, with the edits it takes and, for each template
+// parameter, the request segment aligned with it.
+func (a *aligner) align(t []segment) alignment {
+	r := a.r
 	n, m := len(r), len(t)
 	const inf = 1e9
-	cell := make([][]step, n+1)
-	for i := range cell {
-		cell[i] = make([]step, m+1)
-		for j := range cell[i] {
-			cell[i][j] = step{cost: inf, pair: [2]int{-1, -1}}
+	if len(a.cell) < n+1 {
+		a.cell = make([][]step, n+1)
+	}
+	for i := 0; i <= n; i++ {
+		if cap(a.cell[i]) < m+1 {
+			a.cell[i] = make([]step, m+1)
+		}
+		a.cell[i] = a.cell[i][:m+1]
+		for j := range a.cell[i] {
+			a.cell[i][j] = step{cost: inf, pair: [2]int{-1, -1}}
 		}
 	}
+	cell := a.cell
 	cell[0][0].cost = 0
 	after := func(j int) string {
 		if j == 0 {
@@ -375,11 +413,11 @@ func align(r []PathSegment, t []segment, words map[string]bool) (float64, []Edit
 	for i := 0; i <= n; i++ {
 		for j := 0; j <= m; j++ {
 			base := cell[i][j].cost
-			if base >= inf {
-				continue
+			if base > maxSuggestionCost {
+				continue // nothing beyond here can become a suggestion
 			}
 			if i < n && j < m {
-				c, e := substitute(r[i].Text, t[j], words)
+				c, e := a.substitute(i, t[j])
 				if e != nil {
 					e.After = after(j)
 				}
@@ -395,65 +433,71 @@ func align(r []PathSegment, t []segment, words map[string]bool) (float64, []Edit
 						c = 0.9
 					}
 				}
-				relax(i, j+1, base+c, &Edit{Kind: kind, Want: t[j].String(), After: after(j)}, i, j, -1, -1)
+				if base+c < cell[i][j+1].cost {
+					relax(i, j+1, base+c, &Edit{Kind: kind, Want: t[j].String(), After: after(j)}, i, j, -1, -1)
+				}
 			}
 			if i < n { // the request has a segment the template lacks
 				// Dropping a word the caller wrote costs more than
 				// dropping an id: the words say what they wanted.
 				c := 2.0
-				if looksLikeID(r[i].Text) {
+				if a.ids[i] {
 					c = 1.5
 				}
-				relax(i+1, j, base+c, &Edit{Kind: EditExtra, Got: r[i].Text, After: after(j)}, i, j, -1, -1)
+				if base+c < cell[i+1][j].cost {
+					relax(i+1, j, base+c, &Edit{Kind: EditExtra, Got: r[i].Text, After: after(j)}, i, j, -1, -1)
+				}
 			}
 			if i+1 < n && j+1 < m { // two segments in the other order
-				c1, _ := substitute(r[i].Text, t[j+1], words)
-				c2, _ := substitute(r[i+1].Text, t[j], words)
+				c1, _ := a.substitute(i, t[j+1])
+				c2, _ := a.substitute(i+1, t[j])
 				if c1 == 0 && c2 == 0 {
 					relax(i+2, j+2, base+1, &Edit{Kind: EditSwapped, Got: r[i].Text + "/" + r[i+1].Text, Want: t[j].String() + "/" + t[j+1].String(), After: after(j)}, i, j, -2, -2)
 				}
 			}
 		}
 	}
-	var edits []Edit
-	values := map[int]string{}
+	al := alignment{cost: cell[n][m].cost, values: map[int]string{}}
+	if al.cost > maxSuggestionCost {
+		return al
+	}
 	i, j := n, m
 	for i > 0 || j > 0 {
 		st := cell[i][j]
 		if st.edit != nil {
-			edits = append(edits, *st.edit)
+			al.edits = append(al.edits, *st.edit)
 		}
 		switch {
 		case st.pair[0] >= 0 && t[st.pair[1]].isParam():
-			values[st.pair[1]] = r[st.pair[0]].Raw
+			al.values[st.pair[1]] = r[st.pair[0]].Raw
 		case st.pair[0] == -2: // swapped
 			if t[j-1].isParam() {
-				values[j-1] = r[i-2].Raw
+				al.values[j-1] = r[i-2].Raw
 			}
 			if t[j-2].isParam() {
-				values[j-2] = r[i-1].Raw
+				al.values[j-2] = r[i-1].Raw
 			}
 		}
 		i, j = st.from[0], st.from[1]
 	}
-	for a, b := 0, len(edits)-1; a < b; a, b = a+1, b-1 {
-		edits[a], edits[b] = edits[b], edits[a]
+	for x, y := 0, len(al.edits)-1; x < y; x, y = x+1, y-1 {
+		al.edits[x], al.edits[y] = al.edits[y], al.edits[x]
 	}
-	return cell[n][m].cost, edits, values
+	return al
 }
 
 var versionRE = regexp.MustCompile(`^v[0-9]+$`)
 
-// substitute is the cost of reading request segment v as template segment
-// t, with the edit it makes (nil when they are the same).
-func substitute(v string, t segment, words map[string]bool) (float64, *Edit) {
+// substitute is the cost of reading request segment i as template segment
+// t, with the edit it makes (nil when they are the same). Only a real
+// difference allocates an edit.
+func (a *aligner) substitute(i int, t segment) (float64, *Edit) {
+	v := a.r[i].Text
 	if t.isParam() {
-		switch {
-		case words[v] && !looksLikeID(v):
+		if a.words[v] && !a.ids[i] {
 			return 1.5, &Edit{Kind: EditWordForID, Got: v, Want: t.String()}
-		default:
-			return 0, nil
 		}
+		return 0, nil
 	}
 	switch {
 	case v == t.lit:
@@ -462,7 +506,7 @@ func substitute(v string, t segment, words map[string]bool) (float64, *Edit) {
 		return 0.25, &Edit{Kind: EditCase, Got: v, Want: t.lit}
 	case versionRE.MatchString(v) && versionRE.MatchString(t.lit):
 		return 0.5, &Edit{Kind: EditVersion, Got: v, Want: t.lit}
-	case looksLikeID(v):
+	case a.ids[i]:
 		return 2.5, &Edit{Kind: EditIDForWord, Got: v, Want: t.lit}
 	case sameWord(v, t.lit):
 		return 1, &Edit{Kind: EditWord, Got: v, Want: t.lit}
@@ -581,15 +625,6 @@ func fill(t []segment, values map[int]string, q url.Values, edits []Edit) string
 		b.WriteString(sg.String())
 	}
 	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func levenshtein(a, b string) int {

@@ -57,14 +57,14 @@ func TestSharedSubset(t *testing.T) {
 			if _, known := op.NeedsUser(); !known {
 				t.Errorf("%s: no security documented", op.Line())
 			}
-			if op.Body != nil && op.Body.ptr != "" {
-				if _, err := d.schema(op.Body.ptr); err != nil {
+			if op.Body != nil && op.Body.Schema != "" {
+				if _, err := d.schema(op.Body.Schema); err != nil {
 					t.Errorf("%s: the body schema does not compile: %v", op.Line(), err)
 				}
 			}
 			for _, p := range op.Params {
-				if p.ptr != "" {
-					if _, err := d.schema(p.ptr); err != nil {
+				if p.Schema != "" {
+					if _, err := d.schema(p.Schema); err != nil {
 						t.Errorf("%s: the schema of %s does not compile: %v", op.Line(), p.Name, err)
 					}
 				}

@@ -185,9 +185,12 @@ func (op *Operation) CheckQuery(q url.Values) []Problem {
 		if v == nil {
 			continue
 		}
-		sch, err := op.Doc.schema(p.ptr)
-		if err != nil {
+		if p.Schema == "" {
 			continue
+		}
+		sch, err := op.Doc.schema(p.Schema)
+		if err != nil {
+			continue // a schema the validator refuses is not the caller's mistake
 		}
 		for _, pr := range problemsFrom(sch.Validate(v), v, op.Doc, p.Name) {
 			pr.In = "query"
@@ -238,11 +241,9 @@ func (op *Operation) coerce(p Param, vals []string) any {
 		if !p.Explode && len(vals) == 1 {
 			vals = strings.Split(vals[0], ",")
 		}
-		sch, _ := op.Doc.pointer(p.ptr)
-		items := op.Doc.schemaType(dig(sch, "items"))
 		out := make([]any, 0, len(vals))
 		for _, v := range vals {
-			out = append(out, scalar(v, items))
+			out = append(out, scalar(v, p.ItemsType))
 		}
 		return out
 	}
@@ -329,14 +330,14 @@ func (op *Operation) CheckBody(body []byte, present bool, q url.Values) []Proble
 		}
 		return []Problem{p}
 	}
-	if b.ptr == "" {
+	if b.Schema == "" {
 		return nil
 	}
 	v, ok := readBody(body)
 	if !ok {
 		return nil // not JSON: the JSON checks say so
 	}
-	sch, err := op.Doc.schema(b.ptr)
+	sch, err := op.Doc.schema(b.Schema)
 	if err != nil {
 		return nil
 	}
@@ -380,48 +381,6 @@ func capProblems(ps []Problem) []Problem {
 		return ps[:maxProblems]
 	}
 	return ps
-}
-
-// schema compiles the schema at a JSON pointer of the document, once.
-func (d *Doc) schema(ptr string) (*jsonschema.Schema, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.compiled[ptr]; ok {
-		return s, nil
-	}
-	if err, ok := d.failed[ptr]; ok {
-		return nil, err
-	}
-	if d.compiler == nil {
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft2020)
-		c.AssertFormat()
-		if err := c.AddResource(d.resourceURL(), d.tree); err != nil {
-			return nil, err
-		}
-		d.compiler = c
-		d.compiled = map[string]*jsonschema.Schema{}
-		d.failed = map[string]error{}
-	}
-	var toks []string
-	for _, t := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		toks = append(toks, url.PathEscape(t))
-	}
-	s, err := d.compiler.Compile(d.resourceURL() + "#/" + strings.Join(toks, "/"))
-	if err != nil {
-		d.failed[ptr] = err
-		return nil, err
-	}
-	d.compiled[ptr] = s
-	return s, nil
-}
-
-func (d *Doc) resourceURL() string {
-	name := d.Name
-	if name == "" {
-		name = "doc"
-	}
-	return "https://apispec.invalid/" + url.PathEscape(name) + ".json"
 }
 
 var printer = message.NewPrinter(language.English)
@@ -620,15 +579,16 @@ func problemOf(e *jsonschema.ValidationError, inst any, d *Doc, field string) (P
 // allowedAt returns the property names of the schema an
 // additionalProperties error came from.
 func (d *Doc) allowedAt(schemaURL string) map[string]bool {
-	_, frag, _ := strings.Cut(schemaURL, "#")
-	frag, _ = url.PathUnescape(frag)
-	frag = strings.TrimSuffix(frag, "/additionalProperties")
 	out := map[string]bool{}
-	v, ok := d.pointer(frag)
+	v, ok := d.at(strings.TrimSuffix(schemaURL, "/additionalProperties"))
 	if !ok {
 		return out
 	}
-	for _, n := range d.propertyNames(v) {
+	deref := func(ref string) any {
+		t, _ := d.at(ref)
+		return t
+	}
+	for _, n := range propertyNames(v, deref) {
 		out[n] = true
 	}
 	return out
