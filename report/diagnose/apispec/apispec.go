@@ -104,10 +104,10 @@ type Operation struct {
 	// the server URL names none.
 	Host string `json:"host,omitempty"`
 	// Path is the template as the document writes it, without the base.
-	Path        string `json:"path"`
-	OperationID string `json:"operationId,omitempty"`
-	Summary     string `json:"summary,omitempty"`
-	Deprecated  bool   `json:"deprecated,omitempty"`
+	Path        string  `json:"path"`
+	OperationID string  `json:"operationId,omitempty"`
+	Summary     string  `json:"summary,omitempty"`
+	Deprecated  bool    `json:"deprecated,omitempty"`
 	Params      []Param `json:"params,omitempty"`
 	Body        *Body   `json:"body,omitempty"`
 	// Security lists the documented alternatives, each a list of scheme
