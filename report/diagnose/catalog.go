@@ -35,6 +35,17 @@ var catalog = []Check{
 	{"AT143", "GET with a body", "A GET or HEAD request carries a body, which servers ignore; filters go in the query string."},
 	{"AT144", "A call that changes data was replayed", "POST or PATCH was sent again by altegio-ticket and may have created a second booking, client or payment."},
 
+	// Request against Alteg.io's published API description (spec.go); skipped
+	// when the description is not loaded.
+	{"AT150", "Path not in the API description", "No documented path fits the call's path. The finding names the nearest documented paths (the other API version, a missing id, the id in the other position, a misspelled word) and says when the query holds the id the path is missing."},
+	{"AT151", "An id in the path is not a number", "A path parameter the description types as a number holds `undefined`, `null`, `NaN`, an unfilled `{company_id}` (or `%7Bid%7D`), nothing at all, or other text."},
+	{"AT152", "Method not documented for this path", "The path is documented, but not for this method; the finding names the methods that are."},
+	{"AT153", "Query breaks the documented parameters", "A query parameter has the wrong type, format (dates as YYYY-MM-DD), value or range (page sizes), a required one is missing, or a name looks like a documented one misspelled or renamed."},
+	{"AT154", "Body breaks the documented schema", "The JSON body misses a required field, has a field the schema forbids, or a field of the wrong type, format, value or range; or a required body is missing, e.g. login and password sent in the query."},
+	{"AT155", "The operation needs the user token", "The description documents the operation with `BearerPartnerUser` (partner token, then `User` and the user token), and the call carried the partner token only. Replaces AT120's guess from the path."},
+	{"AT156", "Accept header the operation requires", "The description lists `Accept: application/vnd.api.v2+json` as required for the operation, and the call did not send it. Replaces AT101/AT102 when the operation is documented."},
+	{"AT157", "Deprecated operation", "Info only: the description marks the operation as deprecated."},
+
 	// Response.
 	{"AT201", "400 Bad Request", "The API found the request malformed; the message says what, most often the Accept header."},
 	{"AT202", "401 Unauthorized", "The API did not accept the credentials. `Authentication needed.` and `Partner ID not specified` are mapped to their usual causes."},

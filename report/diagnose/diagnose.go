@@ -25,6 +25,7 @@ import (
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // Severity says how sure a finding is to be the cause of the failure.
@@ -117,13 +118,19 @@ func checkByID(id string) Check {
 // returned with it; values are read only to describe their shape. A
 // correct call that succeeded on an Alteg.io host yields no findings.
 func Run(ex *capture.Exchange, secrets []redact.Secret) []Finding {
+	return run(ex, secrets, Options{})
+}
+
+func run(ex *capture.Exchange, secrets []redact.Secret, opts Options) []Finding {
 	if ex == nil || len(ex.Hops) == 0 {
 		return nil
 	}
 	c := newCall(ex, secrets)
+	c.api = opts.API
 	for _, check := range requestChecks {
 		check(c)
 	}
+	checkSpec(c) // after the request checks it may replace, before the response checks it may explain
 	for _, check := range responseChecks {
 		check(c)
 	}
@@ -162,6 +169,8 @@ type call struct {
 	auth    *authShape         // the Authorization header, nil when none was sent
 	outcome outcome            // how the call ended
 	fired   map[string]Finding // by ID, for checks that refer to others
+	api     *apispec.Set       // the published description, nil when not loaded (spec.go)
+	spec    *specCall          // what the description says about the call, nil without one
 
 	findings []Finding
 }

@@ -388,6 +388,8 @@ func checkCredentialElsewhere(c *call) {
 
 // checkBusinessPath: AT120.
 func checkBusinessPath(c *call) {
+	// checkSpec drops this guess when the description documents the
+	// operation (AT155 then says what it needs).
 	if c.auth == nil || len(c.auth.parts) == 0 || c.auth.hasUser() || !isBusinessPath(c.host.path) || c.outcome == outSuccess {
 		return
 	}

@@ -57,9 +57,9 @@ func (c *call) addStatus(id string, related []string, short string, f Finding) {
 }
 
 var (
-	acceptChecks  = []string{"AT101", "AT102", "AT103"}
-	authChecks    = []string{"AT110", "AT111", "AT112", "AT113", "AT114", "AT115", "AT116", "AT117", "AT118", "AT120", "AT130", "AT131"}
-	bodyChecks    = []string{"AT140", "AT141", "AT142"}
+	acceptChecks  = []string{"AT101", "AT102", "AT103", "AT156"}
+	authChecks    = []string{"AT110", "AT111", "AT112", "AT113", "AT114", "AT115", "AT116", "AT117", "AT118", "AT120", "AT130", "AT131", "AT155"}
+	bodyChecks    = []string{"AT140", "AT141", "AT142", "AT153", "AT154"}
 	hostChecks    = []string{"AT130", "AT131"}
 	redirectCheck = "AT314"
 )
@@ -132,7 +132,7 @@ func checkStatus(c *call) {
 				"If rights were granted after the user token was issued, get a fresh user token with POST /api/v1/auth. Check also that the location id in the path is the one you mean."
 			f.Action = "get the user rights on this location (then log in again for a fresh user token)"
 		}
-		c.addStatus("AT204", []string{"AT120", "AT131"}, short, f)
+		c.addStatus("AT204", []string{"AT120", "AT131", "AT155"}, short, f)
 
 	case st == 404:
 		short := "Nothing was found at " + c.host.path + said(msg) + "."
@@ -145,7 +145,7 @@ func checkStatus(c *call) {
 			f.Explain = "The path is not under /api/v1/ or /api/v2/, where every endpoint of the API lives."
 			f.Action = "start the path with /api/v1/ or /api/v2/"
 		}
-		c.addStatus("AT205", hostChecks, short, f)
+		c.addStatus("AT205", concat(hostChecks, pathSpecChecks), short, f)
 
 	case st == 405:
 		f := Finding{
@@ -156,7 +156,7 @@ func checkStatus(c *call) {
 			f.Explain += " The server lists the methods it takes: " + printable(allow) + "."
 			f.Fix = "-X " + printable(strings.TrimSpace(strings.Split(allow, ",")[0]))
 		}
-		c.addStatus("AT206", hostChecks, "The path "+c.host.path+" does not take the method "+c.req.Method+said(msg)+".", f)
+		c.addStatus("AT206", concat(hostChecks, pathSpecChecks), "The path "+c.host.path+" does not take the method "+c.req.Method+said(msg)+".", f)
 
 	case st == 422:
 		ev := c.statusEvidence()

@@ -289,6 +289,9 @@ func (s *Set) Nearest(method, escapedPath string, query url.Values, n int) []Sug
 				aligned[op.Template] = al
 			}
 			cost := al.cost
+			if al.shared == 0 {
+				continue
+			}
 			if op.Method != method {
 				cost += 0.5
 			}
@@ -368,6 +371,10 @@ type alignment struct {
 	cost   float64
 	edits  []Edit
 	values map[int]string // template parameter index -> the request's raw segment
+	// shared counts the template's resource words (not api, not v1) that
+	// the request has, give or take case, plural or a typo: a suggestion
+	// must share at least one, or it is only a path of the same length.
+	shared int
 }
 
 // aligner aligns one request path with many templates, reusing its table.
@@ -470,7 +477,14 @@ func (a *aligner) align(t []segment) alignment {
 		switch {
 		case st.pair[0] >= 0 && t[st.pair[1]].isParam():
 			al.values[st.pair[1]] = r[st.pair[0]].Raw
+		case st.pair[0] >= 0:
+			if w := t[st.pair[1]].lit; w != "api" && !versionRE.MatchString(w) {
+				if c, _ := a.substitute(st.pair[0], t[st.pair[1]]); c <= 1 {
+					al.shared++
+				}
+			}
 		case st.pair[0] == -2: // swapped
+			al.shared++
 			if t[j-1].isParam() {
 				al.values[j-1] = r[i-2].Raw
 			}
