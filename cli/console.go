@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/altegio/altegio-ticket/capture/specfetch"
 	"golang.org/x/term"
 )
 
@@ -27,6 +28,15 @@ type system struct {
 	open func(ctx context.Context, path string) (how string, err error)
 	// goos is runtime.GOOS, for the words of the next step.
 	goos string
+	// fetchSpec loads Alteg.io's API description from the cache or the
+	// network (specfetch.Fetch); nil loads nothing, as in tests.
+	fetchSpec func(context.Context, specfetch.Options) specfetch.Result
+	// cacheDir is the user's cache folder (os.UserCacheDir), where the
+	// description is kept; nil keeps no cache.
+	cacheDir func() (string, error)
+	// specBase is where the description is published; "" is
+	// specfetch.BaseURL.
+	specBase string
 }
 
 // realSystem is the system of the running program.
@@ -38,8 +48,10 @@ func realSystem(getenv func(string) string) *system {
 			t := time.NewTicker(d)
 			return t.C, t.Stop
 		},
-		open: systemOpener(runtime.GOOS, getenv, nil, openWait),
-		goos: runtime.GOOS,
+		open:      systemOpener(runtime.GOOS, getenv, nil, openWait),
+		goos:      runtime.GOOS,
+		fetchSpec: specfetch.Fetch,
+		cacheDir:  os.UserCacheDir,
 	}
 }
 

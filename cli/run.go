@@ -133,6 +133,18 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 
+	// The API description is read (--spec) or fetched aside while the
+	// call is replayed; a wrong --spec is refused before anything is sent.
+	local, err := localSpec(cfg.spec, getenv, sys)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	specURL := cfg.request.URL
+	if cfg.recording != nil {
+		specURL = cfg.recording.Request.URL
+	}
+	waitSpec := startSpec(ctx, cfg.spec, local, specURL, cfg.demo, sys, getenv)
+
 	var ex *capture.Exchange
 	if cfg.recording != nil {
 		// --no-replay: the ticket is built from what was recorded, and
@@ -175,15 +187,18 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 	res := redact.Scrub(ex, policy)
-	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	api := waitSpec()
+	findings := diagnose.RunWith(&res.Exchange, res.Secrets, diagnose.Options{API: api.set})
 	for i := range findings {
 		// Findings are built from the redacted exchange; the redactor runs
 		// over them once more before they reach the ticket or the terminal.
 		findings[i] = findings[i].Map(res.String)
 	}
+	first := res.Exchange.First().Request
 	o := &outcome{
 		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
-		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
+		apiDescription: api.forTicket(first.Method, first.URL),
+		printed:        cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
 
@@ -227,6 +242,8 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		Version:    versionString(),
 		MaxSize:    cfg.maxSize,
 		Findings:   o.findings,
+		// The line about the API description the checks read.
+		APIDescription: o.apiDescription,
 	})
 	if err != nil {
 		o.err = err

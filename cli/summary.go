@@ -22,6 +22,9 @@ type outcome struct {
 	secrets  []redact.Secret
 	redacted redact.Report
 	findings []diagnose.Finding
+	// apiDescription is the ticket's line about the API description the
+	// checks read (cli/spec.go).
+	apiDescription string
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string

@@ -72,6 +72,10 @@ type Ticket struct {
 	// Findings are diagnose.Run's results for Exchange, shown at the top
 	// of the ticket in the order given. Nil means none.
 	Findings []diagnose.Finding
+	// APIDescription names, in one line, the API description the checks
+	// read (title, version, fetched date), or says why none was read. It is
+	// shown in the summary; "" shows nothing.
+	APIDescription string
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
 	MaxSize int64

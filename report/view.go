@@ -54,6 +54,8 @@ type view struct {
 
 	Findings      []findingRow
 	FindingsIntro string
+	// APIDescription is Ticket.APIDescription.
+	APIDescription string
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
@@ -168,6 +170,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 		v.Tokens = append(v.Tokens, row)
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
+	v.APIDescription = t.APIDescription
 	addRedaction(v, t)
 	return v
 }
