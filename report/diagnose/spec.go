@@ -158,25 +158,39 @@ func checkSpecPath(c *call) {
 		explain += " No documented path is close to it: check the path against the documentation, starting from the section of the resource you want."
 	} else {
 		best := s.near[0]
-		explain += " The closest documented " + plural(len(s.near), "path", "paths") + ":"
+		var lines []string
 		for i, sg := range s.near {
 			op := sg.Ops[0]
-			line := fmt.Sprintf(" %d. %s %s", i+1, op.Method, sg.Template)
+			line := fmt.Sprintf("%s %s", op.Method, sg.Template)
+			if len(s.near) > 1 {
+				line = fmt.Sprintf("%d. %s", i+1, line)
+			}
 			if op.Summary != "" {
 				line += " (" + op.Summary + ")"
 			}
 			if why := editWords(sg.Edits); why != "" {
 				line += ": " + why
 			}
-			explain += line + ";"
+			lines = append(lines, line)
 			ev = append(ev, fmt.Sprintf("nearest: %s %s", op.Method, sg.Template))
 		}
-		explain = strings.TrimSuffix(explain, ";") + "."
+		if len(lines) == 1 {
+			explain += " The closest documented path is " + lines[0] + "."
+		} else {
+			explain += " The closest documented paths: " + strings.Join(lines, "; ") + "."
+		}
 		if q := queryID(best.Edits); q != "" {
 			explain += fmt.Sprintf(" The query's %s holds the id the path is missing: this API takes ids in the path, not in the query.", q)
 		}
 		op := best.Ops[0]
-		f.Fix = op.Method + " " + c.fixedURL(best.Example, queryID(best.Edits))
+		query := true
+		if op.Method != strings.ToUpper(c.req.Method) && op.Body != nil && c.host.url.RawQuery != "" {
+			// GET ...?page=1 becomes a POST search: its parameters go in
+			// the body.
+			explain += fmt.Sprintf(" %s takes its parameters in a JSON body, not in the query.", op.Line())
+			query = false
+		}
+		f.Fix = op.Method + " " + c.fixedURL(best.Example, queryID(best.Edits), query)
 		f.Action = "call " + op.Method + " " + best.Template
 	}
 	f.Explain = explain
@@ -187,14 +201,17 @@ func checkSpecPath(c *call) {
 // fixedURL is the request URL with another path (as Nearest wrote it:
 // the request's own segments, {name} for an id it lacks), and without the
 // query parameter that moved into the path.
-func (c *call) fixedURL(path, movedQuery string) string {
+func (c *call) fixedURL(path, movedQuery string, withQuery bool) string {
 	u := c.host.url
 	out := path
 	if c.host.kind != hostLocal && c.host.kind != hostCustom {
 		out = u.Scheme + "://" + u.Host + path
 	}
 	q := u.RawQuery
-	if movedQuery != "" {
+	if !withQuery {
+		q = ""
+	}
+	if movedQuery != "" && q != "" {
 		v := u.Query()
 		v.Del(movedQuery)
 		q = v.Encode()
@@ -260,12 +277,6 @@ func editWords(edits []apispec.Edit) string {
 	return strings.Join(out, "; ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
 
 // checkSpecIDs: AT151, a path id that is undefined, null, NaN, an
 // unfilled placeholder, empty, or text where a number belongs.

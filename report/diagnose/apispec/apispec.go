@@ -289,9 +289,9 @@ func NewSet(docs ...*Doc) *Set {
 // Empty says whether the set holds no document.
 func (s *Set) Empty() bool { return s == nil || len(s.Docs) == 0 }
 
-// Describe names the documents in one line, for the ticket: "Business
-// Management 1.0.0 (b2b-v1), ..., fetched 2026-11-29". When only is not
-// nil, only that document is named.
+// Describe names the documents in one line: "Business Management 1.0.0
+// (b2b-v1), ..., as of 2026-11-29" (the date they were fetched, or their
+// files' date). When only is not nil, only that document is named.
 func (s *Set) Describe(only *Doc) string {
 	docs := s.Docs
 	if only != nil {
@@ -309,7 +309,7 @@ func (s *Set) Describe(only *Doc) string {
 	out := strings.Join(names, ", ")
 	if len(days) > 0 {
 		sort.Strings(days)
-		out += ", fetched " + strings.Join(days, " and ")
+		out += ", as of " + strings.Join(days, " and ")
 	}
 	return out
 }

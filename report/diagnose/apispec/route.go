@@ -254,8 +254,12 @@ type Suggestion struct {
 }
 
 // maxSuggestionCost bounds how different a suggestion may be: about two
-// edits.
-const maxSuggestionCost = 3.5
+// edits; and a suggestion may cost at most suggestionSpread more than the
+// best one, so that a clear answer is not followed by noise.
+const (
+	maxSuggestionCost = 3.5
+	suggestionSpread  = 1.25
+)
 
 // Nearest returns at most n documented paths close to escapedPath, the
 // closest first. query is the request's query, read to find an id the
@@ -326,6 +330,12 @@ func (s *Set) Nearest(method, escapedPath string, query url.Values, n int) []Sug
 		}
 		return out[i].Template < out[j].Template
 	})
+	for i := range out {
+		if out[i].Cost > out[0].Cost+suggestionSpread {
+			out = out[:i]
+			break
+		}
+	}
 	if len(out) > n {
 		out = out[:n]
 	}
