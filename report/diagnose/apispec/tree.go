@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -88,11 +89,46 @@ var nameMaps = map[string]bool{
 	"encoding": true, "variables": true,
 }
 
+// isoDate is a date as the API writes its examples: 2026-01-21.
+var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// dateFromExample gives a string schema whose example is a date in the
+// form YYYY-MM-DD the format "date": the documents type their date
+// parameters as plain strings and show the form only in the example
+// (start_date: type string, example '2026-01-21'). It returns the schema
+// to keep, which is m itself or a copy.
+func dateFromExample(m map[string]any, example any) map[string]any {
+	ex, _ := example.(string)
+	if !isoDate.MatchString(ex) || m["type"] != "string" || m["format"] != nil || m["$ref"] != nil {
+		return m
+	}
+	c := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		c[k] = v
+	}
+	c["format"] = "date"
+	return c
+}
+
 // prune returns v without the keys the checks never read. names says
 // that v's keys are names rather than keywords.
 func prune(v any, names bool) any {
 	switch x := v.(type) {
 	case map[string]any:
+		if !names {
+			// A schema's own example, or a parameter's for its schema.
+			x = dateFromExample(x, x["example"])
+			if sch, ok := x["schema"].(map[string]any); ok && x["in"] != nil {
+				if d := dateFromExample(sch, x["example"]); len(d) != len(sch) {
+					c := make(map[string]any, len(x))
+					for k, v := range x {
+						c[k] = v
+					}
+					c["schema"] = d
+					x = c
+				}
+			}
+		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
 			if names {

@@ -164,3 +164,26 @@ func TestBodyProblemsAreBounded(t *testing.T) {
 		t.Errorf("%d problems, want %d", len(got), maxProblems)
 	}
 }
+
+// TestDateFromExample: a date parameter typed as a plain string with an
+// example in the form YYYY-MM-DD is checked as a date; a date-time
+// example (without a time zone) adds nothing.
+func TestDateFromExample(t *testing.T) {
+	s := testSet(t)
+	m, _ := s.Match("GET", "/api/v1/records/1")
+	for q, want := range map[string][]string{
+		"start_date=2026-11-26":         nil,
+		"start_date=26.11.2026":         {`format start_date: The query parameter start_date ("26.11.2026") is not a date in the form YYYY-MM-DD.`},
+		"changed_after=26.11.2026 10:00": nil,
+	} {
+		v, _ := url.ParseQuery(q)
+		if d := cmp.Diff(want, problemLines(m.Op.CheckQuery(v))); d != "" {
+			t.Errorf("%s (-want +got):\n%s", q, d)
+		}
+	}
+	m, _ = s.Match("POST", "/api/v1/records/1")
+	got := m.Op.CheckBody([]byte(`{"staff_id":1,"services":[{"id":1}],"datetime":"2026-11-26T10:00:00Z","seance_length":60,"date":"30/11/2026"}`), true, nil)
+	if d := cmp.Diff([]string{`format date: The field date ("30/11/2026") is not a date in the form YYYY-MM-DD.`}, problemLines(got)); d != "" {
+		t.Errorf("body (-want +got):\n%s", d)
+	}
+}
