@@ -277,7 +277,6 @@ func editWords(edits []apispec.Edit) string {
 	return strings.Join(out, "; ")
 }
 
-
 // checkSpecIDs: AT151, a path id that is undefined, null, NaN, an
 // unfilled placeholder, empty, or text where a number belongs.
 func checkSpecIDs(c *call) {

@@ -172,8 +172,8 @@ func TestDateFromExample(t *testing.T) {
 	s := testSet(t)
 	m, _ := s.Match("GET", "/api/v1/records/1")
 	for q, want := range map[string][]string{
-		"start_date=2026-11-26":         nil,
-		"start_date=26.11.2026":         {`format start_date: The query parameter start_date ("26.11.2026") is not a date in the form YYYY-MM-DD.`},
+		"start_date=2026-11-26":          nil,
+		"start_date=26.11.2026":          {`format start_date: The query parameter start_date ("26.11.2026") is not a date in the form YYYY-MM-DD.`},
 		"changed_after=26.11.2026 10:00": nil,
 	} {
 		v, _ := url.ParseQuery(q)
