@@ -198,6 +198,8 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 	o := &outcome{
 		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
 		apiDescription: api.forTicket(first.Method, first.URL),
+		apiChecked:     !api.set.Empty(),
+		apiRoute:       api.route(first.Method, first.URL),
 		printed:        cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)

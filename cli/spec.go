@@ -233,6 +233,23 @@ func (d *apiDescription) forTicket(method, rawURL string) string {
 	return line + "."
 }
 
+// route is the documented route the call matched, "GET
+// /api/v1/records/{location_id}"; "" when none did.
+func (d *apiDescription) route(method, rawURL string) string {
+	if d == nil || d.set.Empty() {
+		return ""
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	m, ok := d.set.Match(method, u.EscapedPath())
+	if !ok || m.Op == nil {
+		return ""
+	}
+	return m.Op.Line()
+}
+
 func orDefault(s, d string) string {
 	if s == "" {
 		return d

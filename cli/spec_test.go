@@ -179,6 +179,17 @@ func TestSpecFetched(t *testing.T) {
 		if got := firstFinding(t, stdout); got != "AT151" {
 			t.Errorf("run %d: first finding %s, want AT151", run, got)
 		}
+		var js struct {
+			API struct {
+				Checked bool    `json:"checked"`
+				Text    string  `json:"text"`
+				Route   *string `json:"route"`
+			} `json:"api_description"`
+		}
+		json.Unmarshal([]byte(stdout), &js)
+		if !js.API.Checked || js.API.Route == nil || *js.API.Route != "GET /api/v1/records/{location_id}" || !strings.Contains(js.API.Text, "b2b-v1") {
+			t.Errorf("run %d: api_description %+v", run, js.API)
+		}
 		want := "Alteg.io's API description, Business Management 1.0.0 (b2b-v1), fetched " + time.Now().UTC().Format("2006-01-02") + " (GET /api/v1/records/{location_id})."
 		if got := checked(readTicket(t, out)); got != want {
 			t.Errorf("run %d: Checked: %q\nwant %q", run, got, want)

@@ -25,6 +25,10 @@ type outcome struct {
 	// apiDescription is the ticket's line about the API description the
 	// checks read (cli/spec.go).
 	apiDescription string
+	// apiChecked says the call was checked against a description;
+	// apiRoute is the documented route it matched ("" when none).
+	apiChecked bool
+	apiRoute   string
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string

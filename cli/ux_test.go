@@ -365,6 +365,7 @@ func TestRunJSON(t *testing.T) {
 			{ID: "AT132", Severity: "info", Title: "Local or custom host"},
 			{ID: "AT202", Severity: "info", Title: "401 Unauthorized"},
 		},
+		API:      jsonAPI{Text: "Alteg.io's API description not loaded, so the checks that read it (AT150-AT157) were skipped."},
 		Secrets:  []jsonSecret{{Role: "partner_token", Placeholder: "{{partner_token}}", Fingerprint: redact.Fingerprint(e2ePartner), Replaced: 1, InTicket: true}},
 		PII:      &jsonPII{},
 		Warnings: []string{},
