@@ -73,9 +73,9 @@ func specSystem(t *testing.T, base, cache string) *system {
 	return sys
 }
 
-// checked returns the ticket's "Checked:" line, unwrapped.
+// checked returns the ticket's "API spec:" line, unwrapped.
 func checked(tk ticket) string {
-	_, after, ok := strings.Cut(tk.Flat, "Checked: ")
+	_, after, ok := strings.Cut(tk.Flat, "API spec: ")
 	if !ok {
 		return ""
 	}
@@ -113,7 +113,7 @@ func TestSpecFlags(t *testing.T) {
 		code    int
 		stderr  string // a substring
 		first   string // the first finding's ID
-		checked string // a substring of the Checked: line
+		checked string // a substring of the API spec: line
 	}{
 		"local folder": {args: []string{"--spec", specTestdata}, first: "AT150",
 			checked: "local copies of Alteg.io's API description, Business Management 1.0.0 (b2b-v1), Business Management 2.0.0 (b2b-v2), Online Booking 1.0.0 (public), Developer Tools 1.0.0 (developers), files of "},
@@ -154,7 +154,7 @@ func TestSpecFlags(t *testing.T) {
 				t.Errorf("first finding %s, want %s", got, tc.first)
 			}
 			if got := checked(readTicket(t, out)); !strings.Contains(got, tc.checked) {
-				t.Errorf("Checked: %q\nwant it to contain %q", got, tc.checked)
+				t.Errorf("API spec: %q\nwant it to contain %q", got, tc.checked)
 			}
 		})
 	}
@@ -192,7 +192,7 @@ func TestSpecFetched(t *testing.T) {
 		}
 		want := "Alteg.io's API description, Business Management 1.0.0 (b2b-v1), fetched " + time.Now().UTC().Format("2006-01-02") + " (GET /api/v1/records/{location_id})."
 		if got := checked(readTicket(t, out)); got != want {
-			t.Errorf("run %d: Checked: %q\nwant %q", run, got, want)
+			t.Errorf("run %d: API spec: %q\nwant %q", run, got, want)
 		}
 		if hits.Load() != 4 {
 			t.Errorf("run %d: %d fetches, want 4 (then the cache)", run, hits.Load())
@@ -232,7 +232,7 @@ func TestSpecUnavailable(t *testing.T) {
 			got := checked(readTicket(t, out))
 			if !strings.HasPrefix(got, "Alteg.io's API description could not be loaded (") || !strings.Contains(got, tc.want) ||
 				!strings.HasSuffix(got, "so the checks that read it (AT150-AT157) were skipped.") {
-				t.Errorf("Checked: %q", got)
+				t.Errorf("API spec: %q", got)
 			}
 		})
 	}

@@ -88,7 +88,7 @@ func textSummary(w *textWriter, v *view) {
 	}
 	w.field("Recorded", v.Started+", "+v.Source)
 	if v.APIDescription != "" {
-		w.field("Checked", v.APIDescription)
+		w.field("API spec", v.APIDescription)
 	}
 	for _, n := range v.Notes {
 		w.field("Note", n)

@@ -6,7 +6,9 @@
 //
 // Run takes the redacted Exchange (redact.Result.Exchange) and the secrets
 // list, and returns Findings ordered by severity, the most likely cause
-// first. Each Finding comes from a check with a stable ID (Checks lists
+// first. RunWith also takes Options: with Options.API, Alteg.io's published
+// description (report/diagnose/apispec), the call is checked against the
+// documented operations too (spec.go). Each Finding comes from a check with a stable ID (Checks lists
 // them): AT1xx look at the request, AT2xx at the response, AT3xx at the
 // transport.
 //
