@@ -172,7 +172,7 @@ type call struct {
 	outcome outcome            // how the call ended
 	fired   map[string]Finding // by ID, for checks that refer to others
 	api     *apispec.Set       // the published description, nil when not loaded (spec.go)
-	spec    *specCall          // what the description says about the call, nil without one
+	spec    *specView          // what the description says about the call, nil without one
 
 	findings []Finding
 }

@@ -12,6 +12,13 @@ package diagnose
 // AT120 (business-data path words), AT156 (documented Accept) replaces
 // AT101/AT102, and AT150-AT152 explain a 404 or 405 (AT205, AT206), as
 // AT153/AT154 explain a 400 or 422 (AT201, AT207).
+//
+// Each check is a function of a specView (what the description says about
+// the call, and the few facts of the call it reads) that returns its
+// finding at the severity it would have on its own; checkSpec is the one
+// adapter to this package's way of running checks: it grades the
+// severity by the answer (specGrade), adds the findings, and drops the
+// guesses they replace.
 
 import (
 	"fmt"
@@ -42,12 +49,23 @@ func RunWith(ex *capture.Exchange, secrets []redact.Secret, opts Options) []Find
 // 405; AT153 and AT154 are among bodyChecks, which explain a 400 or a 422.
 var pathSpecChecks = []string{"AT150", "AT151", "AT152"}
 
-// specCall is what the description says about the call.
-type specCall struct {
+// specView is what the description says about the call, with the facts
+// of the call its checks read.
+type specView struct {
+	api    *apispec.Set
+	method string   // upper case
+	url    *url.URL // the request's URL, redacted
+	path   string   // its escaped path
+	query  url.Values
+	body   capture.Body
+	header capture.Headers
+	auth   *authShape // nil when no Authorization was sent
+	host   hostInfo
+	// succeeded says the API answered 2xx/3xx: it took the call.
+	succeeded bool
+
 	match *apispec.Match       // nil when no documented path fits
 	op    *apispec.Operation   // nil when the method is not documented there
-	query url.Values           // the request's query
-	path  string               // the request's escaped path
 	near  []apispec.Suggestion // for a path that fits none
 }
 
@@ -60,34 +78,69 @@ func (c *call) specOp() *apispec.Operation {
 	return c.spec.op
 }
 
+// newSpecView matches the call against the description; nil when there is
+// no description or it does not apply (a YCLIENTS host, a URL that does
+// not parse).
+func newSpecView(c *call) *specView {
+	if c.api.Empty() || c.host.url == nil || !c.host.apiLike() {
+		return nil
+	}
+	u := c.host.url
+	s := &specView{
+		api: c.api, method: strings.ToUpper(c.req.Method), url: u, path: u.EscapedPath(), query: u.Query(),
+		body: c.req.Body, header: c.req.Header, auth: c.auth, host: c.host, succeeded: c.outcome == outSuccess,
+	}
+	if m, ok := c.api.Match(s.method, s.path); ok {
+		s.match, s.op = m, m.Op
+	}
+	return s
+}
+
+// specChecks lists the description's checks in the order they run, with
+// the statuses that make each the likely cause (nil: any 4xx).
+var specChecks = []struct {
+	id     string
+	run    func(*specView) *Finding
+	likely []int
+}{
+	{"AT150", specPath, []int{404, 405, 400}},
+	{"AT151", specIDs, nil},
+	{"AT152", specMethod, []int{404, 405}},
+	{"AT153", specQuery, []int{400, 422}},
+	{"AT154", specBody, []int{400, 422, 401}},
+	{"AT155", specSecurity, []int{401, 403}},
+	{"AT156", specAccept, []int{400, 406, 415}},
+	{"AT157", specDeprecated, nil},
+}
+
+// specReplaces are the guesses a documented operation makes redundant:
+// the description says what the operation needs (AT155 when it is the
+// user token), and which Accept it requires (AT156).
+var specReplaces = map[string][]string{
+	"":      {"AT120"}, // whenever the operation is documented
+	"AT156": {"AT101", "AT102"},
+}
+
 // checkSpec runs the description's checks. It runs after the request
 // checks, whose guesses it may replace, and before the response checks,
 // which it may explain.
 func checkSpec(c *call) {
-	if c.api.Empty() || c.host.url == nil || !c.host.apiLike() {
+	s := newSpecView(c)
+	if s == nil {
 		return
 	}
-	u := c.host.url
-	s := &specCall{query: u.Query(), path: u.EscapedPath()}
 	c.spec = s
-	m, ok := c.api.Match(c.req.Method, s.path)
-	if !ok {
-		checkSpecPath(c)
-		return
+	if s.op != nil {
+		c.drop(specReplaces[""]...)
 	}
-	s.match, s.op = m, m.Op
-	checkSpecIDs(c)
-	if s.op == nil {
-		checkSpecMethod(c)
-		return
+	for _, chk := range specChecks {
+		f := chk.run(s)
+		if f == nil {
+			continue
+		}
+		c.drop(specReplaces[chk.id]...)
+		c.add(chk.id, min(f.Severity, c.specGrade(chk.likely)), *f)
 	}
-	// The description decides what the path words only guessed.
-	c.drop("AT120")
-	checkSpecQuery(c)
-	checkSpecBody(c)
-	checkSpecSecurity(c)
-	checkSpecAccept(c)
-	checkSpecDeprecated(c)
 }
 
 // drop removes the findings of ids: a check from the description said
@@ -104,15 +157,18 @@ func (c *call) drop(ids ...string) {
 	c.findings = kept
 }
 
-// specSeverity grades a finding from the description by the answer: the
-// statuses that mean the API refused what the finding names make it the
-// likely cause; a success makes it info (the API took the call whatever
-// the description says).
-func (c *call) specSeverity(likely ...int) Severity {
+// specGrade grades a finding from the description by the answer: the
+// statuses that mean the API refused what the finding names (any 4xx
+// when likely is nil) make it the likely cause; a success makes it info
+// (the API took the call whatever the description says).
+func (c *call) specGrade(likely []int) Severity {
 	switch c.outcome {
 	case outSuccess:
 		return Info
 	case outClient:
+		if likely == nil {
+			return Likely
+		}
 		for _, s := range likely {
 			if c.resp.Status == s {
 				return Likely
@@ -124,36 +180,38 @@ func (c *call) specSeverity(likely ...int) Severity {
 
 // requestLine is "GET /api/v1/records/123?x=1", the request as sent
 // (redacted).
-func (c *call) requestLine() string {
-	p := c.spec.path
-	if q := c.host.url.RawQuery; q != "" {
+func (s *specView) requestLine() string {
+	p := s.path
+	if q := s.url.RawQuery; q != "" {
 		p += "?" + q
 	}
-	return strings.ToUpper(c.req.Method) + " " + printable(p)
+	return s.method + " " + printable(p)
 }
 
 // describedBy is the evidence line naming the description.
-func (c *call) describedBy(op *apispec.Operation) string {
+func (s *specView) describedBy(op *apispec.Operation) string {
 	if op != nil {
-		return "description: " + c.api.Describe(op.Doc)
+		return "description: " + s.api.Describe(op.Doc)
 	}
-	return "description: " + c.api.Describe(nil)
+	return "description: " + s.api.Describe(nil)
 }
 
-// checkSpecPath: AT150, a path that fits no documented path.
-func checkSpecPath(c *call) {
-	s := c.spec
-	v, _ := apiPath(c.host.path)
-	if v == "" && !c.host.alteg() && !strings.HasPrefix(s.path, "/marketplace/") {
+// specPath: AT150, a path that fits no documented path.
+func specPath(s *specView) *Finding {
+	if s.match != nil {
+		return nil
+	}
+	v, _ := apiPath(s.host.path)
+	if v == "" && !s.host.alteg() && !strings.HasPrefix(s.path, "/marketplace/") {
 		// A path outside /api/vN/ on a host of the user's own (a gateway
 		// with its own prefix) is not the description's to judge; AT205
 		// speaks about the prefix.
-		return
+		return nil
 	}
-	s.near = c.api.Nearest(c.req.Method, s.path, s.query, 3)
-	ev := []string{"request: " + c.requestLine(), c.describedBy(nil)}
-	f := Finding{Action: "call a documented path"}
-	explain := fmt.Sprintf("%s %s is not in Alteg.io's API description.", strings.ToUpper(c.req.Method), printable(s.path))
+	s.near = s.api.Nearest(s.method, s.path, s.query, 3)
+	ev := []string{"request: " + s.requestLine(), s.describedBy(nil)}
+	f := &Finding{Severity: Likely, Action: "call a documented path"}
+	explain := fmt.Sprintf("%s %s is not in Alteg.io's API description.", s.method, printable(s.path))
 	if len(s.near) == 0 {
 		explain += " No documented path is close to it: check the path against the documentation, starting from the section of the resource you want."
 	} else {
@@ -184,27 +242,27 @@ func checkSpecPath(c *call) {
 		}
 		op := best.Ops[0]
 		query := true
-		if op.Method != strings.ToUpper(c.req.Method) && op.Body != nil && c.host.url.RawQuery != "" {
+		if op.Method != s.method && op.Body != nil && s.url.RawQuery != "" {
 			// GET ...?page=1 becomes a POST search: its parameters go in
 			// the body.
 			explain += fmt.Sprintf(" %s takes its parameters in a JSON body, not in the query.", op.Line())
 			query = false
 		}
-		f.Fix = op.Method + " " + c.fixedURL(best.Example, queryID(best.Edits), query)
+		f.Fix = op.Method + " " + s.fixedURL(best.Example, queryID(best.Edits), query)
 		f.Action = "call " + op.Method + " " + best.Template
 	}
 	f.Explain = explain
 	f.Evidence = ev
-	c.add("AT150", c.specSeverity(404, 405, 400), f)
+	return f
 }
 
 // fixedURL is the request URL with another path (as Nearest wrote it:
 // the request's own segments, {name} for an id it lacks), and without the
 // query parameter that moved into the path.
-func (c *call) fixedURL(path, movedQuery string, withQuery bool) string {
-	u := c.host.url
+func (s *specView) fixedURL(path, movedQuery string, withQuery bool) string {
+	u := s.url
 	out := path
-	if c.host.kind != hostLocal && c.host.kind != hostCustom {
+	if s.host.kind != hostLocal && s.host.kind != hostCustom {
 		out = u.Scheme + "://" + u.Host + path
 	}
 	q := u.RawQuery
@@ -277,13 +335,16 @@ func editWords(edits []apispec.Edit) string {
 	return strings.Join(out, "; ")
 }
 
-// checkSpecIDs: AT151, a path id that is undefined, null, NaN, an
-// unfilled placeholder, empty, or text where a number belongs.
-func checkSpecIDs(c *call) {
-	m := c.spec.match
+// specIDs: AT151, a path id that is undefined, null, NaN, an unfilled
+// placeholder, empty, or text where a number belongs.
+func specIDs(s *specView) *Finding {
+	m := s.match
+	if m == nil {
+		return nil
+	}
 	problems := apispec.CheckPath(m)
 	if len(problems) == 0 {
-		return
+		return nil
 	}
 	var texts, ev []string
 	bad := false
@@ -292,26 +353,26 @@ func checkSpecIDs(c *call) {
 		ev = append(ev, fmt.Sprintf("{%s}: %q", p.Field, printable(p.Got)))
 		bad = bad || p.Kind == apispec.ProblemBadID
 	}
-	lead := append([]string{"request: " + c.requestLine(), "documented: " + m.Template}, ev...)
+	lead := append([]string{"request: " + s.requestLine(), "documented: " + m.Template}, ev...)
 	explain := strings.Join(texts, " ") + " The documented path is " + m.Template + "."
 	if bad {
 		explain += " The program that built the URL did not put the id in: check the variable that should hold it before the call is made."
 	}
-	sev := Warning
-	if c.outcome == outClient {
-		sev = Likely
-	}
-	c.add("AT151", sev, Finding{
+	return &Finding{
+		Severity: Likely,
 		Explain:  explain,
-		Fix:      strings.ToUpper(c.req.Method) + " " + m.Template + "   (each {id} replaced by the real number)",
+		Fix:      s.method + " " + m.Template + "   (each {id} replaced by the real number)",
 		Action:   "put the real id in the path",
 		Evidence: lead,
-	})
+	}
 }
 
-// checkSpecMethod: AT152, a documented path with another method.
-func checkSpecMethod(c *call) {
-	m := c.spec.match
+// specMethod: AT152, a documented path with another method.
+func specMethod(s *specView) *Finding {
+	m := s.match
+	if m == nil || s.op != nil {
+		return nil
+	}
 	methods := m.Methods()
 	var lines []string
 	for _, op := range m.Ops {
@@ -321,19 +382,20 @@ func checkSpecMethod(c *call) {
 		}
 		lines = append(lines, l)
 	}
-	explain := fmt.Sprintf("The description documents %s for %s, not %s: %s.", strings.Join(methods, ", "), m.Template, strings.ToUpper(c.req.Method), strings.Join(lines, "; "))
+	explain := fmt.Sprintf("The description documents %s for %s, not %s: %s.", strings.Join(methods, ", "), m.Template, s.method, strings.Join(lines, "; "))
 	if len(methods) == 1 {
-		explain = fmt.Sprintf("The description documents only %s for %s, not %s: %s.", methods[0], m.Template, strings.ToUpper(c.req.Method), lines[0])
+		explain = fmt.Sprintf("The description documents only %s for %s, not %s: %s.", methods[0], m.Template, s.method, lines[0])
 	}
-	if strings.EqualFold(c.req.Method, "GET") && contains(methods, "POST") && c.req.Body.Size == 0 {
+	if s.method == "GET" && contains(methods, "POST") && s.body.Size == 0 {
 		explain += " A search or a create takes POST with a JSON body."
 	}
-	c.add("AT152", c.specSeverity(404, 405), Finding{
+	return &Finding{
+		Severity: Likely,
 		Explain:  explain,
 		Fix:      "-X " + methods[0],
 		Action:   "use " + strings.Join(methods, " or "),
-		Evidence: []string{"request: " + c.requestLine(), "documented: " + strings.Join(lines, "; "), c.describedBy(m.Ops[0])},
-	})
+		Evidence: []string{"request: " + s.requestLine(), "documented: " + strings.Join(lines, "; "), s.describedBy(m.Ops[0])},
+	}
 }
 
 // problemFinding writes the problems of a query or a body as one finding.
@@ -406,65 +468,71 @@ func problemFix(p apispec.Problem) string {
 	return ""
 }
 
-// checkSpecQuery: AT153.
-func checkSpecQuery(c *call) {
-	op := c.spec.op
-	problems := op.CheckQuery(c.spec.query)
+// specQuery: AT153.
+func specQuery(s *specView) *Finding {
+	op := s.op
+	if op == nil {
+		return nil
+	}
+	problems := op.CheckQuery(s.query)
 	if len(problems) == 0 {
-		return
+		return nil
 	}
 	explain, ev, fixes := problemFinding(problems, "query")
-	sev := c.specSeverity(400, 422)
-	weak := true
+	sev := Warning
 	for _, p := range problems {
-		weak = weak && p.Kind == apispec.ProblemUnknown
+		if p.Kind != apispec.ProblemUnknown {
+			sev = Likely
+		}
 	}
-	if weak && sev == Likely {
-		// A name the description does not list is not an error to the
-		// API; it is only ignored.
-		sev = Warning
-	}
-	c.add("AT153", sev, Finding{
+	// A name the description does not list alone is a warning at most:
+	// the API ignores it rather than refusing it.
+	return &Finding{
+		Severity: sev,
 		Explain:  explain + " The description of " + op.Line() + " says so; the API answers such a query with 400 or 422, or ignores the parameter.",
 		Fix:      strings.Join(fixes, "\n"),
 		Action:   "fix the query parameters the description names",
-		Evidence: append(append([]string{"request: " + c.requestLine()}, ev...), c.describedBy(op)),
-	})
+		Evidence: append(append([]string{"request: " + s.requestLine()}, ev...), s.describedBy(op)),
+	}
 }
 
-// checkSpecBody: AT154.
-func checkSpecBody(c *call) {
-	op := c.spec.op
-	b := c.req.Body
+// specBody: AT154.
+func specBody(s *specView) *Finding {
+	op := s.op
+	if op == nil {
+		return nil
+	}
+	b := s.body
 	text := b.Text()
 	if b.Binary || b.Truncated || b.Withheld != "" {
-		return
+		return nil
 	}
 	present := len(strings.TrimSpace(string(text))) > 0
 	if present {
 		t := strings.TrimSpace(string(text))
 		if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
-			return // a form or text body: AT140/AT141 speak about it
+			return nil // a form or text body: AT140/AT141 speak about it
 		}
 		if _, _, _, bad := jsonError(text); bad {
-			return // AT142
+			return nil // AT142
 		}
 	}
-	problems := op.CheckBody(text, present, c.spec.query)
+	problems := op.CheckBody(text, present, s.query)
 	if len(problems) == 0 {
-		return
+		return nil
 	}
 	explain, ev, fixes := problemFinding(problems, "body")
-	f := Finding{
+	f := &Finding{
+		Severity: Likely,
 		Explain:  explain + " The description of " + op.Line() + " says so.",
 		Fix:      strings.Join(fixes, "\n"),
 		Action:   "fix the body fields the description names",
-		Evidence: append(append([]string{"request: " + c.requestLine()}, ev...), c.describedBy(op)),
+		Evidence: append(append([]string{"request: " + s.requestLine()}, ev...), s.describedBy(op)),
 	}
 	if p := problems[0]; p.Kind == apispec.ProblemMissingBody {
 		var fields []string
 		for _, name := range op.Body.Properties {
-			if _, ok := c.spec.query[name]; ok {
+			if _, ok := s.query[name]; ok {
 				fields = append(fields, fmt.Sprintf("%q: \"…\"", name))
 			}
 		}
@@ -476,45 +544,43 @@ func checkSpecBody(c *call) {
 			f.Action = "send the JSON body the operation takes"
 		}
 	}
-	c.add("AT154", c.specSeverity(400, 422, 401), f)
+	return f
 }
 
-// checkSpecSecurity: AT155, an operation documented with the user token
-// called without one.
-func checkSpecSecurity(c *call) {
-	op := c.spec.op
+// specSecurity: AT155, an operation documented with the user token called
+// without one. When the API served it all the same, there is nothing to
+// say.
+func specSecurity(s *specView) *Finding {
+	op := s.op
+	if op == nil || s.succeeded {
+		return nil
+	}
 	needs, known := op.NeedsUser()
-	if !known || !needs || c.auth == nil || len(c.auth.parts) == 0 || c.auth.hasUser() {
-		return
+	if !known || !needs || s.auth == nil || len(s.auth.parts) == 0 || s.auth.hasUser() {
+		return nil
 	}
-	sev := c.specSeverity(401, 403)
-	if c.outcome == outSuccess {
-		return // the API served it with the partner token alone
-	}
-	c.add("AT155", sev, Finding{
+	return &Finding{
+		Severity: Likely,
 		Explain: "The description documents " + op.Line() + " with " + op.SecurityText() + ": after Bearer the partner token, then a comma and the user token after User. " +
 			"The call carried no User part. If the token you sent after Bearer is in fact your user token, move it after User and put the partner token after Bearer. " +
 			"A user token comes from POST /api/v1/auth with the login and password of a user who has rights on the location.",
 		Fix:      "Authorization: " + authBoth,
 		Action:   "add the user token to Authorization",
-		Evidence: concat(c.auth.evidence(), []string{"documented: " + op.Line() + " needs " + op.SecurityText(), c.describedBy(op)}),
-	})
+		Evidence: concat(s.auth.evidence(), []string{"documented: " + op.Line() + " needs " + op.SecurityText(), s.describedBy(op)}),
+	}
 }
 
-// checkSpecAccept: AT156, the Accept header the operation documents as
+// specAccept: AT156, the Accept header the operation documents as
 // required. It replaces AT101/AT102, which say the same from the tool's
-// own knowledge.
-func checkSpecAccept(c *call) {
-	op := c.spec.op
-	if !op.AcceptRequired || op.Accept == "" {
-		return
-	}
-	if _, ok := c.fired["AT103"]; ok {
-		return // the other platform's media type: AT103 is more specific
+// own knowledge; the other platform's media type is AT103's.
+func specAccept(s *specView) *Finding {
+	op := s.op
+	if op == nil || !op.AcceptRequired || op.Accept == "" {
+		return nil
 	}
 	want := strings.ToLower(strings.TrimSpace(strings.SplitN(op.Accept, ";", 2)[0]))
 	var user, tool []capture.Header
-	for _, h := range c.req.Header {
+	for _, h := range s.header {
 		if strings.EqualFold(h.Name, "Accept") {
 			if h.Origin == capture.FromTool {
 				tool = append(tool, h)
@@ -528,8 +594,8 @@ func checkSpecAccept(c *call) {
 		values = append(values, h.Value)
 	}
 	for _, t := range acceptTypes(strings.Join(values, ", ")) {
-		if t == want {
-			return
+		if t == want || t == yclientsMediaType {
+			return nil
 		}
 	}
 	var ev []string
@@ -543,30 +609,31 @@ func checkSpecAccept(c *call) {
 	default:
 		ev = append(ev, "no Accept header was sent")
 	}
-	ev = append(ev, "documented: "+op.Line()+" requires Accept: "+op.Accept, c.describedBy(op))
+	ev = append(ev, "documented: "+op.Line()+" requires Accept: "+op.Accept, s.describedBy(op))
 	sent := "no Accept header"
 	if len(user) > 0 {
 		sent = "Accept: " + printable(strings.Join(values, ", "))
 	}
-	c.drop("AT101", "AT102")
-	c.add("AT156", c.specSeverity(400, 406, 415), Finding{
+	return &Finding{
+		Severity: Likely,
 		Explain: "The description of " + op.Line() + " lists the header Accept: " + op.Accept + " as required; the call sent " + sent + ". " +
 			"API v2 answers 400 without it, and v1 may answer with another format. A charset parameter is fine.",
 		Fix:      "Accept: " + op.Accept,
 		Action:   "add the Accept header",
 		Evidence: ev,
-	})
+	}
 }
 
-// checkSpecDeprecated: AT157.
-func checkSpecDeprecated(c *call) {
-	op := c.spec.op
-	if !op.Deprecated {
-		return
+// specDeprecated: AT157.
+func specDeprecated(s *specView) *Finding {
+	op := s.op
+	if op == nil || !op.Deprecated {
+		return nil
 	}
-	c.add("AT157", Info, Finding{
+	return &Finding{
+		Severity: Info,
 		Explain: "The description marks " + op.Line() + " as deprecated: it still works but may be removed. " +
 			"The documentation's section for the same resource names its replacement (new integrations should use API v2 where it has one).",
-		Evidence: []string{"documented: " + op.Line() + " (deprecated)", c.describedBy(op)},
-	})
+		Evidence: []string{"documented: " + op.Line() + " (deprecated)", s.describedBy(op)},
+	}
 }
