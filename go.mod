@@ -11,6 +11,8 @@ require (
 )
 
 require (
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/term v0.34.0
 	golang.org/x/text v0.28.0
 )

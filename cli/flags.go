@@ -58,6 +58,9 @@ type options struct {
 	maskTokens   bool
 	redactPII    bool
 
+	// spec is --spec and --no-spec: where the API description comes from.
+	spec specFlags
+
 	// Terminal and output modes: --color, --json, --print, --show-tokens
 	// and --open.
 	color      string
@@ -141,6 +144,9 @@ func parse(args []string) (*options, error) {
 	if err := checkModes(cfg, fs); err != nil {
 		return nil, err
 	}
+	if err := cfg.spec.check(); err != nil {
+		return nil, err
+	}
 	maxBodyBytes, err := parseSize(cfg.maxBodyArg)
 	if err == nil && maxBodyBytes < 1 {
 		err = errors.New("must be at least 1 byte")
@@ -214,6 +220,7 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.BoolVar(&cfg.print, "print", false, "")
 	fs.BoolVar(&cfg.showTokens, "show-tokens", false, "")
 	fs.BoolVar(&cfg.open, "open", false, "")
+	cfg.spec.register(fs)
 	help = fs.BoolP("help", "h", false, "")
 	cfg.in.register(fs)
 	// curl's options come last, so that ours keep -o, -y, -h and --version.

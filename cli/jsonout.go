@@ -37,7 +37,9 @@ type jsonResult struct {
 	Fault    *jsonFault    `json:"fault"`
 	Findings []jsonFinding `json:"findings"`
 	// Tries are the replays of --try-fixes; null without it.
-	Tries   []jsonTry    `json:"tries"`
+	Tries []jsonTry `json:"tries"`
+	// API says which API description the checks read (cli/spec.go).
+	API     jsonAPI      `json:"api_description"`
 	Secrets []jsonSecret `json:"secrets"`
 	// PII counts the personal data masked with --redact-pii; null without.
 	PII       *jsonPII      `json:"pii"`
@@ -139,6 +141,13 @@ type jsonTruncated struct {
 }
 
 // buildJSON makes the --json object of a run.
+// jsonAPI is the API description the checks read.
+type jsonAPI struct {
+	Checked bool    `json:"checked"` // a description was loaded and the call checked against it
+	Text    string  `json:"text"`    // the ticket's Checked: line
+	Route   *string `json:"route"`   // the documented route the call matched, "GET /api/v1/records/{location_id}"; null when none
+}
+
 func buildJSON(o *outcome, version string) jsonResult {
 	ex := o.ex
 	first := ex.First()
@@ -151,6 +160,10 @@ func buildJSON(o *outcome, version string) jsonResult {
 		Findings: []jsonFinding{},
 		Secrets:  []jsonSecret{},
 		Warnings: append([]string{}, o.warnings...),
+		API:      jsonAPI{Checked: o.apiChecked, Text: o.apiDescription},
+	}
+	if o.apiRoute != "" {
+		out.API.Route = &o.apiRoute
 	}
 	if o.path != "" {
 		out.Ticket = &jsonTicket{Path: absPath(o.path), Bytes: o.size}

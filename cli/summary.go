@@ -26,6 +26,13 @@ type outcome struct {
 	// tries are the replays of --try-fixes; tryAsked is --try-fixes.
 	tries    []report.Try
 	tryAsked bool
+	// apiDescription is the ticket's line about the API description the
+	// checks read (cli/spec.go).
+	apiDescription string
+	// apiChecked says the call was checked against a description;
+	// apiRoute is the documented route it matched ("" when none).
+	apiChecked bool
+	apiRoute   string
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string

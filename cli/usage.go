@@ -119,6 +119,16 @@ Safety:
                            Replaying a booking call books again: --no-replay
                            builds the ticket without sending it
 
+Checks:
+      --spec PATH          check the call against local copies of Alteg.io's
+                           API description: a file, or a folder of the four
+                           (b2b-v1, b2b-v2, public, developers). By default
+                           they are fetched from developer.alteg.io and
+                           cached for a week; ALTEGIO_TICKET_SPEC=PATH does
+                           the same as --spec PATH
+      --no-spec            do not load the API description; the checks that
+                           read it (AT150-AT157) are skipped
+
 Other:
       --color WHEN         colour the summary: auto (on a terminal, unless
                            NO_COLOR is set), always or never

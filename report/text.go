@@ -88,6 +88,9 @@ func textSummary(w *textWriter, v *view) {
 		w.field("Response", "none")
 	}
 	w.field("Recorded", v.Started+", "+v.Source)
+	if v.APIDescription != "" {
+		w.field("API spec", v.APIDescription)
+	}
 	for _, n := range v.Notes {
 		w.field("Note", n)
 	}

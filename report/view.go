@@ -57,6 +57,8 @@ type view struct {
 	// Tries are the fixes replayed to prove the cause (tries.go).
 	Tries      []tryRow
 	TriesIntro string
+	// APIDescription is Ticket.APIDescription.
+	APIDescription string
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
@@ -172,6 +174,7 @@ func newView(t *Ticket, markers map[string]string) *view {
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
 	v.Tries, v.TriesIntro = tryRows(t.Tries), triesIntro
+	v.APIDescription = t.APIDescription
 	addRedaction(v, t)
 	return v
 }

@@ -220,7 +220,9 @@ var statusParts = map[int]partSet{
 	401: setOf(partAuth, partPartner, partUser, partHost),
 	402: setOf(partAccount),
 	403: setOf(partAuth, partPartner, partUser, partRights, partHost, partID),
-	404: setOf(partPath, partID, partHost, partAccept),
+	// A route is a method and a path: a router that finds no route for
+	// a documented path with the wrong method may answer 404, not 405.
+	404: setOf(partPath, partID, partMethod, partHost, partAccept),
 	405: setOf(partMethod, partPath, partHost),
 	406: setOf(partAccept),
 	409: setOf(partFields, partBooking),

@@ -193,6 +193,15 @@ func (a *authShape) evidence() []string {
 // wantFix is the Authorization header to show as the fix: with the User
 // part when the call seems to need one.
 func (c *call) wantAuth() string {
+	if op := c.specOp(); op != nil {
+		// The description says what the operation needs.
+		if needs, known := op.NeedsUser(); known && len(op.Security) > 0 {
+			if needs || (c.auth != nil && c.auth.hasUser()) {
+				return authBoth
+			}
+			return authPartner
+		}
+	}
 	if (c.auth != nil && c.auth.hasUser()) || isBusinessPath(c.host.path) || hasRole(c.secrets, redact.RoleUserToken) {
 		return authBoth
 	}

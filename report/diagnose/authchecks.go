@@ -311,9 +311,12 @@ func checkCredentialElsewhere(c *call) *Finding {
 	}
 }
 
-// checkBusinessPath: AT120.
+// checkBusinessPath: AT120. It guesses from the path's words; when the
+// API description documents the operation, its security is known and
+// AT155 speaks instead (or nothing, for an operation documented with the
+// partner token alone).
 func checkBusinessPath(c *call) *Finding {
-	if !c.hasAuth() || c.auth.hasUser() || !isBusinessPath(c.host.path) || !c.failed() {
+	if !c.hasAuth() || c.auth.hasUser() || !isBusinessPath(c.host.path) || !c.failed() || c.specOp() != nil {
 		return nil
 	}
 	return &Finding{

@@ -211,9 +211,11 @@ func checkReplayed(c *call) *Finding {
 var loginFields = []string{"login", "password", "phone", "code", "email"}
 
 // queryFieldsForBody returns the query parameters of a bodiless POST, PUT
-// or PATCH that belong in its body: the login fields of a login path, or
-// the fields the answer says are missing. Names only; values are never
-// read.
+// or PATCH that belong in its body: the login fields of a login path, the
+// fields the answer says are missing, or the fields the API description
+// documents in the operation's body. Names only; values are never read.
+// AT145 and AT154 propose the same fix from it, so a replay that proves
+// it proves both.
 func (c *call) queryFieldsForBody() []string {
 	m := strings.ToUpper(c.req.Method)
 	if (m != "POST" && m != "PUT" && m != "PATCH") || c.req.Body.Size > 0 || c.host.url == nil {
@@ -224,10 +226,14 @@ func (c *call) queryFieldsForBody() []string {
 	for _, fe := range c.env.Errors {
 		missing[strings.ToLower(fe.Field)] = true
 	}
+	var documented []string
+	if op := c.specOp(); op != nil && op.Body != nil {
+		documented = op.Body.Properties
+	}
 	var out []string
 	for k := range q {
 		lk := strings.ToLower(k)
-		if missing[lk] || (isLoginPath(c.host.path) && contains(loginFields, lk)) {
+		if missing[lk] || (isLoginPath(c.host.path) && contains(loginFields, lk)) || contains(documented, k) {
 			out = append(out, k)
 		}
 	}

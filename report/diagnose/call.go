@@ -20,6 +20,7 @@ type call struct {
 	answer  answer            // what the response says, interpreted
 	host    hostInfo          // where the call went
 	auth    *authShape        // the Authorization header, nil when none was sent
+	spec    *specView         // what the API description says about the call, nil without one (spec.go)
 	outcome outcome           // how the call ended
 	// possible is the set of parts a request mistake must be in to have
 	// caused this outcome; see possibleParts.
@@ -61,6 +62,7 @@ func newCall(ex *capture.Exchange, secrets []redact.Secret, opts Options) *call 
 		c.auth = parseAuth(vs, secrets)
 	}
 	c.possible = c.possibleParts()
+	c.spec = newSpecView(c)
 	return c
 }
 

@@ -15,7 +15,9 @@
 // response, AT3xx at the transport. The ranking (rank.go) then weighs
 // them against each other: the server's specific answer outranks a
 // request-shape mistake it contradicts, and a request mistake that
-// explains the answer comes before the answer.
+// explains the answer comes before the answer. With Options.API, Alteg.io's
+// published description (report/diagnose/apispec), the call is also checked
+// against the documented operations (spec.go, AT150-AT157).
 //
 // Secrets never reach a Finding. Checks see the Authorization header in its
 // redacted shape ("Bearer {{partner_token}}, User {{user_token}}"); the few
@@ -31,6 +33,7 @@ package diagnose
 import (
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // Severity says how sure a finding is to be the cause of the failure.
@@ -113,10 +116,13 @@ func Checks() []Check {
 }
 
 // Options carries what a diagnosis may use besides the exchange. The zero
-// value diagnoses from the exchange alone. (The API's published
-// description, when the command layer loads it, comes in here too, for
-// the checks that read it: rules marked fromSpec.)
+// value diagnoses from the exchange alone.
 type Options struct {
+	// API is Alteg.io's published description (report/diagnose/apispec),
+	// loaded by the command layer; nil when it could not be loaded or was
+	// turned off. The checks that read it (AT150-AT157, spec.go) then
+	// have nothing to say, and everything else works as without it.
+	API *apispec.Set
 	// Verified lists the fixes a replay proved: the call succeeded with
 	// the fix applied. The findings the fix answers come first, as the
 	// likely cause, with the proof in their evidence.

@@ -34,7 +34,7 @@ func TestRun(t *testing.T) {
 			tc := readCase(t, file)
 			raw := tc.exchange(t)
 			res := redact.Scrub(raw, redact.Policy{})
-			got := Run(&res.Exchange, res.Secrets)
+			got := Analyze(&res.Exchange, res.Secrets, tc.options(t)).Findings
 
 			var gotIDs []string
 			for _, f := range got {
@@ -342,6 +342,7 @@ func render(fs []Finding) string {
 //	request   METHOD URL, headers, a blank line, the body
 //	response  STATUS [TEXT], headers, a blank line, the body (absent: no response)
 //	exchange  key: value lines for the rest (fault, TLS, redirect, ...)
+//	spec      present (empty): check against testdata/openapi (spec_test.go)
 //	want      one "ID severity" line per expected finding, in order
 //	findings  the rendered findings, rewritten by -update
 //

@@ -150,7 +150,7 @@ var knownMessages = []knownMessage{
 		gloss: "the location was not found", blames: partID, specific: true, possible: setOf(partID),
 		about: "says the location was not found"},
 	{cause: causeNotFound, match: genericNotFound,
-		gloss: "not found", blames: partPath, possible: setOf(partPath, partID, partHost, partAccept),
+		gloss: "not found", blames: partPath, possible: setOf(partPath, partID, partMethod, partHost, partAccept),
 		about: "says nothing was found"},
 	{cause: causeObject, match: objectNotFound,
 		gloss: "an object named in the call was not found", blames: partID, specific: true, possible: setOf(partID, partFields, partQuery, partBody),

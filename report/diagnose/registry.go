@@ -133,6 +133,7 @@ var ruleGroups = [][]rule{
 	statusRules,
 	answerRules,
 	transportRules,
+	specRules,
 }
 
 // rules is every rule in ID order.

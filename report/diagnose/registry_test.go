@@ -34,7 +34,9 @@ func TestEveryRuleIsComplete(t *testing.T) {
 		if r.ID[2] == '1' && !r.isRequest() {
 			t.Errorf("%s reads the request but is not marked as a request rule", r.ID)
 		}
-		if r.isRequest() && r.blames == partNone && r.ID != "AT144" {
+		// AT144 (a replayed POST) and AT157 (a deprecated operation)
+		// are never the cause of a failure, so they blame nothing.
+		if r.isRequest() && r.blames == partNone && r.ID != "AT144" && r.ID != "AT157" {
 			t.Errorf("%s is a request rule that blames no part: the ranking cannot weigh it", r.ID)
 		}
 	}
