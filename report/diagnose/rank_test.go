@@ -63,8 +63,21 @@ var mistakes = map[string]mistake{
 	"JSON as form":    {"AT140", []string{"400 bare", "422 fields"}},
 }
 
+// oracleURL is the URL of the combinations: a business-data path.
+const oracleURL = "https://api.alteg.io/api/v1/records/1169323"
+
 // buildCall makes the exchange for one combination.
 func buildCall(accept, auth, body string, a answerKind) *capture.Exchange {
+	return buildCallAt(oracleURL, accept, auth, body, a)
+}
+
+// validRecord is a body that satisfies the description of POST
+// /api/v1/records/{location_id} (testdata/openapi), so that only the
+// combination's own mistakes are in it.
+const validRecord = `{"staff_id": 5, "services": [{"id": 1}], "datetime": "2026-11-02T10:00:00+03:00", "seance_length": 3600}`
+
+// buildCallAt makes the exchange for one combination sent to url.
+func buildCallAt(url, accept, auth, body string, a answerKind) *capture.Exchange {
 	const pt, ut = "pt-7f3a9c1e5b2d4f60a1b2", "ut-0c4b8e2a6d1f3b57c9d0"
 	var h capture.Headers
 	switch accept {
@@ -93,10 +106,15 @@ func buildCall(accept, auth, body string, a answerKind) *capture.Exchange {
 		method, b = "POST", "staff_id=5&datetime=2026-11-02"
 		h = append(h, capture.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded", Origin: capture.FromTool})
 	case "JSON as form":
-		method, b = "POST", `{"staff_id": 5}`
+		method, b = "POST", validRecord
 		h = append(h, capture.Header{Name: "Content-Type", Value: "application/x-www-form-urlencoded", Origin: capture.FromTool})
 	case "ok":
-		method, b = "POST", `{"staff_id": 5}`
+		method, b = "POST", validRecord
+		h = append(h, capture.Header{Name: "Content-Type", Value: "application/json"})
+	case "fields against the schema":
+		// Well-formed JSON, labelled as such, that breaks the documented
+		// schema: only the description can tell (AT154).
+		method, b = "POST", `{"staff_id": "five", "services": [], "datetime": "02.11.2026 10:00"}`
 		h = append(h, capture.Header{Name: "Content-Type", Value: "application/json"})
 	}
 	var reqBody capture.Body
@@ -106,7 +124,7 @@ func buildCall(accept, auth, body string, a answerKind) *capture.Exchange {
 	return &capture.Exchange{
 		Source: capture.Source{Replayed: true},
 		Hops: []capture.Hop{{
-			Request:  capture.Sent{Method: method, URL: "https://api.alteg.io/api/v1/records/1169323", Header: h, Body: reqBody},
+			Request:  capture.Sent{Method: method, URL: url, Header: h, Body: reqBody},
 			Response: &capture.Response{Status: a.status, Body: bodyOf([]byte(a.body), "application/json")},
 		}},
 	}
@@ -142,7 +160,7 @@ func TestRankingOracle(t *testing.T) {
 					res := redact.Scrub(buildCall(accept, auth, body, a), redact.Policy{})
 					got := Run(&res.Exchange, res.Secrets)
 					runs++
-					if msg := oracle(made, a, got, owners); msg != "" {
+					if msg := oracle(mistakes, made, a, got, owners); msg != "" {
 						t.Errorf("%s: %s\n  got %s", name, msg, ids(got))
 					}
 					again := Run(&res.Exchange, res.Secrets)
@@ -156,7 +174,9 @@ func TestRankingOracle(t *testing.T) {
 	t.Logf("%d combinations", runs)
 }
 
-func oracle(made []string, a answerKind, got []Finding, owners map[string]bool) string {
+// oracle checks one combination's findings; ms says which check names
+// each mistake and which answers it can cause.
+func oracle(ms map[string]mistake, made []string, a answerKind, got []Finding, owners map[string]bool) string {
 	byID := map[string]Finding{}
 	answers := 0
 	for i, f := range got {
@@ -175,8 +195,8 @@ func oracle(made []string, a answerKind, got []Finding, owners map[string]bool) 
 		if m == "no User" && a.status < 300 {
 			continue // the endpoint evidently needs no user token
 		}
-		if _, ok := byID[mistakes[m].id]; !ok {
-			return fmt.Sprintf("the mistake %q (%s) is not reported", m, mistakes[m].id)
+		if _, ok := byID[ms[m].id]; !ok {
+			return fmt.Sprintf("the mistake %q (%s) is not reported", m, ms[m].id)
 		}
 	}
 	switch {
@@ -198,8 +218,8 @@ func oracle(made []string, a answerKind, got []Finding, owners map[string]bool) 
 	}
 	var causes []string
 	for _, m := range made {
-		if slices.Contains(mistakes[m].answers, a.name) {
-			causes = append(causes, mistakes[m].id)
+		if slices.Contains(ms[m].answers, a.name) {
+			causes = append(causes, ms[m].id)
 		}
 	}
 	if len(got) == 0 || got[0].Severity != Likely {
@@ -210,7 +230,7 @@ func oracle(made []string, a answerKind, got []Finding, owners map[string]bool) 
 			return fmt.Sprintf("the answer (%s) names the cause and no mistake can cause it, but it is not first", a.id)
 		}
 		for _, m := range made {
-			if f := byID[mistakes[m].id]; f.Severity == Likely {
+			if f := byID[ms[m].id]; f.Severity == Likely {
 				return fmt.Sprintf("%s cannot cause %q but is a likely cause", f.ID, a.name)
 			}
 		}
