@@ -85,6 +85,9 @@ type specView struct {
 	header capture.Headers
 	auth   *authShape // nil when no Authorization was sent
 	host   hostInfo
+	// redacted says whether a path value is the placeholder of a secret
+	// that redaction hid, not a template the user left unfilled.
+	redacted func(string) bool
 	// succeeded says the API answered 2xx/3xx: it took the call.
 	succeeded bool
 
@@ -113,6 +116,7 @@ func newSpecView(c *call) *specView {
 	s := &specView{
 		api: api, method: strings.ToUpper(c.req.Method), url: u, path: u.EscapedPath(), query: u.Query(),
 		body: c.req.Body, header: c.req.Header, auth: c.auth, host: c.host, succeeded: c.outcome == outSuccess,
+		redacted: c.isSecretPlaceholder,
 	}
 	if m, ok := api.Match(s.method, s.path); ok {
 		s.match, s.op = m, m.Op
@@ -299,7 +303,7 @@ func specIDs(s *specView) *Finding {
 	if m == nil {
 		return nil
 	}
-	problems := apispec.CheckPath(m)
+	problems := apispec.CheckPathFunc(m, s.redacted)
 	if len(problems) == 0 {
 		return nil
 	}

@@ -92,11 +92,21 @@ var redactedRE = regexp.MustCompile(`^\{\{[A-Za-z0-9_]+\}\}$`)
 
 // CheckPath checks the path parameters of a match: an id that is empty,
 // undefined, null, NaN or an unfilled placeholder, and text where the
-// description wants a number.
+// description wants a number. A value in the shape of a redaction
+// placeholder ({{secret_1}}) is taken for a secret that redaction hid,
+// and skipped; CheckPathFunc tells the two apart when the caller knows.
 func CheckPath(m *Match) []Problem {
+	return CheckPathFunc(m, redactedRE.MatchString)
+}
+
+// CheckPathFunc is CheckPath with the caller saying which values are the
+// placeholders of secrets that redaction hid (a callback token in the
+// path): those are skipped, and a template the user left unfilled in the
+// same shape ({{company_id}}, from a Postman collection) is reported.
+func CheckPathFunc(m *Match, redacted func(value string) bool) []Problem {
 	var out []Problem
 	for _, v := range m.Values {
-		if redactedRE.MatchString(v.Value) {
+		if redacted(v.Value) {
 			continue // a secret in the path (a callback token); redaction hid it
 		}
 		if why, bad := BadID(v.Value); bad {

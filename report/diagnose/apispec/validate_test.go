@@ -61,6 +61,32 @@ func TestCheckPath(t *testing.T) {
 	}
 }
 
+// TestCheckPathFunc: with the caller's list of redaction placeholders, a
+// secret hidden in the path is skipped and a template left unfilled in
+// the same shape is reported.
+func TestCheckPathFunc(t *testing.T) {
+	s := testSet(t)
+	secret := func(v string) bool { return v == "{{secret_1}}" }
+	m, ok := s.Match("GET", "/api/v1/user/records/5/{{secret_1}}")
+	if !ok {
+		t.Fatal("no match")
+	}
+	if got := CheckPathFunc(m, secret); len(got) != 0 {
+		t.Errorf("a redacted secret is reported: %v", problemLines(got))
+	}
+	m, ok = s.Match("GET", "/api/v1/records/%7B%7Bcompany_id%7D%7D")
+	if !ok {
+		t.Fatal("no match")
+	}
+	want := []string{"bad-id location_id: The path parameter {location_id} is {{company_id}}: a template placeholder that was never filled in."}
+	if d := cmp.Diff(want, problemLines(CheckPathFunc(m, secret))); d != "" {
+		t.Errorf("an unfilled template (-want +got):\n%s", d)
+	}
+	if got := CheckPath(m); len(got) != 0 {
+		t.Errorf("CheckPath, which cannot tell, reports %v", problemLines(got))
+	}
+}
+
 func TestCheckQuery(t *testing.T) {
 	s := testSet(t)
 	tests := map[string]struct {
