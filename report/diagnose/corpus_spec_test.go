@@ -67,3 +67,27 @@ func TestCorpusDescribedCauses(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCorpusWithDescription is BenchmarkCorpus with the description's
+// subset loaded: what matching the call, validating it and, for a path
+// the API does not have, finding the nearest documented ones adds to a
+// diagnosis.
+func BenchmarkCorpusWithDescription(b *testing.B) {
+	api := sharedAPI(b)
+	files, _ := filepath.Glob(filepath.Join(casesDir, "corpus", "*.txtar"))
+	t := &testing.T{}
+	var inputs []*redact.Result
+	for _, f := range files {
+		tc := readCase(t, f)
+		res := redact.Scrub(tc.exchange(t), redact.Policy{})
+		inputs = append(inputs, res)
+	}
+	opts := Options{API: api}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, in := range inputs {
+			Analyze(&in.Exchange, in.Secrets, opts)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(inputs)), "µs/call")
+}

@@ -13,7 +13,7 @@ import (
 // sharedAPI loads the facts-only subset of the official descriptions from
 // ../shared/altegio-openapi beside the repository (ALTEGIO_OPENAPI_SUBSET
 // points elsewhere), or skips the test.
-func sharedAPI(t *testing.T) *apispec.Set {
+func sharedAPI(t testing.TB) *apispec.Set {
 	t.Helper()
 	dir := os.Getenv("ALTEGIO_OPENAPI_SUBSET")
 	if dir == "" {
