@@ -57,7 +57,7 @@ type proxyOptions struct {
 	// spec is --spec and --no-spec, as for a replay: the description
 	// names the routes of the signatures and feeds the checks.
 	spec specFlags
-	set    map[string]bool
+	set  map[string]bool
 }
 
 // proxyFlagSet is the proxy's command line, bound to o. help is
