@@ -30,64 +30,89 @@ type jsonHit struct {
 // It is a tolerant single pass, not a parser: it never fails, reads what
 // it can of a truncated or malformed body, and looks into strings that
 // hold JSON themselves ("{\"password\":\"...\"}"). Most of the text is
-// skipped quickly: string contents are jumped over, and a key is only
-// decoded when its last two bytes could end a credential name.
+// skipped quickly: string contents are jumped over 8 bytes at a time, and
+// a key is only decoded when its last two bytes could end a credential
+// name.
 //
 // long is called with the content of every string value of 24 bytes or
 // more that holds a dot, where a JWT could be.
+//
+// This loop runs over every byte of every JSON body, so it is written for
+// speed (BenchmarkScanJSON); FuzzScanJSON holds it to the plain version it
+// replaced (scanJSONRef in jsonscan_ref_test.go), hit for hit.
 func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long func([]byte)) {
-	var st []jframe
+	sc := jsonScanner{ns: ns, prefix: prefix, visit: visit, long: long}
+	sc.run(b)
+}
+
+// jsonScanner is the state of scanJSON that the rare paths need; the hot
+// loop (run) keeps its own in locals.
+type jsonScanner struct {
+	ns     *nameSet
+	prefix string
+	visit  func(jsonHit)
+	long   func([]byte)
+	st     []jframe
+}
+
+func (sc *jsonScanner) run(b []byte) {
+	ns := sc.ns
 	expectKey, hit := false, false
 	n := len(b)
 	for i := 0; i < n; {
-		switch c := b[i]; c {
-		case '"':
-			end, escaped := stringEnd(b, i+1)
+		c := b[i]
+		if c == '"' {
+			end, escaped := stringEndFast(b, i+1)
 			s := b[i+1 : end]
 			i = end + 1
-			if len(s) >= 24 && long != nil && bytes.IndexByte(s, '.') >= 0 {
-				long(s) // a JWT can be a key as well as a value
+			if len(s) >= 24 && sc.long != nil {
+				sc.longString(s) // a JWT can be a key as well as a value
 			}
 			if expectKey {
 				expectKey = false
-				top := &st[len(st)-1]
-				top.key = s
-				hit = false
-				if l := len(s); l > 1 && !escaped && !sep[s[l-1]] && !sep[s[l-2]] && bytes.IndexByte(s, '.') < 0 {
-					// The last two bytes rule out most keys inline.
+				sc.st[len(sc.st)-1].key = s
+				// The last two bytes rule out most keys, inline.
+				ruledOut := false
+				if l := len(s); l > 1 && !escaped && !sep[s[l-1]] && !sep[s[l-2]] {
 					k := int(s[l-2])<<8 | int(s[l-1])
-					if ns.last2[k>>3]&(1<<(k&7)) == 0 {
-						continue
-					}
+					ruledOut = ns.last2[k>>3]&(1<<(k&7)) == 0 && (nameEnd[s[l-1]] || bytes.IndexByte(s, '.') < 0)
 				}
-				hit = ns.maybe(s) && ns.field(unescapeJSON(s), keyPath(st[:len(st)-1]))
+				hit = !ruledOut && sc.isCredential(s)
+				if i < n && b[i] == ':' {
+					i++ // what the loop would do, without a turn of it
+				}
 				continue
 			}
 			if hit {
-				visit(newHit(prefix, st, unescapeJSON(s)))
+				sc.hit(unescapeJSON(s))
 				hit = false
-			} else if len(s) > 4 && (s[0] == '{' || s[0] == '[') && bytes.Contains(s, []byte(`\"`)) {
-				// A string that holds JSON: scan it as well.
-				scanJSON([]byte(unescapeJSON(s)), ns, pathOf(prefix, st)+">", visit, long)
+			} else if len(s) > 4 && (s[0] == '{' || s[0] == '[') && sc.nested(s) {
 				continue
 			}
+			if i < n && b[i] == ',' && len(sc.st) > 0 && !sc.st[len(sc.st)-1].array {
+				expectKey = true // the ',' case below, without a turn of the loop
+				i++
+			}
+			continue
+		}
+		switch c {
 		case '{':
-			st = append(st, jframe{})
+			sc.st = append(sc.st, jframe{})
 			expectKey, hit = true, false
 			i++
 		case '[':
-			st = append(st, jframe{array: true})
+			sc.st = append(sc.st, jframe{array: true})
 			hit = false
 			i++
 		case '}', ']':
-			if len(st) > 0 {
-				st = st[:len(st)-1]
+			if len(sc.st) > 0 {
+				sc.st = sc.st[:len(sc.st)-1]
 			}
 			expectKey, hit = false, false
 			i++
 		case ',':
-			if len(st) > 0 {
-				if top := &st[len(st)-1]; top.array {
+			if len(sc.st) > 0 {
+				if top := &sc.st[len(sc.st)-1]; top.array {
 					top.index++
 				} else {
 					expectKey = true
@@ -102,20 +127,86 @@ func scanJSON(b []byte, ns *nameSet, prefix string, visit func(jsonHit), long fu
 			for j < n && !jsonDelim[b[j]] {
 				j++
 			}
-			if w := b[i:j]; len(w) >= 24 && long != nil && bytes.IndexByte(w, '.') >= 0 {
+			if j-i >= 24 && sc.long != nil {
 				// A bare word: a body labelled JSON may be plain text.
-				long(w)
+				sc.longString(b[i:j])
 			}
 			if hit {
 				if v := string(b[i:j]); v != "null" && v != "true" && v != "false" {
-					visit(newHit(prefix, st, v))
+					sc.hit(v)
 				}
 				hit = false
 			}
 			expectKey = false
 			i = j
+			if i < n && b[i] == ',' && len(sc.st) > 0 && !sc.st[len(sc.st)-1].array {
+				expectKey = true // the ',' case, without a turn of the loop
+				i++
+			}
 		}
 	}
+}
+
+// longString passes a string or word of 24 bytes or more to long when it
+// holds a dot.
+func (sc *jsonScanner) longString(s []byte) {
+	if bytes.IndexByte(s, '.') >= 0 {
+		sc.long(s)
+	}
+}
+
+// isCredential decides on a key that the inline filter let through.
+func (sc *jsonScanner) isCredential(key []byte) bool {
+	return sc.ns.maybe(key) && sc.ns.field(unescapeJSON(key), keyPath(sc.st[:len(sc.st)-1]))
+}
+
+func (sc *jsonScanner) hit(value string) {
+	sc.visit(newHit(sc.prefix, sc.st, value))
+}
+
+// nested scans a string that holds JSON ("{\"password\":...}") and
+// reports whether it did.
+func (sc *jsonScanner) nested(s []byte) bool {
+	if !bytes.Contains(s, []byte(`\"`)) {
+		return false
+	}
+	scanJSON([]byte(unescapeJSON(s)), sc.ns, pathOf(sc.prefix, sc.st)+">", sc.visit, sc.long)
+	return true
+}
+
+// nameEnd marks the bytes that, ending a key, make its last two bytes the
+// last two of the name it ends in even when the key is a dotted path: a
+// key that ends in one of them and whose last two bytes end no credential
+// name cannot be one, "a.b" or not. The others may end a path whose last
+// name is elsewhere: "password.0" (an index is not a name), "password."
+// and "password. " (empty names are dropped, names are trimmed), and
+// "password\u00a0" (a non-ASCII space); such keys are checked for a dot.
+var nameEnd = func() (t [256]bool) {
+	for c := 0; c < 0x80; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte(".[]-_0123456789 \t\n\v\f\r") {
+		t[c] = false
+	}
+	return t
+}()
+
+// stringEndFast is stringEnd with the common case inline: a string (a key,
+// a short value) that ends within its first 8 bytes.
+func stringEndFast(b []byte, i int) (int, bool) {
+	if i+8 <= len(b) {
+		const lo, hi = 0x0101010101010101, 0x8080808080808080
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^(lo*'"'), x^(lo*'\\')
+		if m := ((q - lo) &^ q & hi) | ((bs - lo) &^ bs & hi); m != 0 {
+			if k := i + bits.TrailingZeros64(m)/8; b[k] == '"' {
+				return k, false
+			}
+		} else {
+			return stringEnd(b, i+8)
+		}
+	}
+	return stringEnd(b, i)
 }
 
 var sep = [256]bool{'-': true, '_': true, ']': true}

@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"bytes"
 	"strings"
 )
 
@@ -89,6 +88,7 @@ type nameSet struct {
 	lasts  map[string]bool     // normalized last names of the dotted ones
 	dotted [][]string          // normalized path suffixes
 	last2  [256 * 256 / 8]byte // bitset of the last two lower-cased bytes of every name, a cheap first filter
+	lens   [128]bool           // the lengths of the normalized names in plain and lasts
 	maxLen int                 // longest raw name worth normalizing
 }
 
@@ -124,6 +124,9 @@ func newNameSet(extra []string) *nameSet {
 }
 
 func (ns *nameSet) addLast(n string) {
+	if len(n) < len(ns.lens) {
+		ns.lens[len(n)] = true
+	}
 	// Room for separators in the raw spelling: "user-data-sign".
 	if l := 2*len(n) + 2; l > ns.maxLen {
 		ns.maxLen = l
@@ -154,48 +157,42 @@ func upper(c byte) byte {
 }
 
 // maybe is a fast filter for a raw (still JSON-escaped) key: false means
-// it cannot be a credential name. It checks the last two bytes first,
-// then the whole name folded in a stack buffer, so that the common case
-// costs no allocation.
+// it cannot be a credential name. In one pass over the key it folds it in
+// a stack buffer, so that the common case costs no allocation; then the
+// last two bytes, the length and the name itself are checked.
 func (ns *nameSet) maybe(raw []byte) bool {
 	if len(raw) == 0 {
 		return false
 	}
-	if bytes.IndexByte(raw, '\\') >= 0 || bytes.ContainsAny(raw, "[].") {
-		return true // an escaped key or a path: decide on the decoded name
-	}
-	if len(raw) > ns.maxLen {
-		return false
-	}
-	// The last two bytes that are not separators.
-	var last [2]byte
-	n := 0
-	for i := len(raw) - 1; i >= 0 && n < 2; i-- {
-		if c := raw[i]; c != '-' && c != '_' {
-			last[1-n] = c
-			n++
-		}
-	}
-	if n == 2 {
-		k := int(last[0])<<8 | int(last[1])
-		if ns.last2[k>>3]&(1<<(k&7)) == 0 {
-			return false
-		}
-	}
 	var buf [128]byte
-	n = 0
+	var prev, last byte // the last two bytes of the folded name
+	n := 0
 	for _, c := range raw {
 		switch {
+		case c == '\\' || c == '[' || c == ']' || c == '.':
+			return true // an escaped key or a path: decide on the decoded name
 		case c == '-' || c == '_':
 			continue
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		}
-		if n == len(buf) {
-			return true
+		if n < len(buf) {
+			buf[n] = c
 		}
-		buf[n] = c
+		prev, last = last, c
 		n++
+	}
+	if len(raw) > ns.maxLen {
+		return false
+	}
+	if k := int(prev)<<8 | int(last); n >= 2 && ns.last2[k>>3]&(1<<(k&7)) == 0 {
+		return false
+	}
+	if n > len(buf) {
+		return true // longer than any name can be folded here: let field decide
+	}
+	if n < len(ns.lens) && !ns.lens[n] {
+		return false // no name is that long
 	}
 	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]
 }
