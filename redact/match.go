@@ -214,6 +214,12 @@ func (mt *matcher) find(t []byte, partial bool) []match {
 			ms = mt.findPartial(t, ms)
 		}
 	}
+	return mt.finish(t, ms)
+}
+
+// finish adds the keyed matches to ms, the matches of the long patterns,
+// and chooses among them.
+func (mt *matcher) finish(t []byte, ms []match) []match {
 	if len(mt.keys) > 0 || len(mt.userinfo) > 0 {
 		ms = mt.findKeyed(t, ms)
 	}
@@ -713,7 +719,15 @@ func (mt *matcher) choose(t []byte, ms []match) []match {
 		if c := cmp.Compare(a.start, b.start); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.end, a.end)
+		if c := cmp.Compare(b.end, a.end); c != 0 {
+			return c
+		}
+		// Ties are broken the same way whatever order the matches were
+		// found in, so that a faster search cannot change the result.
+		if c := cmp.Compare(a.pat, b.pat); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.esc, b.esc)
 	})
 	var tokens []match
 	cur := 0
