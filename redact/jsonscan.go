@@ -62,8 +62,26 @@ func (sc *jsonScanner) run(b []byte) {
 	for i := 0; i < n; {
 		c := b[i]
 		if c == '"' {
-			end, escaped := stringEndFast(b, i+1)
-			s := b[i+1 : end]
+			// stringEnd, with the common case (the string ends in its
+			// first 8 bytes) written out here to save a call per string.
+			j := i + 1
+			end, escaped := j, false
+			if j+8 <= n {
+				const lo, hi = 0x0101010101010101, 0x8080808080808080
+				x := binary.LittleEndian.Uint64(b[j:])
+				q, bs := x^(lo*'"'), x^(lo*'\\')
+				switch m := ((q - lo) &^ q & hi) | ((bs - lo) &^ bs & hi); {
+				case m == 0:
+					end, escaped = stringEnd(b, j+8)
+				case b[j+bits.TrailingZeros64(m)>>3] == '"':
+					end = j + bits.TrailingZeros64(m)>>3
+				default:
+					end, escaped = stringEnd(b, j)
+				}
+			} else {
+				end, escaped = stringEnd(b, j)
+			}
+			s := b[j:end]
 			i = end + 1
 			if len(s) >= 24 && sc.long != nil {
 				sc.longString(s) // a JWT can be a key as well as a value
@@ -190,24 +208,6 @@ var nameEnd = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// stringEndFast is stringEnd with the common case inline: a string (a key,
-// a short value) that ends within its first 8 bytes.
-func stringEndFast(b []byte, i int) (int, bool) {
-	if i+8 <= len(b) {
-		const lo, hi = 0x0101010101010101, 0x8080808080808080
-		x := binary.LittleEndian.Uint64(b[i:])
-		q, bs := x^(lo*'"'), x^(lo*'\\')
-		if m := ((q - lo) &^ q & hi) | ((bs - lo) &^ bs & hi); m != 0 {
-			if k := i + bits.TrailingZeros64(m)/8; b[k] == '"' {
-				return k, false
-			}
-		} else {
-			return stringEnd(b, i+8)
-		}
-	}
-	return stringEnd(b, i)
-}
 
 var sep = [256]bool{'-': true, '_': true, ']': true}
 
