@@ -262,21 +262,19 @@ func (r *replacer) replace(mt *matcher, b []byte, where string, partial bool) []
 	if len(ms) == 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b)+len(ms)*8)
-	last := 0
-	for _, m := range ms {
-		p := &mt.pats[m.pat]
-		out = append(out, b[last:m.start]...)
-		switch {
-		case p.ph != nil:
-			out = append(out, p.ph...)
-		case m.quote:
-			out = append(append(append(out, '"'), r.ph[p.secret]...), '"')
-		default:
-			out = append(out, r.ph[p.secret]...)
-		}
-		last = m.end
-		if where != "" { // "" is the safety net, which counts nothing
+	// The output is the one copy of a body that redaction makes: it is
+	// allocated once, at its exact size (a placeholder may be longer than
+	// what it replaces), and with few matches by bytes.Join, which does
+	// not clear memory it is about to fill.
+	var out []byte
+	if len(ms) <= maxJoined {
+		out = r.joined(mt, b, ms)
+	} else {
+		out = r.appended(mt, b, ms)
+	}
+	if where != "" { // "" is the safety net, which counts nothing
+		for _, m := range ms {
+			p := &mt.pats[m.pat]
 			if r.places[p.secret][where] == 0 {
 				r.order[p.secret] = append(r.order[p.secret], where)
 			}
@@ -286,8 +284,61 @@ func (r *replacer) replace(mt *matcher, b []byte, where string, partial bool) []
 			}
 		}
 	}
+	return out
+}
+
+// joined is b with the matches ms replaced, built by bytes.Join.
+func (r *replacer) joined(mt *matcher, b []byte, ms []match) []byte {
+	pieces := make([][]byte, 0, 4*len(ms)+1)
+	last := 0
+	for _, m := range ms {
+		pieces = append(pieces, b[last:m.start])
+		pieces = r.placeholder(pieces, &mt.pats[m.pat], m.quote)
+		last = m.end
+	}
+	return bytes.Join(append(pieces, b[last:]), nil)
+}
+
+// appended is joined for many matches, with no list of pieces.
+func (r *replacer) appended(mt *matcher, b []byte, ms []match) []byte {
+	size := len(b)
+	var ph [][]byte
+	for _, m := range ms {
+		for _, x := range r.placeholder(ph[:0], &mt.pats[m.pat], m.quote) {
+			size += len(x)
+		}
+		size -= m.end - m.start
+	}
+	out := make([]byte, 0, size)
+	last := 0
+	for _, m := range ms {
+		out = append(out, b[last:m.start]...)
+		for _, x := range r.placeholder(ph[:0], &mt.pats[m.pat], m.quote) {
+			out = append(out, x...)
+		}
+		last = m.end
+	}
 	return append(out, b[last:]...)
 }
+
+// maxJoined bounds the matches whose output replace builds with
+// bytes.Join: the list of pieces costs 96 bytes a match.
+const maxJoined = 1 << 12
+
+// placeholder appends to pieces what replaces a match of p: the
+// placeholder in the text's charset, or the secret's, in quotes where the
+// match was a bare JSON scalar.
+func (r *replacer) placeholder(pieces [][]byte, p *pattern, quote bool) [][]byte {
+	switch {
+	case p.ph != nil:
+		return append(pieces, p.ph)
+	case quote:
+		return append(pieces, quoteMark, r.ph[p.secret], quoteMark)
+	}
+	return append(pieces, r.ph[p.secret])
+}
+
+var quoteMark = []byte{'"'}
 
 func (r *replacer) str(s, where string) string { return r.cutStr(s, where, false) }
 
