@@ -64,6 +64,12 @@ type Header struct {
 	// Truncated is true when Value holds only the first MaxURL bytes of
 	// a longer value: a response's Location, which the server chooses.
 	Truncated bool `json:",omitempty"`
+	// Sep is what stands between the name and the value on the wire
+	// when it is not the usual ": ": a colon and the spaces or tabs the
+	// user wrote, as curl sends -H 'X:v' ("X:v") or -H 'X;' ("X:").
+	// Request headers only, HTTP/1.x only; it holds no part of the
+	// value.
+	Sep string `json:",omitempty"`
 }
 
 // ProxyCredentialsNotRecorded is the value recorded for a
@@ -118,8 +124,14 @@ func (h Headers) Clone() Headers {
 type Request struct {
 	Method string
 	URL    string
-	// Header holds the headers in the order given. Origin is FromUser, or
-	// FromTool for the curl defaults the command line adds.
+	// Header holds the headers in the order they go on the wire, each
+	// name spelled as it goes out (HTTP/1.x; HTTP/2 lower-cases names).
+	// Origin is FromUser, or FromTool for the curl defaults the command
+	// line adds. Host, Content-Length and Transfer-Encoding, which the
+	// transport writes from the URL and the body, may be listed (Origin
+	// FromTransport) to say where they go; their values are then the
+	// transport's. Unlisted, Host goes first and the others last. See
+	// arrange in reqhead.go for the whole rule.
 	Header Headers
 	// Body is sent byte for byte; nil means no body.
 	Body []byte

@@ -153,7 +153,7 @@ func (o Options) now() time.Time {
 // Origin FromTransport. No cookie jar is used, and compression is not
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
-	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
+	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body, hasBody: req.Body != nil}
 	if len(opt.Certificates) > 0 {
 		rec.clientCert = certOf(opt.Certificates[0])
 	}
@@ -244,6 +244,9 @@ type recorder struct {
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
+	// hasBody says whether the call's request has a body, an empty one
+	// included (see arrange).
+	hasBody bool
 	// probe is set while the first request of Options.Digest goes out
 	// with an empty body; answer is the Authorization: Digest of the
 	// second request, "" before it.
@@ -326,6 +329,11 @@ type hopRec struct {
 	// conn is the connection the hop used, when it can tell the
 	// response heads it carried.
 	conn wireHeads
+	// want is the intended header list the hop's request head was
+	// arranged by, nil when it went out as the transport wrote it
+	// (HTTP/2); body says whether the request had a body (see arrange).
+	want Headers
+	body bool
 	// proxy is the proxy chosen for the hop, nil for none; net/http
 	// drives it when proxyByTransport, the dial tunnels otherwise.
 	proxy            *url.URL
@@ -430,6 +438,11 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	h := make(http.Header, len(r.user))
 	for _, f := range r.user {
 		k := http.CanonicalHeaderKey(f.Name)
+		if f.Origin == FromTransport && placeOnly(k) {
+			// Only says where the transport's field goes (see
+			// Request.Header).
+			continue
+		}
 		if strings.EqualFold(k, "Host") {
 			hr.Host = f.Value
 			continue
@@ -471,6 +484,32 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		hr.Body, hr.GetBody, hr.ContentLength = nil, nil, 0
 	}
 	return nil
+}
+
+// placeOnly reports whether a request header of this (canonical) name,
+// listed with Origin FromTransport, only places the field the transport
+// writes itself.
+func placeOnly(name string) bool {
+	return name == "Host" || name == "Content-Length" || name == "Transfer-Encoding"
+}
+
+// wantFor returns the intended header list of hop h (see arrange): the
+// call's, with the answer to a Digest challenge where curl writes its own
+// Authorization, after Host and before everything else. Fields of the
+// list that the hop does not carry (a credential dropped on a redirect)
+// are skipped by arrange. The caller holds r.mu.
+func (r *recorder) wantFor(h *hopRec) Headers {
+	if r.answer == "" || h.hop.Auth != "digest" {
+		return append(Headers{}, r.user...) // never nil: nil means not arranged
+	}
+	at := 0
+	if len(r.user) > 0 && strings.EqualFold(r.user[0].Name, "Host") {
+		at = 1
+	}
+	want := make(Headers, 0, len(r.user)+1)
+	want = append(want, r.user[:at]...)
+	want = append(want, Header{Name: "Authorization", Value: r.answer, Origin: FromUser})
+	return append(want, r.user[at:]...)
 }
 
 // checkRedirect records the 3xx hop, keeps the request from carrying
@@ -585,7 +624,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.start = now
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
-				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
+				h.hop.TLS, h.tlsDialed, h.conn, h.want = nil, false, nil, nil
 				h.hop.Conn.Routes, h.certAsked, h.certSent = nil, false, false
 				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
@@ -643,6 +682,12 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				local := addrString(info.Conn.LocalAddr())
 				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: local, Reused: info.Reused, Routes: r.connRoutes[local]}
 				h.hop.Request.Proto = "HTTP/1.1"
+				if hc, ok := info.Conn.(*h1Conn); ok {
+					// HTTP/1.x: the head goes out in the list's order
+					// and spelling.
+					h.want, h.body = r.wantFor(h), r.hasBody
+					hc.expect(h.want, h.body)
+				}
 				if wc, ok := info.Conn.(wireHeads); ok {
 					h.conn = wc
 					if _, ok := wc.(*h2Conn); ok {
@@ -673,7 +718,16 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				}
 			})
 		},
-		WroteHeaders: func() { at(func(h *hopRec, now time.Time) { h.wroteHeaders = now }) },
+		WroteHeaders: func() {
+			at(func(h *hopRec, now time.Time) {
+				h.wroteHeaders = now
+				if h.want != nil {
+					// The connection arranges the head as it goes out
+					// (h1Conn.Write); the record follows it.
+					h.hop.Request.Header = arrange(h.hop.Request.Header, h.want, h.body)
+				}
+			})
+		},
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			at(func(h *hopRec, now time.Time) {
 				h.wrote = now
