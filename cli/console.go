@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/altegio/altegio-ticket/capture/specfetch"
 	"golang.org/x/term"
 )
 
@@ -30,6 +31,18 @@ type system struct {
 	// proxyReady, when set, is told the proxy's base URL once it
 	// listens, so that a test can send calls through it.
 	proxyReady func(url string)
+	// sleep pauses between the calls of --try-fixes; nil means a real
+	// timer (see system.wait).
+	sleep func(ctx context.Context, d time.Duration) error
+	// fetchSpec loads Alteg.io's API description from the cache or the
+	// network (specfetch.Fetch); nil loads nothing, as in tests.
+	fetchSpec func(context.Context, specfetch.Options) specfetch.Result
+	// cacheDir is the user's cache folder (os.UserCacheDir), where the
+	// description is kept; nil keeps no cache.
+	cacheDir func() (string, error)
+	// specBase is where the description is published; "" is
+	// specfetch.BaseURL.
+	specBase string
 }
 
 // realSystem is the system of the running program.
@@ -41,8 +54,10 @@ func realSystem(getenv func(string) string) *system {
 			t := time.NewTicker(d)
 			return t.C, t.Stop
 		},
-		open: systemOpener(runtime.GOOS, getenv, nil, openWait),
-		goos: runtime.GOOS,
+		open:      systemOpener(runtime.GOOS, getenv, nil, openWait),
+		goos:      runtime.GOOS,
+		fetchSpec: specfetch.Fetch,
+		cacheDir:  os.UserCacheDir,
 	}
 }
 

@@ -29,6 +29,7 @@ type options struct {
 	to, from string
 	timeout  time.Duration
 	yes      bool
+	tryFixes bool
 	demo     bool
 	version  bool
 	// maxSize is the .eml size budget in bytes (--max-eml-size, read from
@@ -60,6 +61,8 @@ type options struct {
 	// sender's own words for the ticket.
 	messageText string
 	messageFile string
+	// spec is --spec and --no-spec: where the API description comes from.
+	spec specFlags
 
 	// Terminal and output modes: --color, --json, --print, --show-tokens
 	// and --open.
@@ -165,6 +168,9 @@ func parse(args []string) (*options, error) {
 	if fs.Changed("message") && fs.Changed("message-file") {
 		return nil, usagef("use --message TEXT or --message-file FILE, not both")
 	}
+	if err := cfg.spec.check(); err != nil {
+		return nil, err
+	}
 	maxBodyBytes, err := parseSize(cfg.maxBodyArg)
 	if err == nil && maxBodyBytes < 1 {
 		err = errors.New("must be at least 1 byte")
@@ -200,6 +206,9 @@ func parse(args []string) (*options, error) {
 	if err := checkInputs(cfg); err != nil {
 		return nil, err
 	}
+	if err := checkTryFixes(cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
@@ -222,6 +231,7 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.StringVar(&cfg.messageText, "message", "", "")
 	fs.StringVar(&cfg.messageFile, "message-file", "", "")
 	fs.BoolVarP(&cfg.yes, "yes", "y", false, "")
+	fs.BoolVar(&cfg.tryFixes, "try-fixes", false, "")
 	fs.BoolVar(&cfg.demo, "demo", false, "")
 	fs.BoolVarP(&cfg.version, "version", "V", false, "")
 	fs.StringVar(&cfg.maxBodyArg, "max-body", "5MiB", "")
@@ -237,6 +247,7 @@ func (cfg *options) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.BoolVar(&cfg.print, "print", false, "")
 	fs.BoolVar(&cfg.showTokens, "show-tokens", false, "")
 	fs.BoolVar(&cfg.open, "open", false, "")
+	cfg.spec.register(fs)
 	help = fs.BoolP("help", "h", false, "")
 	cfg.in.register(fs)
 	// curl's options come last, so that ours keep -o, -y, -h and --version.

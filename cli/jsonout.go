@@ -36,7 +36,11 @@ type jsonResult struct {
 	// Fault is the transport failure, null when the call completed.
 	Fault    *jsonFault    `json:"fault"`
 	Findings []jsonFinding `json:"findings"`
-	Secrets  []jsonSecret  `json:"secrets"`
+	// Tries are the replays of --try-fixes; null without it.
+	Tries []jsonTry `json:"tries"`
+	// API says which API description the checks read (cli/spec.go).
+	API     jsonAPI      `json:"api_description"`
+	Secrets []jsonSecret `json:"secrets"`
 	// PII counts the personal data masked with --redact-pii; null without.
 	PII       *jsonPII      `json:"pii"`
 	Timings   *jsonTimings  `json:"timings"`
@@ -90,6 +94,15 @@ type jsonFinding struct {
 	ServerSide bool `json:"server_side"`
 }
 
+// jsonTry is one replay of --try-fixes.
+type jsonTry struct {
+	Fix    string   `json:"fix"`    // what changed, with placeholders
+	Checks []string `json:"checks"` // the IDs of the findings it answers
+	Sent   bool     `json:"sent"`
+	Result string   `json:"result"` // "200 OK", the fault, or why it was not sent
+	Worked bool     `json:"worked"` // the fix made the call succeed
+}
+
 type jsonSecret struct {
 	Role        string `json:"role"`
 	Placeholder string `json:"placeholder"`
@@ -128,6 +141,13 @@ type jsonTruncated struct {
 }
 
 // buildJSON makes the --json object of a run.
+// jsonAPI is the API description the checks read.
+type jsonAPI struct {
+	Checked bool    `json:"checked"` // a description was loaded and the call checked against it
+	Text    string  `json:"text"`    // the ticket's Checked: line
+	Route   *string `json:"route"`   // the documented route the call matched, "GET /api/v1/records/{location_id}"; null when none
+}
+
 func buildJSON(o *outcome, version string) jsonResult {
 	ex := o.ex
 	first := ex.First()
@@ -140,6 +160,10 @@ func buildJSON(o *outcome, version string) jsonResult {
 		Findings: []jsonFinding{},
 		Secrets:  []jsonSecret{},
 		Warnings: append([]string{}, o.warnings...),
+		API:      jsonAPI{Checked: o.apiChecked, Text: o.apiDescription},
+	}
+	if o.apiRoute != "" {
+		out.API.Route = &o.apiRoute
 	}
 	if o.path != "" {
 		out.Ticket = &jsonTicket{Path: absPath(o.path), Bytes: o.size}
@@ -167,6 +191,9 @@ func buildJSON(o *outcome, version string) jsonResult {
 			ID: f.ID, Severity: severityWord(f.Severity), Title: f.Title,
 			Fix: f.Fix, Action: f.Action, ServerSide: f.ServerSide,
 		})
+	}
+	for _, t := range o.tries {
+		out.Tries = append(out.Tries, jsonTry{Fix: t.Fix, Checks: t.Checks, Sent: t.Sent, Result: t.Result, Worked: t.Worked})
 	}
 	for _, s := range o.secrets {
 		out.Secrets = append(out.Secrets, jsonSecret{

@@ -203,9 +203,9 @@ func TestRunNamesTheCause(t *testing.T) {
 		"missing user token": {[]string{"-y", "-H", accept, "-H", "Content-Type: application/json", "-H", "Authorization: Bearer " + e2ePartner, "-d", `{"page":1}`, srv.URL + "/api/v1/company/1/clients/search"},
 			"AT120", "Authorization: Bearer {{partner_token}}, User {{user_token}}", "likely cause found: add the user token"},
 		"no rights on the location": {[]string{"-H", accept, "-H", both, srv.URL + "/api/v1/records/999"},
-			"AT204", "", "likely cause found: get the user rights on this location"},
+			"AT221", "", "likely cause found: get the user rights on this location"},
 		"wrong HTTP method": {[]string{"-H", accept, "-H", both, srv.URL + "/api/v1/company/1/clients/search"},
-			"AT206", "-X POST", "likely cause found: use the method the documentation gives"},
+			"AT206", "POST /api/v1/company/1/clients/search", "likely cause found: use the method the documentation gives"},
 		"v1 field name on v2": {[]string{"-y", "-H", accept, "-H", "Content-Type: application/json", "-H", both, "-d", `{"staff_id":5}`, srv.URL + "/api/v2/company/1/records"},
 			"AT207", "", "likely cause found: rename staff_id to team_member_id in the body"},
 	}

@@ -54,7 +54,10 @@ type proxyOptions struct {
 	color       string
 	// redaction: the same flags as the replay's, read by redactPolicy.
 	redact options
-	set    map[string]bool
+	// spec is --spec and --no-spec, as for a replay: the description
+	// names the routes of the signatures and feeds the checks.
+	spec specFlags
+	set  map[string]bool
 }
 
 // proxyFlagSet is the proxy's command line, bound to o. help is
@@ -81,6 +84,7 @@ func (o *proxyOptions) flagSet() (fs *pflag.FlagSet, help *bool) {
 	fs.StringArrayVar(&o.redact.redactFields, "redact-field", nil, "")
 	fs.BoolVar(&o.redact.maskTokens, "mask-tokens", false, "")
 	fs.BoolVar(&o.redact.redactPII, "redact-pii", false, "")
+	o.spec.register(fs)
 	help = fs.BoolP("help", "h", false, "")
 	return fs, help
 }
@@ -100,6 +104,9 @@ func parseProxy(args []string) (*proxyOptions, error) {
 		return nil, errHelp
 	}
 	fs.Visit(func(f *pflag.Flag) { o.set[f.Name] = true })
+	if err := o.spec.check(); err != nil {
+		return nil, err
+	}
 	if fs.NArg() > 0 {
 		return nil, usagef("the proxy takes no arguments (got %q); the upstream is set with --upstream URL", terminalSafe(cutRunes(fs.Arg(0), 40)))
 	}
@@ -210,6 +217,14 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 			o.listen = "127.0.0.1:0" // a free port: 8787 may be taken
 		}
 	}
+	// The API description is loaded once, before the first call, so
+	// that every signature names its route the same way: from the cache
+	// or --spec at once, from developer.alteg.io within about 2 s.
+	local, err := localSpec(o.spec, sys.getenv, sys)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	api := startSpec(ctx, o.spec, local, o.upstream, o.demo, sys, sys.getenv)()
 	dir, err := proxyOutDir(o.outDir, started)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
@@ -231,6 +246,8 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 
 	t := newTerminal(ios, o.jsonOut)
 	p := newProxy(up, o, dir, policy, t, sys.now)
+	p.api = api
+	p.routes = specRoutes{api.set}
 	p.listen = "http://" + ln.Addr().String()
 	t.banner(p, o, demo != nil)
 

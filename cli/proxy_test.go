@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -522,5 +523,45 @@ func TestTicketPathNeverReuses(t *testing.T) {
 	long, _ := p.ticketPath(3, "GET", "/"+strings.Repeat("segment/", 20), 500, "")
 	if n := len(filepath.Base(long)); n > 80 {
 		t.Errorf("a name of %d characters: %s", n, long)
+	}
+}
+
+// TestProxyRoutesByTheDescription: with the API description (--spec),
+// two failures on one documented route with different ids are one
+// signature named by the documented route, the ticket names the
+// description it was checked against, and a path the description does
+// not have falls back to ids as {id}.
+func TestProxyRoutesByTheDescription(t *testing.T) {
+	api, _ := countingAPI(t)
+	rp := startProxy(t, false, "--upstream", api.URL, "--spec", specTestdata)
+	for _, path := range []string{"/api/v1/records/111", "/api/v1/records/222", "/api/v1/nowhere/333"} {
+		req, _ := http.NewRequest("GET", rp.URL+path, nil)
+		req.Header.Set("X-Mode", "auth")
+		req.Header.Set("Authorization", "Bearer "+proxyPartner)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if code, _, stderr := rp.stop(); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(rp.Dir, "*.eml"))
+	sort.Strings(files)
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	want := []string{"01-GET-api-v1-records-location-id-401.eml", "02-GET-api-v1-nowhere-id-401.eml"}
+	if d := cmp.Diff(want, names); d != "" {
+		t.Fatalf("tickets (-want +got):\n%s", d)
+	}
+	tk := readTicket(t, files[0])
+	if !strings.Contains(tk.Flat, "API spec: local copies of Alteg.io's API description") {
+		t.Errorf("the ticket does not name the description:\n%s", tk.Text)
+	}
+	if !strings.Contains(tk.Flat, "it happened 2 times in the run") {
+		t.Errorf("the two failures are not one ticket:\n%s", tk.Text)
 	}
 }

@@ -31,6 +31,9 @@ type proxy struct {
 	term   *terminal
 	now    func() time.Time
 	routes routeMatcher
+	// api is the API description the checks read; its set is nil when
+	// none was loaded.
+	api *apiDescription
 	// listen is the proxy's own base URL, http://host:port.
 	listen string
 	// ctx is cancelled when the calls in flight must stop.
@@ -122,7 +125,7 @@ type job struct {
 func newProxy(up *capture.Upstream, o *proxyOptions, dir string, policy redact.Policy, t *terminal, now func() time.Time) *proxy {
 	p := &proxy{
 		up: up, opts: o, dir: dir, policy: policy, term: t, now: now,
-		routes: idRoutes{}, ctx: context.Background(),
+		routes: idRoutes{}, api: &apiDescription{}, ctx: context.Background(),
 		jobs:   make(chan job, maxProxyTickets),
 		groups: map[string]*failure{},
 	}

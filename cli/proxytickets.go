@@ -15,6 +15,7 @@ import (
 	"github.com/altegio/altegio-ticket/redact"
 	"github.com/altegio/altegio-ticket/report"
 	"github.com/altegio/altegio-ticket/report/diagnose"
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // routeMatcher names the route a call was made to, for the signature of
@@ -26,6 +27,20 @@ type routeMatcher interface {
 	// Route returns the route of a call to path (escaped, no query)
 	// with method.
 	Route(method, path string) string
+}
+
+// specRoutes is the routeMatcher of the API description: the documented
+// route ("/api/v1/records/{location_id}/{record_id}"), or idRoutes' for a
+// path the description does not have (or when none was loaded).
+type specRoutes struct{ set *apispec.Set }
+
+func (s specRoutes) Route(method, path string) string {
+	if !s.set.Empty() {
+		if route, ok := s.set.Route(method, path); ok {
+			return route
+		}
+	}
+	return idRoutes{}.Route(method, path)
 }
 
 // idRoutes is the routeMatcher that replaces each path segment that
@@ -90,12 +105,12 @@ func (p *proxy) writeTickets() {
 // end of the run; the unredacted one is dropped.
 func (p *proxy) firstTicket(f *failure, ex *capture.Exchange) {
 	res := redact.Scrub(ex, p.policy)
-	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	findings := diagnose.Analyze(&res.Exchange, res.Secrets, diagnose.Options{API: p.api.set}).Findings
 	for i := range findings {
 		findings[i] = findings[i].Map(res.String)
 	}
 	_, message := diagnose.Failure(&res.Exchange)
-	route := idRoutes{}.Route(f.method, urlPath(res.Exchange.First().Request.URL))
+	route := p.routes.Route(f.method, urlPath(res.Exchange.First().Request.URL))
 	path, err := p.ticketPath(f.n, f.method, route, f.status, f.fault)
 
 	p.mu.Lock()
@@ -152,18 +167,20 @@ func (p *proxy) finish() {
 func (p *proxy) render(res *redact.Result, findings []diagnose.Finding, count int, first, last time.Time, final bool, path string, replace bool) (int, error) {
 	ex := res.Exchange
 	ex.Source.From = p.sourceText(count, first, last, final)
+	call := ex.Call().Request
 	rendered, err := report.Render(report.Ticket{
-		Exchange:   ex,
-		Secrets:    res.Secrets,
-		Redact:     res.Bytes,
-		Redaction:  res.Report,
-		MaskTokens: p.opts.redact.maskTokens,
-		To:         p.opts.to,
-		From:       p.opts.from,
-		Date:       first,
-		Version:    versionString(),
-		MaxSize:    p.opts.maxSize,
-		Findings:   findings,
+		APIDescription: p.api.forTicket(call.Method, call.URL),
+		Exchange:       ex,
+		Secrets:        res.Secrets,
+		Redact:         res.Bytes,
+		Redaction:      res.Report,
+		MaskTokens:     p.opts.redact.maskTokens,
+		To:             p.opts.to,
+		From:           p.opts.from,
+		Date:           first,
+		Version:        versionString(),
+		MaxSize:        p.opts.maxSize,
+		Findings:       findings,
 	})
 	if err != nil {
 		return 0, err

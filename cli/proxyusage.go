@@ -15,7 +15,8 @@ the upstream's) and its answer comes back as it arrives. A call fails when
 the answer is 400 or more, a 2xx whose envelope says "success": false, or
 the upstream could not be reached (the client then gets a 502, or a 504 on a
 timeout, with an Alteg.io-style JSON envelope that says what failed). Calls
-that fail the same way (method, route with ids as {id}, status, message) are
+that fail the same way (method, the documented route, or the path with ids as
+{id} when the API description does not have it, status, message) are
 one ticket, written when it first happens and brought up to date with the
 count and the last time when the proxy stops. Ctrl-C stops it and sums up.
 
@@ -51,6 +52,14 @@ Redaction (as for a replay; tokens, passwords, cookies, keys are found anyway):
       --mask-tokens        show only the first and last 4 characters of the
                            partner and user tokens
       --redact-pii         mask email addresses and phone numbers in the bodies
+
+Checks (as for a replay):
+      --spec PATH          read Alteg.io's API description from local copies
+                           (a file, or a folder of the four); by default it is
+                           fetched from developer.alteg.io once at start (at
+                           most about 2 s) and cached for a week
+      --no-spec            do not load it (ALTEGIO_TICKET_SPEC=off does the
+                           same); routes are then the paths with ids as {id}
 
 Other:
       --color WHEN         colour: auto (on a terminal, unless NO_COLOR is

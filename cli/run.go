@@ -10,7 +10,7 @@
 //
 // The data flows one way: the command line becomes a capture.Request,
 // capture.Replay records the Exchange, redact.Scrub removes the secrets,
-// diagnose.Run names the likely cause, and report.Render turns the result
+// diagnose.Analyze names the likely cause, and report.Render turns the result
 // into the .eml.
 package cli
 
@@ -156,7 +156,20 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 
+	// The API description is read (--spec) or fetched aside while the
+	// call is replayed; a wrong --spec is refused before anything is sent.
+	local, err := localSpec(cfg.spec, getenv, sys)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	specURL := cfg.request.URL
+	if cfg.recording != nil {
+		specURL = cfg.recording.Request.URL
+	}
+	waitSpec := startSpec(ctx, cfg.spec, local, specURL, cfg.demo, sys, getenv)
+
 	var ex *capture.Exchange
+	var replay capture.Options // how the call was replayed; --try-fixes replays it the same way
 	if cfg.recording != nil {
 		// --no-replay: the ticket is built from what was recorded, and
 		// nothing is sent, so there is nothing to confirm.
@@ -184,6 +197,7 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 			Credential: policy.CredentialHeader(),
 		}
 		cfg.net.Apply(&opts)
+		replay = opts
 		stop := func() {}
 		if ios.ErrTTY && getenv("TERM") != "dumb" {
 			// The progress line is for people: a terminal that can
@@ -199,15 +213,33 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		}
 	}
 	res := redact.Scrub(ex, policy)
-	findings := diagnose.Run(&res.Exchange, res.Secrets)
+	// The description the spec checks read; the replay ran meanwhile.
+	api := waitSpec()
+	dopts := diagnose.Options{API: api.set}
+	diag := diagnose.Analyze(&res.Exchange, res.Secrets, dopts)
+	findings := diag.Findings
+	var tries []report.Try
+	if cfg.tryFixes && cfg.recording == nil {
+		var verified []diagnose.Verified
+		tries, verified = tryFixes(ctx, cfg, diag.Fixes, replay, policy, res, sys)
+		if len(verified) > 0 {
+			// The proof ranks the finding it answers first.
+			dopts.Verified = verified
+			findings = diagnose.Analyze(&res.Exchange, res.Secrets, dopts).Findings
+		}
+	}
 	for i := range findings {
 		// Findings are built from the redacted exchange; the redactor runs
 		// over them once more before they reach the ticket or the terminal.
 		findings[i] = findings[i].Map(res.String)
 	}
+	first := res.Exchange.Call().Request
 	o := &outcome{
-		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings,
-		printed: cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
+		ex: &res.Exchange, secrets: res.Secrets, redacted: res.Report, findings: findings, tries: tries, tryAsked: cfg.tryFixes,
+		apiDescription: api.forTicket(first.Method, first.URL),
+		apiChecked:     !api.set.Empty(),
+		apiRoute:       api.route(first.Method, first.URL),
+		printed:        cfg.print, masked: cfg.print && !cfg.showTokens, outDir: cfg.outDir, openAsked: cfg.open,
 		message: cfg.message, demo: cfg.demo,
 	}
 	code := writeTicket(ctx, cfg, o, res, now, path, stdout, sys)
@@ -312,6 +344,9 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		Version:    versionString(),
 		MaxSize:    cfg.maxSize,
 		Findings:   o.findings,
+		Tries:      o.tries,
+		// The line about the API description the checks read.
+		APIDescription: o.apiDescription,
 	})
 	if err != nil {
 		o.err = err

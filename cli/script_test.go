@@ -53,6 +53,10 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SHOW_EXIT", "1")
+			// Hermetic: never fetch Alteg.io's API description, and keep
+			// any cache in the script's own folder.
+			env.Setenv("ALTEGIO_TICKET_SPEC", "off")
+			env.Setenv("XDG_CACHE_HOME", env.WorkDir+"/.cache")
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){

@@ -10,6 +10,7 @@ import (
 
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report"
 	"github.com/altegio/altegio-ticket/report/diagnose"
 )
 
@@ -22,6 +23,16 @@ type outcome struct {
 	secrets  []redact.Secret
 	redacted redact.Report
 	findings []diagnose.Finding
+	// tries are the replays of --try-fixes; tryAsked is --try-fixes.
+	tries    []report.Try
+	tryAsked bool
+	// apiDescription is the ticket's line about the API description the
+	// checks read (cli/spec.go).
+	apiDescription string
+	// apiChecked says the call was checked against a description;
+	// apiRoute is the documented route it matched ("" when none).
+	apiChecked bool
+	apiRoute   string
 
 	// path is the .eml written, "" when none was (--print, or an error).
 	path string
@@ -75,6 +86,7 @@ const (
 func printSummary(w io.Writer, o *outcome, pal palette, goos string) {
 	fmt.Fprintln(w, statusLine(o.ex, pal))
 	printFindings(w, o.findings, pal)
+	printTries(w, o.tries, o.tryAsked, pal)
 	printRedacted(w, o, pal)
 	printTicket(w, o, pal)
 	for _, l := range nextSteps(o, goos) {

@@ -130,10 +130,31 @@ Redaction (tokens, passwords, cookies, API keys, JWTs... are found anyway):
                            partner and user tokens, to send them another way
       --redact-pii         mask email addresses and phone numbers in the bodies
 
+Diagnosis:
+      --try-fixes          after the call, send it again once per mechanical
+                           fix the checks propose (the Accept header, the
+                           Authorization parts rejoined, a form body as JSON,
+                           fields moved from the query into the body,
+                           https://): at most 3 extra calls, 250 ms apart,
+                           stopping at the first that works; POST, PUT, PATCH
+                           and DELETE only with --yes. The ticket and the
+                           summary say which fix made the call work
+
 Safety:
   -y, --yes                replay POST, PUT, PATCH or DELETE without asking.
                            Replaying a booking call books again: --no-replay
                            builds the ticket without sending it
+
+Checks:
+      --spec PATH          check the call against local copies of Alteg.io's
+                           API description: a file, or a folder of the four
+                           (b2b-v1, b2b-v2, public, developers). By default
+                           they are fetched from developer.alteg.io and
+                           cached for a week; ALTEGIO_TICKET_SPEC=PATH does
+                           the same as --spec PATH
+      --no-spec            do not load the API description; the checks that
+                           read it (AT150-AT157) are skipped.
+                           ALTEGIO_TICKET_SPEC=off does the same
 
 Other:
       --color WHEN         colour the summary: auto (on a terminal, unless

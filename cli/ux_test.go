@@ -69,7 +69,10 @@ func runSys(t *testing.T, sys *system, stdin any, stderr interface {
 // runIO runs the program as Main would, on the given streams (a buffer is
 // never a terminal) and environment.
 func runIO(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer, getenv func(string) string) int {
-	return run(ctx, args, Streams(in, out, errOut), realSystem(getenv))
+	sys := realSystem(getenv)
+	// Tests never fetch the API description nor touch the user's cache.
+	sys.fetchSpec, sys.cacheDir = nil, nil
+	return run(ctx, args, Streams(in, out, errOut), sys)
 }
 
 var escape = regexp.MustCompile("\x1b")

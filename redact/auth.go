@@ -46,10 +46,14 @@ func ParseAuthorization(v string) []Credential {
 		out = append(out, c)
 	}
 	// Only the first Bearer is the partner token; a second one is an
-	// integration mistake, but its value is still a secret.
+	// integration mistake, but its value is still a secret. A second User
+	// part keeps its role: client libraries that append ", User <token>"
+	// on every call send the user token (or a newer one) again, and it
+	// must read as a user token ({{user_token}}, or {{user_token_2}} for
+	// another value), not as an unknown credential.
 	seen := map[string]bool{}
 	for i := range out {
-		if out[i].Role == "" {
+		if out[i].Role == "" || out[i].Role == RoleUserToken {
 			continue
 		}
 		if seen[out[i].Role] {

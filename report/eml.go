@@ -87,6 +87,13 @@ type Ticket struct {
 	// of the ticket in the order given; the first one, when it is a
 	// likely cause or a warning, is in the head. Nil means none.
 	Findings []diagnose.Finding
+	// Tries are the extra replays with a fix applied, shown after the
+	// findings. Nil means none were made.
+	Tries []Try
+	// APIDescription names, in one line, the API description the checks
+	// read (title, version, fetched date), or says why none was read. It is
+	// shown in the summary; "" shows nothing.
+	APIDescription string
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
 	MaxSize int64

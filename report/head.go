@@ -140,6 +140,9 @@ func textHead(w *textWriter, v *view) {
 	w.field("Answer", h.Answer)
 	w.field("When", h.When)
 	w.field("API", h.API)
+	if v.APIDescription != "" {
+		w.field("API spec", v.APIDescription)
+	}
 	if h.Location != "" {
 		w.field("Location", h.Location)
 	}

@@ -14,6 +14,7 @@ var sections = []string{
 	"head",
 	"message",
 	"findings",
+	"tries",
 	"request",
 	"response",
 	"redirects",

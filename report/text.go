@@ -20,6 +20,7 @@ var textSections = map[string]func(*textWriter, *view){
 	"head":       textHead,
 	"message":    textMessage,
 	"findings":   textFindings,
+	"tries":      textTries,
 	"request":    textRequest,
 	"response":   textResponse,
 	"redirects":  textRedirects,

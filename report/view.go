@@ -56,6 +56,11 @@ type view struct {
 
 	Findings      []findingRow
 	FindingsIntro string
+	// Tries are the fixes replayed to prove the cause (tries.go).
+	Tries      []tryRow
+	TriesIntro string
+	// APIDescription is Ticket.APIDescription.
+	APIDescription string
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
@@ -167,6 +172,8 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 		v.Tokens = append(v.Tokens, row)
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
+	v.Tries, v.TriesIntro = tryRows(t.Tries), triesIntro
+	v.APIDescription = t.APIDescription
 	addSecrets(v, t)
 	v.Head = newHead(t, ex, v)
 	return v

@@ -81,12 +81,28 @@ var (
 // isCmd reports whether text was written for cmd.exe: only there does a
 // caret escape the next character, and Chrome's cmd export quotes every
 // argument with ^"...^" and continues lines with ^. Text that continues
-// lines with a backslash is bash, whatever its values hold.
+// lines with a backslash is bash, whatever its values hold; so is text
+// with a double quote that no caret escapes, which Chrome's export never
+// writes, or with ^" only inside words (a bash value such as -d 'a^"b').
 func isCmd(text string) bool {
 	if bashContinuation.MatchString(text) {
 		return false
 	}
-	return strings.Contains(text, `^"`) || cmdContinuation.MatchString(text)
+	return cmdContinuation.MatchString(text) || (cmdWord.MatchString(text) && everyQuoteEscaped(text))
+}
+
+// cmdWord is a word that starts with ^", as each of Chrome's does.
+var cmdWord = regexp.MustCompile(`(^|[ \t])\^"`)
+
+// everyQuoteEscaped reports whether each double quote in text follows a
+// caret, as in Chrome's cmd.exe export.
+func everyQuoteEscaped(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] == '"' && (i == 0 || text[i-1] != '^') {
+			return false
+		}
+	}
+	return true
 }
 
 // posixLexer splits text as bash does, without running anything.

@@ -5,6 +5,7 @@ package diagnose
 // call go (Describe), and what did sending it again change (Replayed).
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -37,7 +38,7 @@ func Describe(ex *capture.Exchange) About {
 	if ex == nil || len(ex.Hops) == 0 {
 		return About{}
 	}
-	h := classifyHost(ex.First().Request.URL)
+	h := classifyHost(ex.Call().Request.URL)
 	a := About{Alteg: h.alteg(), Local: h.kind == hostLocal}
 	if h.url != nil {
 		a.Host = h.url.Host
@@ -154,7 +155,7 @@ func Replayed(ex *capture.Exchange) (Change, bool) {
 	// Only the host and how the call ended are needed: reading the
 	// answer's envelope, which newCall does, would read a large body for
 	// nothing.
-	c := &call{ex: ex, req: &ex.First().Request, resp: ex.Response()}
+	c := &call{ex: ex, req: &ex.Call().Request, resp: ex.Response()}
 	c.host = classifyHost(c.req.URL)
 	switch {
 	case c.resp == nil:
@@ -165,7 +166,7 @@ func Replayed(ex *capture.Exchange) (Change, bool) {
 		c.outcome = outClient
 	}
 	m := strings.ToUpper(c.req.Method)
-	if !ex.Source.Replayed || (m != "POST" && m != "PATCH") || isLoginPath(c.host.path) || !c.mayHaveActed() {
+	if !ex.Source.Replayed || (m != "POST" && m != "PATCH") || isLoginPath(c.host.path) || readOnlyPost(c.host.path) || !c.mayHaveActed() {
 		return Change{}, false
 	}
 	ch := Change{Method: m, Sure: c.outcome == outSuccess}
@@ -235,10 +236,37 @@ func created(c *call) (made, undo string) {
 		undo = "DELETE " + strings.NewReplacer("{loc}", loc, "{id}", id).Replace(r.del)
 		return made, undo
 	}
-	if id != "" {
+	// Elsewhere only an answer that is one object with an id says that
+	// something was made: a list is what a query answers.
+	if id != "" && bytes.HasPrefix(bytes.TrimSpace(dataOf(body)), []byte("{")) {
 		made = "a new item (id " + id + ")"
 	}
 	return made, ""
+}
+
+// dataOf returns the answer's data field as it stands, nil when none.
+func dataOf(body []byte) json.RawMessage {
+	var ans struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &ans) != nil {
+		return nil
+	}
+	return ans.Data
+}
+
+// readOnlyPost says whether a POST to path only reads: the searches
+// (POST /api/v1/company/{id}/clients/search and the like take their
+// filters in a JSON body) and the online booking's checks
+// (POST /api/v1/book_check/{id}). Sending one again changes nothing.
+func readOnlyPost(path string) bool {
+	_, segs := apiPath(path)
+	for _, s := range segs {
+		if s == "search" {
+			return true
+		}
+	}
+	return len(segs) > 0 && segs[0] == "book_check"
 }
 
 // pathMatches says whether segs is the pattern, where {loc} is the

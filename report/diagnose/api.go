@@ -13,8 +13,6 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/altegio/altegio-ticket/capture"
 )
 
 // Hosts and media types.
@@ -208,123 +206,6 @@ func acceptTypes(v string) []string {
 var fieldRenames = map[string]string{
 	"staff_id":       "team_member_id",
 	"team_member_id": "staff_id",
-}
-
-// envelope is a response body read as the API's {success, data, meta}, or
-// YCLIENTS' {"errors": {"code", "message"}}.
-type envelope struct {
-	IsEnvelope bool  // success or meta was present
-	Success    *bool // nil when absent
-	Message    string
-	HasMessage bool
-	MetaEmpty  bool         // meta is [] or {} or absent
-	Errors     []fieldError // meta.errors, in the server's order
-
-	YErrors  bool // a YCLIENTS-style "errors" object
-	YCode    int
-	YMessage string
-
-	HTML bool // the body is a web page
-}
-
-type fieldError struct {
-	Field    string
-	Messages []string
-}
-
-// readEnvelope reads a response body; it never fails: a body that is not
-// the envelope gives an envelope with IsEnvelope false.
-func readEnvelope(b capture.Body) *envelope {
-	e := &envelope{}
-	text := bytes.TrimSpace(b.Text())
-	mt, _, _ := mime.ParseMediaType(b.ContentType)
-	head := bytes.ToLower(text[:min(len(text), 16)])
-	if mt == "text/html" || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
-		e.HTML = true
-		return e
-	}
-	// Only the small fields are kept: data can be megabytes, and
-	// unmarshalling skips a field the struct does not name without
-	// copying it.
-	var top struct {
-		Success json.RawMessage `json:"success"`
-		Meta    json.RawMessage `json:"meta"`
-		Errors  json.RawMessage `json:"errors"`
-	}
-	// As json.Unmarshal(text, &top) reads it, several times faster.
-	fields, ok := topFields(text, "success", "meta", "errors")
-	if !ok {
-		return e
-	}
-	top.Success, top.Meta, top.Errors = fields[0], fields[1], fields[2]
-	if top.Success != nil {
-		var s bool
-		if json.Unmarshal(top.Success, &s) == nil {
-			e.Success = &s
-		}
-		e.IsEnvelope = true
-	}
-	if top.Meta != nil {
-		e.IsEnvelope = true
-	}
-	e.MetaEmpty = true
-	var m map[string]json.RawMessage
-	if top.Meta != nil && json.Unmarshal(top.Meta, &m) == nil && len(m) > 0 {
-		e.MetaEmpty = false
-		if raw, ok := m["message"]; ok {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				e.Message, e.HasMessage = s, true
-			}
-		}
-		if raw, ok := m["errors"]; ok {
-			e.Errors = fieldErrors(raw)
-		}
-	}
-	if top.Errors != nil {
-		var y struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(top.Errors, &y) == nil && (y.Code != 0 || y.Message != "") {
-			e.YErrors, e.YCode, e.YMessage = true, y.Code, y.Message
-		}
-	}
-	return e
-}
-
-// fieldErrors reads meta.errors, {"field": ["message", ...]} or
-// {"field": "message"}, keeping the server's order of fields.
-func fieldErrors(raw json.RawMessage) []fieldError {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil
-	}
-	var out []fieldError
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		name, _ := t.(string)
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			return out
-		}
-		fe := fieldError{Field: name}
-		var list []string
-		var one string
-		switch {
-		case json.Unmarshal(v, &list) == nil:
-			fe.Messages = list
-		case json.Unmarshal(v, &one) == nil:
-			fe.Messages = []string{one}
-		default:
-			fe.Messages = []string{string(v)}
-		}
-		out = append(out, fe)
-	}
-	return out
 }
 
 // jsonError checks that b is valid JSON and, when it is not, says where

@@ -133,6 +133,25 @@ func (a *authShape) count(kw string) int {
 	return n
 }
 
+// tokensAfter lists the placeholder of the token that follows each
+// keyword kw ("" for text redact did not take for a secret), in order.
+func (a *authShape) tokensAfter(kw string) []string {
+	var out []string
+	for _, p := range a.parts {
+		for i, e := range p {
+			if e.kind != elemKeyword || e.kw != kw || i+1 >= len(p) || p[i+1].kind != elemToken {
+				continue
+			}
+			ph := ""
+			if s := p[i+1].secret; s != nil && !p[i+1].inValue {
+				ph = s.Placeholder
+			}
+			out = append(out, ph)
+		}
+	}
+	return out
+}
+
 // hasUser says whether a User part is present anywhere.
 func (a *authShape) hasUser() bool { return a.count("user") > 0 }
 
@@ -174,6 +193,15 @@ func (a *authShape) evidence() []string {
 // wantFix is the Authorization header to show as the fix: with the User
 // part when the call seems to need one.
 func (c *call) wantAuth() string {
+	if op := c.specOp(); op != nil {
+		// The description says what the operation needs.
+		if needs, known := op.NeedsUser(); known && len(op.Security) > 0 {
+			if needs || (c.auth != nil && c.auth.hasUser()) {
+				return authBoth
+			}
+			return authPartner
+		}
+	}
 	if (c.auth != nil && c.auth.hasUser()) || isBusinessPath(c.host.path) || hasRole(c.secrets, redact.RoleUserToken) {
 		return authBoth
 	}
@@ -247,4 +275,29 @@ func allDigits(v string) bool {
 		}
 	}
 	return true
+}
+
+func valueHasKeyword(v string) bool {
+	for _, f := range strings.Fields(v) {
+		if authKeyword(f) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// authSecrets lists the secrets whose placeholders are in the header, once
+// each, in order.
+func authSecrets(a *authShape) []*redact.Secret {
+	var out []*redact.Secret
+	seen := map[*redact.Secret]bool{}
+	for _, p := range a.parts {
+		for _, e := range p {
+			if e.secret != nil && !seen[e.secret] {
+				seen[e.secret] = true
+				out = append(out, e.secret)
+			}
+		}
+	}
+	return out
 }

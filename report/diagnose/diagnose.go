@@ -1,30 +1,39 @@
 // Package diagnose owns the knowledge of the Alteg.io API that turns a
 // recorded call into a likely cause: the API hosts and media types, the
-// Authorization grammar as integrators get it wrong, the response envelope
-// {success, data, meta} and its known messages, the business-data paths,
-// the rate limit, and what a transport failure usually means.
+// Authorization grammar as integrators get it wrong, every shape of the
+// API's error answers and the messages in them (English and Russian), the
+// business-data paths, the rate limit, and what a transport failure
+// usually means.
 //
-// Run takes the redacted Exchange (redact.Result.Exchange) and the secrets
-// list, and returns Findings ordered by severity, the most likely cause
-// first. Each Finding comes from a check with a stable ID (Checks lists
-// them): AT1xx look at the request, AT2xx at the response, AT3xx at the
-// transport.
+// Analyze takes the redacted Exchange (redact.Result.Exchange) and the
+// secrets list, and returns the Findings, ranked by evidence so that the
+// first one is the likely cause, and the mechanical Fixes worth trying.
+// Run returns the findings alone.
+//
+// Each Finding comes from one check, a function registered with its
+// catalogue entry (registry.go): AT1xx look at the request, AT2xx at the
+// response, AT3xx at the transport. The ranking (rank.go) then weighs
+// them against each other: the server's specific answer outranks a
+// request-shape mistake it contradicts, and a request mistake that
+// explains the answer comes before the answer. With Options.API, Alteg.io's
+// published description (report/diagnose/apispec), the call is also checked
+// against the documented operations (spec.go, AT150-AT157).
 //
 // Secrets never reach a Finding. Checks see the Authorization header in its
 // redacted shape ("Bearer {{partner_token}}, User {{user_token}}"); the few
 // that need a property of a token value (a newline inside it, only digits)
 // read Secret.Value and report the property in words, never the value.
+// Fix.Apply rebuilds a request from the caller's unredacted request; its
+// result goes back to the network, never into a Finding.
 //
 // The package reads the exchange only: it never sends anything and never
 // formats a ticket.
 package diagnose
 
 import (
-	"sort"
-	"strings"
-
 	"github.com/altegio/altegio-ticket/capture"
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // Severity says how sure a finding is to be the cause of the failure.
@@ -99,169 +108,76 @@ type Check struct {
 
 // Checks returns every check in ID order.
 func Checks() []Check {
-	out := make([]Check, len(catalog))
-	copy(out, catalog)
+	out := make([]Check, len(rules))
+	for i, r := range rules {
+		out[i] = r.Check
+	}
 	return out
 }
 
-func checkByID(id string) Check {
-	for _, c := range catalog {
-		if c.ID == id {
-			return c
-		}
-	}
-	panic("diagnose: unknown check " + id)
+// Options carries what a diagnosis may use besides the exchange. The zero
+// value diagnoses from the exchange alone.
+type Options struct {
+	// API is Alteg.io's published description (report/diagnose/apispec),
+	// loaded by the command layer; nil when it could not be loaded or was
+	// turned off. The checks that read it (AT150-AT157, spec.go) then
+	// have nothing to say, and everything else works as without it.
+	API *apispec.Set
+	// Verified lists the fixes a replay proved: the call succeeded with
+	// the fix applied. The findings the fix answers come first, as the
+	// likely cause, with the proof in their evidence.
+	Verified []Verified
 }
 
-// Run diagnoses a redacted exchange. secrets is the list redact.Scrub
-// returned with it; values are read only to describe their shape. A
-// correct call that succeeded on an Alteg.io host yields no findings.
+// Result is a diagnosis: the findings, most likely cause first, and the
+// mechanical fixes worth replaying, most promising first.
+type Result struct {
+	Findings []Finding
+	Fixes    []Fix
+}
+
+// Run diagnoses a redacted exchange and returns its findings. secrets is
+// the list redact.Scrub returned with it; values are read only to describe
+// their shape. A correct call that succeeded on an Alteg.io host yields no
+// findings.
 func Run(ex *capture.Exchange, secrets []redact.Secret) []Finding {
-	if ex == nil || len(ex.Hops) == 0 {
-		return nil
-	}
-	c := newCall(ex, secrets)
-	for _, check := range requestChecks {
-		check(c)
-	}
-	for _, check := range responseChecks {
-		check(c)
-	}
-	for _, check := range transportChecks {
-		check(c)
-	}
-	out := c.findings
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Severity != out[j].Severity {
-			return out[i].Severity > out[j].Severity
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
+	return Analyze(ex, secrets, Options{}).Findings
 }
 
-// LikelyCause returns the first finding that is a likely cause, and false
-// when there is none. fs must be ordered as Run returns it.
-func LikelyCause(fs []Finding) (Finding, bool) {
-	for _, f := range fs {
-		if f.Severity == Likely {
-			return f, true
+// Analyze diagnoses a redacted exchange: every check runs, the ranking
+// orders what they found by the evidence for it, and the checks whose
+// mistake has a mechanical fix propose it.
+func Analyze(ex *capture.Exchange, secrets []redact.Secret, opts Options) Result {
+	if ex == nil || len(ex.Hops) == 0 {
+		return Result{}
+	}
+	c := newCall(ex, secrets, opts)
+	var hits []*hit
+	for i := range rules {
+		r := &rules[i]
+		f := r.run(c)
+		if f == nil {
+			continue
 		}
+		f.ID, f.Title = r.ID, r.Title
+		hits = append(hits, &hit{Finding: *f, rule: r})
+	}
+	hits = rank(c, hits)
+	res := Result{Findings: make([]Finding, len(hits))}
+	for i, h := range hits {
+		res.Findings[i] = h.Finding
+	}
+	res.Fixes = proposeFixes(c, hits)
+	return res
+}
+
+// LikelyCause returns the first finding when it is a likely cause, and
+// false when there is none. fs must be ordered as Run returns it: the
+// ranking puts the likely cause first, so the terminal's "likely cause",
+// its "next" line and the ticket's first finding are the same one.
+func LikelyCause(fs []Finding) (Finding, bool) {
+	if len(fs) > 0 && fs[0].Severity == Likely {
+		return fs[0], true
 	}
 	return Finding{}, false
-}
-
-// call is one exchange under diagnosis, with what the checks share.
-type call struct {
-	ex      *capture.Exchange
-	secrets []redact.Secret
-	req     *capture.Sent      // the request as the user made it
-	resp    *capture.Response  // the final response, nil when none
-	env     *envelope          // the final response's body, read as the envelope
-	host    hostInfo           // where the call went
-	auth    *authShape         // the Authorization header, nil when none was sent
-	outcome outcome            // how the call ended
-	fired   map[string]Finding // by ID, for checks that refer to others
-
-	findings []Finding
-}
-
-type outcome int
-
-const (
-	outSuccess outcome = iota // a 2xx or 3xx answer
-	outClient                 // a 4xx answer
-	outServer                 // a 5xx answer
-	outNone                   // no answer: a transport fault
-	outForeign                // a 2xx web page from an API host: something else answered
-)
-
-func newCall(ex *capture.Exchange, secrets []redact.Secret) *call {
-	c := &call{ex: ex, secrets: secrets, req: &ex.Call().Request, resp: ex.Response(), fired: map[string]Finding{}}
-	c.host = classifyHost(c.req.URL)
-	switch {
-	case c.resp == nil:
-		c.outcome = outNone
-	case c.resp.Status >= 500:
-		c.outcome = outServer
-	case c.resp.Status >= 400:
-		c.outcome = outClient
-	default:
-		c.outcome = outSuccess
-	}
-	if c.resp != nil {
-		c.env = readEnvelope(c.resp.Body)
-		if c.outcome == outSuccess && c.env.HTML && (c.host.alteg() || c.host.kind == hostYclients) {
-			c.outcome = outForeign
-		}
-	}
-	if vs := c.req.Header.Values("Authorization"); len(vs) > 0 {
-		c.auth = parseAuth(vs, secrets)
-	}
-	return c
-}
-
-// add records a finding of check id.
-func (c *call) add(id string, sev Severity, f Finding) {
-	chk := checkByID(id)
-	f.ID, f.Severity = id, sev
-	if f.Title == "" {
-		f.Title = chk.Title
-	}
-	c.findings = append(c.findings, f)
-	c.fired[id] = f
-}
-
-// likelyAmong returns the IDs among ids that fired as a likely cause.
-func (c *call) likelyAmong(ids ...string) []string {
-	var out []string
-	for _, id := range ids {
-		if f, ok := c.fired[id]; ok && f.Severity == Likely {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// causeIf4xx is the severity of a request-side mistake: the likely cause
-// when the API refused the call with a 4xx, a warning otherwise (the call
-// worked, failed on the server, or never got an answer).
-func (c *call) causeIf4xx() Severity {
-	if c.outcome == outClient {
-		return Likely
-	}
-	return Warning
-}
-
-// causeIfStatus is like causeIf4xx, but only the given statuses make the
-// mistake the likely cause: a 400 about the Accept header is not explained
-// by a malformed Authorization, which the API has not read yet.
-func (c *call) causeIfStatus(statuses ...int) Severity {
-	if c.outcome == outClient {
-		for _, s := range statuses {
-			if c.resp.Status == s {
-				return Likely
-			}
-		}
-	}
-	return Warning
-}
-
-// causeIfNotStatus is causeIf4xx except for the given statuses.
-func (c *call) causeIfNotStatus(statuses ...int) Severity {
-	if c.outcome == outClient {
-		for _, s := range statuses {
-			if c.resp.Status == s {
-				return Warning
-			}
-		}
-		return Likely
-	}
-	return Warning
-}
-
-// explainedBy is the text a response-side finding carries when a
-// request-side finding already names the cause.
-func explainedBy(ids []string) string {
-	return "This answer is explained by " + strings.Join(ids, " and ") + " above."
 }

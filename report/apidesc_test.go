@@ -1,0 +1,40 @@
+package report
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAPIDescriptionLine: the line about the API description is in the
+// head of both body parts, escaped in HTML, and absent when empty.
+func TestAPIDescriptionLine(t *testing.T) {
+	const line = "Alteg.io's API description, Business Management 1.0.0 (b2b-v1), fetched 2026-11-29 (GET /api/v1/records/{location_id} & <more>)."
+	tk := sampleTicket(t)
+	tk.APIDescription = line
+	r, err := Render(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(r.Text)), " ")
+	if !strings.Contains(text, "API spec: "+line) {
+		t.Errorf("the text part has no API spec: line:\n%s", r.Text)
+	}
+	var html string
+	for _, f := range r.Files {
+		if f.Name == "ticket.html" {
+			html = string(f.Data)
+		}
+	}
+	if !strings.Contains(html, ">API spec<") || !strings.Contains(html, ">Alteg.io&#39;s API description") || !strings.Contains(html, "&amp; &lt;more&gt;") {
+		t.Errorf("the HTML part has no escaped API spec: line")
+	}
+
+	tk.APIDescription = ""
+	r, err = Render(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(r.Text), "API spec:") {
+		t.Error("an empty APIDescription still shows an API spec: line")
+	}
+}
