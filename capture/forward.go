@@ -174,6 +174,11 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 	if in.Body != nil && in.Body != http.NoBody && in.ContentLength != 0 {
 		up = newUpload(in.Body, in.ContentLength, u.opt.maxBody())
 		out.Body, out.ContentLength = up, in.ContentLength
+	} else if in.Header.Get("Content-Length") == "0" {
+		// The client said Content-Length: 0, which net/http writes
+		// for POST, PUT and PATCH only unless told "identity" (never
+		// written itself).
+		out.Body, out.TransferEncoding = http.NoBody, []string{"identity"}
 	}
 
 	call, cancel := context.WithCancelCause(in.Context())

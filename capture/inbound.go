@@ -110,13 +110,15 @@ func (c *inConn) feed(b []byte) {
 		c.buf = append(c.buf, b[:k]...)
 		b = b[k:]
 		var end int
-		if c.st == inHead || c.st == inTrailer {
+		switch {
+		case c.st == inTrailer && (bytes.HasPrefix(c.buf, []byte("\r\n")) || bytes.HasPrefix(c.buf, []byte("\n"))):
+			// No trailer fields: the blank line ends the body.
+			end = bytes.IndexByte(c.buf, '\n') + 1
+		case c.st == inTrailer && bytes.Equal(c.buf, []byte("\r")):
+			end = -1
+		case c.st == inHead || c.st == inTrailer:
 			end = headEnd(c.buf, c.scan)
-			if c.st == inTrailer && end < 0 && (bytes.HasPrefix(c.buf, []byte("\r\n")) || bytes.HasPrefix(c.buf, []byte("\n"))) {
-				// No trailer fields: the blank line ends it.
-				end = bytes.IndexByte(c.buf, '\n') + 1
-			}
-		} else {
+		default:
 			end = bytes.IndexByte(c.buf[c.scan:], '\n')
 			if end >= 0 {
 				end += c.scan + 1
@@ -148,8 +150,8 @@ func (c *inConn) step(unit []byte) {
 		if unit = bytes.TrimLeft(unit, "\r\n"); len(unit) == 0 {
 			return
 		}
-		fields, ok := parseHead(unit)
-		if !ok {
+		fields, ok := requestFields(unit)
+		if !ok || !requestLine(unit) {
 			c.lose()
 			return
 		}
@@ -213,6 +215,48 @@ func (c *inConn) framing(head []byte, fields Headers) {
 	}
 }
 
+// requestLine reports whether a head starts with an HTTP/1.x request
+// line: a method, a target and the version.
+func requestLine(head []byte) bool {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	f := strings.Split(strings.TrimSuffix(string(line), "\r"), " ")
+	return len(f) == 3 && validName(f[0]) && f[1] != "" && (f[2] == "HTTP/1.1" || f[2] == "HTTP/1.0")
+}
+
+// requestFields reads the header fields of a request head in order, each
+// as the client wrote it: the name's spelling, the separator (Sep, when
+// not ": ") and the value with any blanks after it. A folded line
+// (obs-fold) is joined to the field before with one space, as net/http's
+// server joins it.
+func requestFields(head []byte) (Headers, bool) {
+	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n")
+	var out Headers
+	for _, line := range lines[1:] {
+		if line == "" {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if len(out) == 0 {
+				return nil, false
+			}
+			last := &out[len(out)-1]
+			last.Value = strings.TrimRight(last.Value, " \t") + " " + strings.Trim(line, " \t")
+			continue
+		}
+		name, rest, ok := strings.Cut(line, ":")
+		if !ok || !validName(name) {
+			return nil, false
+		}
+		value := strings.TrimLeft(rest, " \t")
+		sep := line[len(name) : len(line)-len(value)]
+		if sep == ": " {
+			sep = ""
+		}
+		out = append(out, Header{Name: name, Value: value, Sep: sep})
+	}
+	return out, true
+}
+
 func (c *inConn) lose() {
 	c.st, c.buf, c.heads = inLost, nil, nil
 }
@@ -239,6 +283,11 @@ func (c *inConn) take(parsed http.Header) (Headers, bool) {
 // drops it beside chunked (covers allows the wire more), and adds
 // Cache-Control: no-cache beside Pragma: no-cache.
 func sameRequest(wire Headers, parsed http.Header) bool {
+	trimmed := make(Headers, len(wire))
+	for i, f := range wire {
+		trimmed[i] = Header{Name: f.Name, Value: strings.Trim(f.Value, " \t")}
+	}
+	wire = trimmed
 	if !wire.Has("Cache-Control") && wire.Has("Pragma") && len(parsed["Cache-Control"]) == 1 {
 		p := parsed.Clone()
 		delete(p, "Cache-Control")

@@ -474,6 +474,10 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		// An empty body (curl -d '') goes out as Content-Length: 0, as
 		// curl sends it; a non-nil empty reader would be sent chunked.
 		hr.Body, hr.GetBody, hr.ContentLength = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }, 0
+		// net/http writes that Content-Length: 0 for POST, PUT and
+		// PATCH only; "identity" makes it write it for the other methods
+		// too (DELETE -d ''), and is itself never written.
+		hr.TransferEncoding = []string{"identity"}
 	case body != nil:
 		// resty drops bodies on HEAD and OPTIONS; set it for every method.
 		full := body
@@ -481,7 +485,7 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
 		hr.ContentLength = int64(len(full))
 	default:
-		hr.Body, hr.GetBody, hr.ContentLength = nil, nil, 0
+		hr.Body, hr.GetBody, hr.ContentLength, hr.TransferEncoding = nil, nil, 0, nil
 	}
 	return nil
 }

@@ -45,10 +45,9 @@ import (
 //     Proxy-Authorization right after it, where curl writes them;
 //   - when the request has no body (body false), a Content-Length: 0
 //     that want does not name is left out: net/http adds it to a
-//     body-less POST, PUT, PATCH, DELETE or any method but GET and HEAD,
-//     where curl sends none (a request without Content-Length has no
-//     body, so the request means the same). An empty body (curl -d "")
-//     keeps it, as curl sends it;
+//     body-less POST, PUT or PATCH, where curl sends none (a request
+//     without Content-Length has no body, so the request means the
+//     same). An empty body (curl -d "") keeps it, as curl sends it;
 //   - every other field want does not name keeps got's order, after the
 //     matched ones.
 //
@@ -89,16 +88,16 @@ func arrange(got, want Headers, body bool) Headers {
 	}
 
 	at := make([]int, len(want)) // want index -> got index + 1
-	var front, back Headers
+	var host, proxyAuth, back Headers
 	for i, g := range got {
 		j := match[i]
 		switch {
 		case j >= 0:
 			at[j] = i + 1
 		case lowerASCII(g.Name) == "host":
-			front = append(Headers{g}, front...)
+			host = append(host, g)
 		case lowerASCII(g.Name) == "proxy-authorization":
-			front = append(front, g)
+			proxyAuth = append(proxyAuth, g)
 		case !body && lowerASCII(g.Name) == "content-length" && textproto.TrimString(g.Value) == "0":
 			// net/http's, on a body-less POST, PUT or PATCH.
 		default:
@@ -106,7 +105,7 @@ func arrange(got, want Headers, body bool) Headers {
 		}
 	}
 	out := make(Headers, 0, len(got))
-	out = append(out, front...)
+	out = append(append(out, host...), proxyAuth...)
 	for j, i := range at {
 		if i == 0 {
 			continue
