@@ -15,6 +15,15 @@
 // unknown one) keeps no bytes at all (Body.Withheld), because the
 // redactor could not see the secrets in it.
 //
+// Request heads go out as Request.Header lists them: on HTTP/1.x the
+// connection takes the head net/http wrote and puts its fields in the
+// list's order, name case and spacing before they reach the socket
+// (reqhead.go), and the record follows, so a replayed curl command
+// carries curl's own head. HTTP/2 names are lower case by the spec, in
+// the order x/net writes them. A forwarded call (Upstream) goes on in
+// the order its client sent, read alongside the proxy's server
+// (KeepOrder, inbound.go).
+//
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
 // connection is read alongside the transport: for HTTP/1.x each response
