@@ -130,9 +130,8 @@ func (x *Entry) Request() (req capture.Request, notes []string, err error) {
 	return req, nil, nil
 }
 
-// request maps the HAR request. forReplay marks the headers the transport
-// computes (capture.FromTransport: they only keep their place, or are
-// dropped) and fails when the body is missing.
+// request maps the HAR request. forReplay drops the headers the transport
+// computes and fails when the body is missing.
 func (x *Entry) request(forReplay bool) (capture.Request, error) {
 	hr := x.e.Request
 	u, err := url.Parse(hr.URL)
@@ -153,16 +152,9 @@ func (x *Entry) request(forReplay bool) (capture.Request, error) {
 		if h.Name == "" || strings.HasPrefix(h.Name, ":") {
 			continue // an HTTP/2 pseudo-header: part of the URL, not a header
 		}
-		framing := strings.EqualFold(h.Name, "Content-Length") || strings.EqualFold(h.Name, "Transfer-Encoding")
-		if forReplay && (framing || h.Origin == "transport") {
+		if forReplay && (strings.EqualFold(h.Name, "Content-Length") || strings.EqualFold(h.Name, "Transfer-Encoding") || h.Origin == "transport") {
 			// The transport computes these again; a HAR written by
 			// altegio-ticket marks every header the transport added.
-			// Host and the framing stay as places (FromTransport, see
-			// capture.Request), so the replay writes its own where
-			// the recorded request had them.
-			if framing || strings.EqualFold(h.Name, "Host") {
-				req.Header = append(req.Header, capture.Header{Name: h.Name, Value: h.Value, Origin: capture.FromTransport})
-			}
 			continue
 		}
 		if strings.EqualFold(h.Name, "Cookie") {
