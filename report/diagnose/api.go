@@ -8,12 +8,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 	"mime"
 	"net"
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // Hosts and media types.
