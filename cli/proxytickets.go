@@ -170,6 +170,7 @@ func (p *proxy) render(res *redact.Result, findings []diagnose.Finding, count in
 	call := ex.Call().Request
 	rendered, err := report.Render(report.Ticket{
 		APIDescription: p.api.forTicket(call.Method, call.URL),
+		APIChecked:     !p.api.set.Empty(),
 		Exchange:       ex,
 		Secrets:        res.Secrets,
 		Redact:         res.Bytes,

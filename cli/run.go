@@ -347,6 +347,7 @@ func writeTicket(ctx context.Context, cfg *config, o *outcome, res *redact.Resul
 		Tries:      o.tries,
 		// The line about the API description the checks read.
 		APIDescription: o.apiDescription,
+		APIChecked:     o.apiChecked,
 	})
 	if err != nil {
 		o.err = err

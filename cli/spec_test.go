@@ -73,11 +73,14 @@ func specSystem(t *testing.T, base, cache string) *system {
 	return sys
 }
 
-// checked returns the ticket's "API spec:" line, unwrapped.
+// checked returns the ticket's "API spec:" line (in the head), or its
+// "Not checked:" line (at the end of the Findings), unwrapped.
 func checked(tk ticket) string {
 	_, after, ok := strings.Cut(tk.Flat, "API spec: ")
 	if !ok {
-		return ""
+		if _, after, ok = strings.Cut(tk.Flat, "Not checked: "); !ok {
+			return ""
+		}
 	}
 	// The line is in the ticket's head: the next field ends it.
 	line := after

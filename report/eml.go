@@ -91,9 +91,11 @@ type Ticket struct {
 	// findings. Nil means none were made.
 	Tries []Try
 	// APIDescription names, in one line, the API description the checks
-	// read (title, version, fetched date), or says why none was read. It is
-	// shown in the summary; "" shows nothing.
+	// read (title, version, fetched date), or says why none was read; ""
+	// shows nothing. With APIChecked it is in the head, next to the API;
+	// otherwise it closes the Findings, which it says less about.
 	APIDescription string
+	APIChecked     bool
 	// MaxSize is the size budget of the whole .eml in bytes: above it the
 	// largest bodies are cut. Zero means DefaultMaxSize; negative, none.
 	MaxSize int64

@@ -33,11 +33,21 @@ const findingsIntro = "altegio-ticket checked this call before writing the ticke
 // the sender reads them before anything else, and support sees what was
 // already suggested.
 func textFindings(w *textWriter, v *view) {
-	if len(v.Findings) == 0 {
+	if len(v.Findings) == 0 && v.APISkipped == "" {
 		return
 	}
 	w.heading("Findings")
-	w.wrap("", "", findingsIntro)
+	if len(v.Findings) == 0 {
+		w.p("None.")
+	} else {
+		w.wrap("", "", findingsIntro)
+	}
+	defer func() {
+		if v.APISkipped != "" {
+			w.p("")
+			w.wrap("", "", "Not checked: "+v.APISkipped)
+		}
+	}()
 	for i, f := range v.Findings {
 		w.p("")
 		w.wrap(fmt.Sprintf("%d. ", i+1), "   ", fmt.Sprintf("[%s] %s %s", f.Severity, f.ID, f.Title))

@@ -38,6 +38,9 @@ type headCause struct {
 	// none (the cause is on the server's side).
 	Fix  string
 	More bool // the fix has more lines, shown under Findings
+	// Action is what to do, in words, when there is no fix to paste
+	// (rename a field the server named, get rights on the location).
+	Action string
 	// Color and Background style it by severity in HTML.
 	Color, Background template.CSS
 }
@@ -94,6 +97,8 @@ func newHead(t *Ticket, ex *capture.Exchange, v *view) headView {
 			lines := strings.Split(f.Fix, "\n")
 			c.More = len(lines) > maxHeadFix
 			c.Fix = strings.Join(lines[:min(len(lines), maxHeadFix)], "\n")
+		} else if f.Action != "" {
+			c.Action = strings.ToUpper(f.Action[:1]) + f.Action[1:] + "."
 		}
 		c.Color, c.Background = findingColors(f.Severity)
 		h.Cause = c
@@ -164,6 +169,9 @@ func textHead(w *textWriter, v *view) {
 		}
 		if c.More {
 			w.p("%s(the whole fix is under Findings)", strings.Repeat(" ", labelWidth))
+		}
+		if c.Action != "" {
+			w.field("To do", c.Action)
 		}
 	} else {
 		w.field("Cause", h.NoCause)

@@ -59,8 +59,11 @@ type view struct {
 	// Tries are the fixes replayed to prove the cause (tries.go).
 	Tries      []tryRow
 	TriesIntro string
-	// APIDescription is Ticket.APIDescription.
+	// APIDescription is Ticket.APIDescription when the checks read the
+	// description (shown in the head); APISkipped when they did not
+	// (shown at the end of the Findings).
 	APIDescription string
+	APISkipped     string
 
 	// Connection, beyond Remote and Timings (see connection.go), and
 	// the Redirects section (redirects.go).
@@ -173,7 +176,11 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 	}
 	v.Findings, v.FindingsIntro = findingRows(t.Findings), findingsIntro
 	v.Tries, v.TriesIntro = tryRows(t.Tries), triesIntro
-	v.APIDescription = t.APIDescription
+	if t.APIChecked {
+		v.APIDescription = t.APIDescription
+	} else {
+		v.APISkipped = t.APIDescription
+	}
 	addSecrets(v, t)
 	v.Head = newHead(t, ex, v)
 	return v

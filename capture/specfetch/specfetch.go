@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -472,7 +474,21 @@ func host(u string) string {
 
 // shortErr is the innermost message of a network error, without the
 // URL and method net/http puts around it.
+// A failed lookup or connection is said in words that name no address of
+// the user's network (the resolver's address is in Go's message).
 func shortErr(err error) string {
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "the name does not resolve (no internet access, or no DNS)"
+	case errors.As(err, &dns):
+		return "the name could not be looked up"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.As(err, &op) && op.Timeout():
+		return "no answer"
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
