@@ -329,11 +329,6 @@ type hopRec struct {
 	// conn is the connection the hop used, when it can tell the
 	// response heads it carried.
 	conn wireHeads
-	// want is the intended header list the hop's request head was
-	// arranged by, nil when it went out as the transport wrote it
-	// (HTTP/2); body says whether the request had a body (see arrange).
-	want Headers
-	body bool
 	// proxy is the proxy chosen for the hop, nil for none; net/http
 	// drives it when proxyByTransport, the dial tunnels otherwise.
 	proxy            *url.URL
@@ -504,7 +499,7 @@ func placeOnly(name string) bool {
 // are skipped by arrange. The caller holds r.mu.
 func (r *recorder) wantFor(h *hopRec) Headers {
 	if r.answer == "" || h.hop.Auth != "digest" {
-		return append(Headers{}, r.user...) // never nil: nil means not arranged
+		return r.user
 	}
 	at := 0
 	if len(r.user) > 0 && strings.EqualFold(r.user[0].Name, "Host") {
@@ -628,7 +623,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.start = now
 				h.hop.Request.Header = nil
 				h.hop.Timings = NoTimings()
-				h.hop.TLS, h.tlsDialed, h.conn, h.want = nil, false, nil, nil
+				h.hop.TLS, h.tlsDialed, h.conn = nil, false, nil
 				h.hop.Conn.Routes, h.certAsked, h.certSent = nil, false, false
 				h.wrote, h.wroteHeaders, h.gotConn, h.firstByte = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			})
@@ -688,9 +683,18 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				h.hop.Request.Proto = "HTTP/1.1"
 				if hc, ok := info.Conn.(*h1Conn); ok {
 					// HTTP/1.x: the head goes out in the list's order
-					// and spelling.
-					h.want, h.body = r.wantFor(h), r.hasBody
-					hc.expect(h.want, h.body)
+					// and spelling, and the record follows it. By the
+					// time the connection has the whole head, the
+					// transport has reported every field of it
+					// (WroteHeaderField comes before the blank line).
+					hop, want, body := h, r.wantFor(h), r.hasBody
+					hc.expect(want, body, func(arranged bool) {
+						r.mu.Lock()
+						defer r.mu.Unlock()
+						if arranged && !r.closed {
+							hop.hop.Request.Header = arrange(hop.hop.Request.Header, want, body)
+						}
+					})
 				}
 				if wc, ok := info.Conn.(wireHeads); ok {
 					h.conn = wc
@@ -722,16 +726,7 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				}
 			})
 		},
-		WroteHeaders: func() {
-			at(func(h *hopRec, now time.Time) {
-				h.wroteHeaders = now
-				if h.want != nil {
-					// The connection arranges the head as it goes out
-					// (h1Conn.Write); the record follows it.
-					h.hop.Request.Header = arrange(h.hop.Request.Header, h.want, h.body)
-				}
-			})
-		},
+		WroteHeaders: func() { at(func(h *hopRec, now time.Time) { h.wroteHeaders = now }) },
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			at(func(h *hopRec, now time.Time) {
 				h.wrote = now

@@ -19,6 +19,8 @@ import (
 // (h1Conn.Write): the head Go wrote is parsed, its fields are put in the
 // order of the hop's intended list (Request.Header, or the client's own
 // order for a forwarded call) with the list's spelling, and written out.
+// A head the rewrite cannot hold or read goes out as Go wrote it, and is
+// recorded so.
 // Only the order, the name case, the separator after the colon and the
 // whitespace around the value change: the request line, every value and
 // the set of fields stay Go's, with one exception (a Content-Length: 0
@@ -129,12 +131,13 @@ func arrange(got, want Headers, body bool) Headers {
 }
 
 // rewriteHead returns the request head (request line, fields, blank line)
-// with its fields arranged per want (see arrange for body), or head itself when it cannot be
-// read as one, which then goes out as net/http wrote it.
-func rewriteHead(head []byte, want Headers, body bool) []byte {
+// with its fields arranged per want (see arrange for body) and true, or
+// head itself and false when it cannot be read as one, which then goes
+// out as net/http wrote it.
+func rewriteHead(head []byte, want Headers, body bool) ([]byte, bool) {
 	lines := bytes.Split(bytes.TrimSuffix(head, []byte("\r\n\r\n")), []byte("\r\n"))
 	if len(lines) < 1 || len(lines[0]) == 0 {
-		return head
+		return head, false
 	}
 	got := make(Headers, 0, len(lines)-1)
 	for _, l := range lines[1:] {
@@ -142,11 +145,11 @@ func rewriteHead(head []byte, want Headers, body bool) []byte {
 		name, value, ok := bytes.Cut(l, []byte(": "))
 		if !ok {
 			if name, ok = bytes.CutSuffix(l, []byte(":")); !ok {
-				return head
+				return head, false
 			}
 		}
 		if len(name) == 0 || !validName(string(name)) {
-			return head
+			return head, false
 		}
 		got = append(got, Header{Name: string(name), Value: string(value)})
 	}
@@ -156,7 +159,7 @@ func rewriteHead(head []byte, want Headers, body bool) []byte {
 	for _, f := range arrange(got, want, body) {
 		out = appendField(out, f)
 	}
-	return append(out, "\r\n"...)
+	return append(out, "\r\n"...), true
 }
 
 // appendField writes one header line: Name, the separator (": " unless

@@ -223,8 +223,8 @@ func TestRewriteHeadKeepsWhatItCannotRead(t *testing.T) {
 		"GET / HTTP/1.1\r\nbad name: 1\r\n\r\n",
 		"\r\n\r\n",
 	} {
-		if got := string(rewriteHead([]byte(head), want, false)); got != head {
-			t.Errorf("rewriteHead(%q) = %q, want it untouched", head, got)
+		if got, ok := rewriteHead([]byte(head), want, false); string(got) != head || ok {
+			t.Errorf("rewriteHead(%q) = %q, %v; want it untouched", head, got, ok)
 		}
 	}
 }
@@ -550,6 +550,9 @@ func TestReplayHeadsLongHeadGoesOutAsWritten(t *testing.T) {
 	if d := cmp.Diff(want, fieldLines(heads[0].head)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
+	if d := cmp.Diff(want, recordedLines(ex.First().Request.Header)); d != "" {
+		t.Errorf("the record is not the wire (-want +got):\n%s", d)
+	}
 	if string(heads[0].body) != "body" {
 		t.Errorf("body %q", heads[0].body)
 	}
@@ -598,6 +601,8 @@ func BenchmarkRewriteHead(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		rewriteHead(raw, want, true)
+		if _, ok := rewriteHead(raw, want, true); !ok {
+			b.Fatal("not rewritten")
+		}
 	}
 }

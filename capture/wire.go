@@ -58,10 +58,11 @@ type h1Conn struct {
 	// on it, and Write holds the head back until it is complete, then
 	// writes it arranged. The body passes straight through.
 	want  Headers
-	body  bool   // the request has a body (see arrange)
-	armed bool   // the next request head is to be arranged
-	head  []byte // the head so far, at most maxHead bytes
-	hscan int    // where to resume looking for its end
+	body  bool       // the request has a body (see arrange)
+	done  func(bool) // told whether the head went out arranged
+	armed bool       // the next request head is to be arranged
+	head  []byte     // the head so far, at most maxHead bytes
+	hscan int        // where to resume looking for its end
 }
 
 type h1State int
@@ -77,14 +78,16 @@ func newH1Conn(c net.Conn, tc *tls.Conn) *h1Conn { return &h1Conn{Conn: c, tc: t
 
 // expect arms the connection for the request about to be written on it:
 // its head goes out with the fields arranged per want and body (see
-// arrange). The
-// transport uses a connection for one request at a time, and reports
-// each request's connection (httptrace GotConn) before writing on it, so
-// the next head written is that request's.
-func (c *h1Conn) expect(want Headers, body bool) {
+// arrange). The transport uses a connection for one request at a time,
+// and reports each request's connection (httptrace GotConn) before
+// writing on it, so the next head written is that request's. done is
+// called, from the writing goroutine and before the head goes to the
+// socket, with whether the head was arranged or goes out as net/http
+// wrote it (too long to hold, or not readable).
+func (c *h1Conn) expect(want Headers, body bool, done func(arranged bool)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.want, c.body, c.armed, c.head, c.hscan = want, body, true, c.head[:0], 0
+	c.want, c.body, c.done, c.armed, c.head, c.hscan = want, body, done, true, c.head[:0], 0
 }
 
 func (c *h1Conn) Write(p []byte) (int, error) {
@@ -107,22 +110,30 @@ func (c *h1Conn) Write(p []byte) (int, error) {
 	c.head = append(c.head, p...)
 	end := bytes.Index(c.head[c.hscan:], []byte("\r\n\r\n"))
 	var out []byte
+	arranged := false
 	switch {
 	case end >= 0:
 		end += c.hscan + 4
-		out = append(rewriteHead(c.head[:end:end], c.want, c.body), c.head[end:]...)
+		var head []byte
+		head, arranged = rewriteHead(c.head[:end:end], c.want, c.body)
+		out = append(head, c.head[end:]...)
 	case len(c.head) < maxHead:
 		c.hscan = max(0, len(c.head)-3)
 		c.mu.Unlock()
 		return len(p), nil
 	default:
-		// Longer than any head the transport lets a server send: it
-		// goes out as written.
+		// A head longer than this holds (a header of hundreds of
+		// kilobytes) goes out as net/http wrote it.
 		out = c.head
 	}
-	// The connection is written outside the lock, which the reads take.
-	c.armed, c.want, c.head, c.hscan = false, nil, nil, 0
+	done := c.done
+	c.armed, c.want, c.done, c.head, c.hscan = false, nil, nil, nil, 0
+	// The record and the connection are written outside the lock, which
+	// the reads take.
 	c.mu.Unlock()
+	if done != nil {
+		done(arranged)
+	}
 	if _, err := c.Conn.Write(out); err != nil {
 		return 0, err
 	}
