@@ -19,18 +19,18 @@ import (
 // (h1Conn.Write): the head Go wrote is parsed, its fields are put in the
 // order of the hop's intended list (Request.Header, or the client's own
 // order for a forwarded call) with the list's spelling, and written out.
-// A head the rewrite cannot hold or read goes out as Go wrote it, and is
-// recorded so.
 // Only the order, the name case, the separator after the colon and the
 // whitespace around the value change: the request line, every value and
 // the set of fields stay Go's, with one exception (a Content-Length: 0
-// that nobody asked for, see arrange). The recorder applies the same
-// function to the fields the transport reported, so that the ticket
-// records the head as it went out.
+// that nobody asked for, see arrange). When the connection has the whole
+// head it tells the hop (the done func of h1Conn.expect), which applies
+// the same function to the fields the transport reported, so that the
+// ticket records the head as it went out. A head the rewrite cannot hold
+// or read goes out as Go wrote it, and is recorded so.
 //
 // HTTP/2 has no such freedom: field names are lower case by the spec
-// (RFC 9113, 8.2.1), and x/net's HPACK encoder picks the order; those
-// heads are recorded as written and left alone.
+// (RFC 9113, 8.2.1), and x/net writes the fields in its own order (Go
+// map order); those heads are recorded as written and left alone.
 
 // arrange returns the fields of a request head as they go on the wire.
 // got are the fields the transport wrote, in its order, with its values;
