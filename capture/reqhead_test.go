@@ -606,3 +606,24 @@ func BenchmarkRewriteHead(b *testing.B) {
 		}
 	}
 }
+
+// TestReplayHeadsHTTP2LeftAlone: over HTTP/2 the fields go out as x/net
+// writes them, names lower case (RFC 9113), and are recorded so; the
+// HTTP/1.1 rewrite does not touch the session.
+func TestReplayHeadsHTTP2LeftAlone(t *testing.T) {
+	var got http.Header
+	srv := tlsServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }), true)
+	list := Headers{{Name: "X-B", Value: "2", Origin: FromUser}, {Name: "x-a", Value: "1", Sep: ":", Origin: FromUser}}
+	ex := Replay(context.Background(), Request{Method: "GET", URL: srv.URL, Header: list}, Options{RootCAs: trust(srv)})
+	if ex.Fault != nil || ex.First().Request.Proto != "HTTP/2.0" {
+		t.Fatalf("fault %+v, proto %s", ex.Fault, ex.First().Request.Proto)
+	}
+	if got.Get("X-A") != "1" || got.Get("X-B") != "2" {
+		t.Errorf("server got %v", got)
+	}
+	for _, f := range ex.First().Request.Header {
+		if f.Name != strings.ToLower(f.Name) || f.Sep != "" {
+			t.Errorf("recorded %+v: HTTP/2 names are lower case, with no separator of their own", f)
+		}
+	}
+}
