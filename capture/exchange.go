@@ -15,6 +15,15 @@
 // unknown one) keeps no bytes at all (Body.Withheld), because the
 // redactor could not see the secrets in it.
 //
+// Request heads go out as Request.Header lists them: on HTTP/1.x the
+// connection takes the head net/http wrote and puts its fields in the
+// list's order, name case and spacing before they reach the socket
+// (reqhead.go), and the record follows, so a replayed curl command
+// carries curl's own head. HTTP/2 names are lower case by the spec, in
+// the order x/net writes them. A forwarded call (Upstream) goes on in
+// the order its client sent, read alongside the proxy's server
+// (KeepOrder, inbound.go).
+//
 // Response headers are recorded in the order they came over the wire.
 // net/http parses them into a map, which loses that order, so the
 // connection is read alongside the transport: for HTTP/1.x each response
@@ -64,6 +73,12 @@ type Header struct {
 	// Truncated is true when Value holds only the first MaxURL bytes of
 	// a longer value: a response's Location, which the server chooses.
 	Truncated bool `json:",omitempty"`
+	// Sep is what stands between the name and the value on the wire
+	// when it is not the usual ": ": a colon and the spaces or tabs the
+	// user wrote, as curl sends -H 'X:v' ("X:v") or -H 'X;' ("X:").
+	// Request headers only, HTTP/1.x only; it holds no part of the
+	// value.
+	Sep string `json:",omitempty"`
 }
 
 // ProxyCredentialsNotRecorded is the value recorded for a
@@ -118,8 +133,14 @@ func (h Headers) Clone() Headers {
 type Request struct {
 	Method string
 	URL    string
-	// Header holds the headers in the order given. Origin is FromUser, or
-	// FromTool for the curl defaults the command line adds.
+	// Header holds the headers in the order they go on the wire, each
+	// name spelled as it goes out (HTTP/1.x; HTTP/2 lower-cases names).
+	// Origin is FromUser, or FromTool for the curl defaults the command
+	// line adds. Host, Content-Length and Transfer-Encoding, which the
+	// transport writes from the URL and the body, may be listed (Origin
+	// FromTransport) to say where they go; their values are then the
+	// transport's. Unlisted, Host goes first and the others last. See
+	// arrange in reqhead.go for the whole rule.
 	Header Headers
 	// Body is sent byte for byte; nil means no body.
 	Body []byte

@@ -154,7 +154,15 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 		// An empty value stops Go's transport from adding its own.
 		hdr["User-Agent"] = []string{""}
 	}
-	rec := &recorder{ctx: ctx, opt: u.opt, user: headerList(in.Header), tlsConf: u.shared.tlsConf, h2: u.shared.h2}
+	rec := &recorder{ctx: ctx, opt: u.opt, user: clientOrder(in), tlsConf: u.shared.tlsConf, h2: u.shared.h2,
+		hasBody: in.ContentLength != 0}
+	for i, f := range rec.user {
+		if strings.EqualFold(f.Name, "Host") {
+			// The client's Host place, for the upstream's (the record of
+			// a call that failed before writing shows this list).
+			rec.user[i].Value = target.Host
+		}
+	}
 	rec.newHop(in.Method, target.String(), Body{})
 	ex := &Exchange{Source: Source{From: u.opt.From, Clock: ClockProxy}, Started: start.UTC(), Insecure: u.opt.Insecure}
 
@@ -166,6 +174,11 @@ func (u *Upstream) Forward(ctx context.Context, w http.ResponseWriter, in *http.
 	if in.Body != nil && in.Body != http.NoBody && in.ContentLength != 0 {
 		up = newUpload(in.Body, in.ContentLength, u.opt.maxBody())
 		out.Body, out.ContentLength = up, in.ContentLength
+	} else if in.Header.Get("Content-Length") == "0" {
+		// The client said Content-Length: 0, which net/http writes
+		// for POST, PUT and PATCH only unless told "identity" (never
+		// written itself).
+		out.Body, out.TransferEncoding = http.NoBody, []string{"identity"}
 	}
 
 	call, cancel := context.WithCancelCause(in.Context())

@@ -153,7 +153,7 @@ func (o Options) now() time.Time {
 // Origin FromTransport. No cookie jar is used, and compression is not
 // requested unless the request asks for it, as with curl.
 func Replay(ctx context.Context, req Request, opt Options) *Exchange {
-	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body}
+	rec := &recorder{ctx: ctx, opt: opt, user: req.Header, body: req.Body, hasBody: req.Body != nil}
 	if len(opt.Certificates) > 0 {
 		rec.clientCert = certOf(opt.Certificates[0])
 	}
@@ -244,6 +244,9 @@ type recorder struct {
 	opt  Options
 	user Headers
 	body []byte // the full request body; nil for none
+	// hasBody says whether the call's request has a body, an empty one
+	// included (see arrange).
+	hasBody bool
 	// probe is set while the first request of Options.Digest goes out
 	// with an empty body; answer is the Authorization: Digest of the
 	// second request, "" before it.
@@ -430,6 +433,11 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 	h := make(http.Header, len(r.user))
 	for _, f := range r.user {
 		k := http.CanonicalHeaderKey(f.Name)
+		if f.Origin == FromTransport && placeOnly(k) {
+			// Only says where the transport's field goes (see
+			// Request.Header).
+			continue
+		}
 		if strings.EqualFold(k, "Host") {
 			hr.Host = f.Value
 			continue
@@ -461,6 +469,10 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		// An empty body (curl -d '') goes out as Content-Length: 0, as
 		// curl sends it; a non-nil empty reader would be sent chunked.
 		hr.Body, hr.GetBody, hr.ContentLength = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }, 0
+		// net/http writes that Content-Length: 0 for POST, PUT and
+		// PATCH only; "identity" makes it write it for the other methods
+		// too (DELETE -d ''), and is itself never written.
+		hr.TransferEncoding = []string{"identity"}
 	case body != nil:
 		// resty drops bodies on HEAD and OPTIONS; set it for every method.
 		full := body
@@ -468,9 +480,35 @@ func (r *recorder) prepare(_ *resty.Client, hr *http.Request) error {
 		hr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(full)), nil }
 		hr.ContentLength = int64(len(full))
 	default:
-		hr.Body, hr.GetBody, hr.ContentLength = nil, nil, 0
+		hr.Body, hr.GetBody, hr.ContentLength, hr.TransferEncoding = nil, nil, 0, nil
 	}
 	return nil
+}
+
+// placeOnly reports whether a request header of this (canonical) name,
+// listed with Origin FromTransport, only places the field the transport
+// writes itself.
+func placeOnly(name string) bool {
+	return name == "Host" || name == "Content-Length" || name == "Transfer-Encoding"
+}
+
+// wantFor returns the intended header list of hop h (see arrange): the
+// call's, with the answer to a Digest challenge where curl writes its own
+// Authorization, after Host and before everything else. Fields of the
+// list that the hop does not carry (a credential dropped on a redirect)
+// are skipped by arrange. The caller holds r.mu.
+func (r *recorder) wantFor(h *hopRec) Headers {
+	if r.answer == "" || h.hop.Auth != "digest" {
+		return r.user
+	}
+	at := 0
+	if len(r.user) > 0 && strings.EqualFold(r.user[0].Name, "Host") {
+		at = 1
+	}
+	want := make(Headers, 0, len(r.user)+1)
+	want = append(want, r.user[:at]...)
+	want = append(want, Header{Name: "Authorization", Value: r.answer, Origin: FromUser})
+	return append(want, r.user[at:]...)
 }
 
 // checkRedirect records the 3xx hop, keeps the request from carrying
@@ -643,6 +681,21 @@ func (r *recorder) trace() *httptrace.ClientTrace {
 				local := addrString(info.Conn.LocalAddr())
 				h.hop.Conn = Conn{RemoteAddr: addrString(info.Conn.RemoteAddr()), LocalAddr: local, Reused: info.Reused, Routes: r.connRoutes[local]}
 				h.hop.Request.Proto = "HTTP/1.1"
+				if hc, ok := info.Conn.(*h1Conn); ok {
+					// HTTP/1.x: the head goes out in the list's order
+					// and spelling, and the record follows it. By the
+					// time the connection has the whole head, the
+					// transport has reported every field of it
+					// (WroteHeaderField comes before the blank line).
+					hop, want, body := h, r.wantFor(h), r.hasBody
+					hc.expect(want, body, func(arranged bool) {
+						r.mu.Lock()
+						defer r.mu.Unlock()
+						if arranged && !r.closed {
+							hop.hop.Request.Header = arrange(hop.hop.Request.Header, want, body)
+						}
+					})
+				}
 				if wc, ok := info.Conn.(wireHeads); ok {
 					h.conn = wc
 					if _, ok := wc.(*h2Conn); ok {

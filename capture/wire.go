@@ -52,6 +52,17 @@ type h1Conn struct {
 	buf   []byte // the head being read
 	scan  int    // where to resume looking for the end of the head
 	final []byte // the last final head, complete
+
+	// The request head being written (see reqhead.go): expect arms the
+	// connection with the intended list of the request about to go out
+	// on it, and Write holds the head back until it is complete, then
+	// writes it arranged. The body passes straight through.
+	want  Headers
+	body  bool       // the request has a body (see arrange)
+	done  func(bool) // told whether the head went out arranged
+	armed bool       // the next request head is to be arranged
+	head  []byte     // the head so far, at most maxHead bytes
+	hscan int        // where to resume looking for its end
 }
 
 type h1State int
@@ -65,6 +76,20 @@ const (
 
 func newH1Conn(c net.Conn, tc *tls.Conn) *h1Conn { return &h1Conn{Conn: c, tc: tc} }
 
+// expect arms the connection for the request about to be written on it:
+// its head goes out with the fields arranged per want and body (see
+// arrange). The transport uses a connection for one request at a time,
+// and reports each request's connection (httptrace GotConn) before
+// writing on it, so the next head written is that request's. done is
+// called, from the writing goroutine and before the head goes to the
+// socket, with whether the head was arranged or goes out as net/http
+// wrote it (too long to hold, or not readable).
+func (c *h1Conn) expect(want Headers, body bool, done func(arranged bool)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.want, c.body, c.done, c.armed, c.head, c.hscan = want, body, done, true, c.head[:0], 0
+}
+
 func (c *h1Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.state != h1Reading {
@@ -73,8 +98,46 @@ func (c *h1Conn) Write(p []byte) (int, error) {
 		// state, so that an interim head does not count as final.
 		c.state, c.buf, c.scan, c.final = h1Reading, c.buf[:0], 0, nil
 	}
+	if !c.armed {
+		c.mu.Unlock()
+		return c.Conn.Write(p)
+	}
+	// The head is held until its blank line: net/http writes it through
+	// a buffer and flushes at the latest when the head is complete (before
+	// waiting for 100 Continue, or with the body), so holding it never
+	// keeps the request waiting. What follows it in p is body, written
+	// with it.
+	c.head = append(c.head, p...)
+	end := bytes.Index(c.head[c.hscan:], []byte("\r\n\r\n"))
+	var out []byte
+	arranged := false
+	switch {
+	case end >= 0:
+		end += c.hscan + 4
+		var head []byte
+		head, arranged = rewriteHead(c.head[:end:end], c.want, c.body)
+		out = append(head, c.head[end:]...)
+	case len(c.head) < maxHead:
+		c.hscan = max(0, len(c.head)-3)
+		c.mu.Unlock()
+		return len(p), nil
+	default:
+		// A head longer than this holds (a header of hundreds of
+		// kilobytes) goes out as net/http wrote it.
+		out = c.head
+	}
+	done := c.done
+	c.armed, c.want, c.done, c.head, c.hscan = false, nil, nil, nil, 0
+	// The record and the connection are written outside the lock, which
+	// the reads take.
 	c.mu.Unlock()
-	return c.Conn.Write(p)
+	if done != nil {
+		done(arranged)
+	}
+	if _, err := c.Conn.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func (c *h1Conn) Read(p []byte) (int, error) {

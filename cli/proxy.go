@@ -265,6 +265,9 @@ func runProxy(ctx context.Context, args []string, ios *IOStreams, sys *system) i
 		// so no token, may reach a log line.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
+	// The upstream gets each call's headers in the client's order and
+	// name case, which the server's parsing would lose.
+	ln = capture.KeepOrder(srv, ln)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if sys.proxyReady != nil {

@@ -142,12 +142,18 @@ func (e *IndexError) Error() string {
 const expectThreshold = 1 << 20
 
 // Build turns the options into a request with curl's rules and reads the
-// @file arguments. Headers given with -H keep their order and are marked
-// capture.FromUser, as are those -u, -b, -A and -e make; the headers curl
-// adds on its own (User-Agent, Accept: */*, the form Content-Type of -d,
-// those of --json and --compressed, the multipart Content-Type of -F,
-// Expect: 100-continue) are marked capture.FromTool. A header named with
-// -H 'Name:' is not sent at all.
+// @file arguments. Headers given with -H are marked capture.FromUser, as
+// are those -u, -b, -A and -e make; the headers curl adds on its own
+// (User-Agent, Accept: */*, the form Content-Type of -d, those of --json
+// and --compressed, the multipart Content-Type of -F, Expect:
+// 100-continue) are marked capture.FromTool. A header named with -H
+// 'Name:' is not sent at all.
+//
+// The headers are listed in the order curl 7.88 writes them, -H names
+// spelled as given and with the separator given (Header.Sep): the replay
+// sends them so on HTTP/1.1 (see capture.Request). A request with a body
+// lists Content-Length (capture.FromTransport) where curl writes it; a
+// -H Host goes first, spelled Host, as curl sends it.
 //
 // A command that makes several requests (several URLs, a globbed URL, or
 // several -T files) is built for the one Env.URLIndex names; Requests and
@@ -274,6 +280,7 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	req.URL = target
 
 	var multipart *form
+	var formType capture.Headers // the multipart Content-Type, with the boundary
 	if len(f.Form) > 0 {
 		if multipart, err = buildForm(f.Form, env, stdin); err != nil {
 			return nil, err
@@ -294,7 +301,7 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		}
 		body = multipart.body(boundary, disposition)
 		cmd.Form = multipart.parts
-		req.Header = append(req.Header, capture.Header{Name: "Content-Type", Value: ct + "; boundary=" + boundary, Origin: capture.FromTool})
+		formType = capture.Headers{{Name: "Content-Type", Value: ct + "; boundary=" + boundary, Origin: capture.FromTool}}
 	}
 	if t.upload != "" {
 		body = upload
@@ -319,11 +326,30 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		req.Method = "POST"
 	}
 
-	add := func(name, value string, origin capture.Origin) {
-		if !req.Header.Has(name) && !dropped[strings.ToLower(name)] {
-			req.Header = append(req.Header, capture.Header{Name: name, Value: value, Origin: origin})
+	// curl writes the fields it makes itself around the -H ones in a
+	// fixed order (lib/http.c, Curl_http): the credentials of -u, the
+	// range of -r, User-Agent, Accept, Accept-Encoding and Referer; then
+	// the cookies of -b; then the -H fields, --json's after them; then,
+	// with a body, Content-Length, Content-Type and Expect. Each made
+	// field goes in its slot, unless a -H field of the same name stands
+	// in for it (or -H 'Name:' dropped it), and the list is put together
+	// in slot order at the end.
+	var slots [numSlots]capture.Headers
+	slots[slotType] = formType
+	has := func(name string) bool {
+		for _, sl := range slots {
+			if sl.Has(name) {
+				return true
+			}
+		}
+		return req.Header.Has(name) || dropped[strings.ToLower(name)]
+	}
+	put := func(slot int, name, value string, origin capture.Origin) {
+		if !has(name) {
+			slots[slot] = append(slots[slot], capture.Header{Name: name, Value: value, Origin: origin})
 		}
 	}
+	add := func(name, value string, origin capture.Origin) { put(slotOf(name), name, value, origin) }
 	switch {
 	case f.OAuth2Bearer != "":
 		add("Authorization", "Bearer "+f.OAuth2Bearer, capture.FromUser)
@@ -359,8 +385,9 @@ func (f *Flags) Build(env Env) (*Command, error) {
 		add("Referer", ref, capture.FromUser)
 	}
 	if isJSON {
-		add("Content-Type", "application/json", capture.FromTool)
-		add("Accept", "application/json", capture.FromTool)
+		// curl adds these to the -H list, after the given ones.
+		put(slotJSON, "Content-Type", "application/json", capture.FromTool)
+		put(slotJSON, "Accept", "application/json", capture.FromTool)
 	}
 	if note := f.rangeHeader(req.Body, add); note != "" {
 		cmd.Notes = append(cmd.Notes, note)
@@ -380,7 +407,76 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	if t.upload != "" || (req.Body != nil && len(req.Body) > expectThreshold) {
 		add("Expect", "100-continue", capture.FromTool)
 	}
+	if req.Body != nil {
+		// The transport writes it; listed, it goes where curl writes it.
+		put(slotLength, "Content-Length", strconv.Itoa(len(req.Body)), capture.FromTransport)
+	}
+	req.Header = curlOrder(req.Header, slots)
 	return cmd, nil
+}
+
+// The slots of the fields curl makes itself, in the order it writes them
+// around the -H fields (slotCustom).
+const (
+	slotAuth = iota
+	slotRange
+	slotAgent
+	slotAccept
+	slotEncoding
+	slotReferer
+	slotCookie
+	slotCustom // the -H fields; none are put here
+	slotJSON
+	slotLength
+	slotType
+	slotExpect
+	numSlots
+)
+
+// slotOf returns the slot of a field curl makes itself.
+func slotOf(name string) int {
+	switch strings.ToLower(name) {
+	case "authorization":
+		return slotAuth
+	case "range", "content-range":
+		return slotRange
+	case "user-agent":
+		return slotAgent
+	case "accept":
+		return slotAccept
+	case "accept-encoding":
+		return slotEncoding
+	case "referer":
+		return slotReferer
+	case "cookie":
+		return slotCookie
+	case "content-type":
+		return slotType
+	case "expect":
+		return slotExpect
+	}
+	return slotCustom
+}
+
+// curlOrder puts the -H fields (custom, in the order given) and the
+// fields curl makes (slots) together as curl writes them: a -H Host
+// first (the first one; curl ignores the others), spelled Host, then
+// every slot in order, the -H fields in slotCustom's place.
+func curlOrder(custom capture.Headers, slots [numSlots]capture.Headers) capture.Headers {
+	var out, rest capture.Headers
+	for _, h := range custom {
+		if !strings.EqualFold(h.Name, "Host") {
+			rest = append(rest, h)
+		} else if out == nil {
+			h.Name = "Host"
+			out = capture.Headers{h}
+		}
+	}
+	slots[slotCustom] = rest
+	for _, sl := range slots {
+		out = append(out, sl...)
+	}
+	return out
 }
 
 // without returns hs without the headers of that name.
@@ -579,7 +675,8 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 	colon := strings.IndexByte(h, ':')
 	if colon < 0 {
 		if name, ok := strings.CutSuffix(h, ";"); ok && validName(name) {
-			*hs = append(*hs, capture.Header{Name: name, Value: "", Origin: capture.FromUser})
+			// curl sends it as "Name:".
+			*hs = append(*hs, capture.Header{Name: name, Value: "", Origin: capture.FromUser, Sep: ":"})
 			return nil
 		}
 		return fmt.Errorf("the header %shas no colon; write it as -H 'Name: value'", headerHint(h))
@@ -592,7 +689,12 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 		dropped[strings.ToLower(name)] = true
 		return nil
 	}
-	*hs = append(*hs, capture.Header{Name: name, Value: value, Origin: capture.FromUser})
+	// curl sends the line as given: -H 'X:v' goes out as "X:v".
+	sep := h[colon : len(h)-len(value)]
+	if sep == ": " {
+		sep = ""
+	}
+	*hs = append(*hs, capture.Header{Name: name, Value: value, Origin: capture.FromUser, Sep: sep})
 	return nil
 }
 

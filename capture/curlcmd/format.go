@@ -13,9 +13,14 @@ import (
 // the URL last.
 //
 // Headers marked capture.FromTool are left out, because Build adds them
-// again (except those of -F and -T, see rebuiltOnlyFromFlags); a default header that req does not carry is suppressed with
-// -H 'Name:'. A header value that starts with a space or a tab cannot be
-// written for curl, which strips that whitespace.
+// again (except those of -F and -T, see rebuiltOnlyFromFlags), and so
+// are the transport's (capture.FromTransport: Build places Content-Length
+// again); a default header that req does not carry is suppressed with
+// -H 'Name:'. A header keeps its separator (Header.Sep), so -H 'X:v'
+// reads back as it was. A header value that starts with a space or a tab
+// cannot be written for curl, which strips that whitespace. Build lists
+// the headers in curl's order, which req must already have to read back
+// the same.
 func Format(req capture.Request) []string {
 	args := []string{"curl"}
 	inferred := "GET"
@@ -26,13 +31,17 @@ func Format(req capture.Request) []string {
 		args = append(args, "-X", req.Method)
 	}
 	for _, h := range req.Header {
-		if h.Origin == capture.FromTool && !rebuiltOnlyFromFlags(h) {
+		if h.Origin == capture.FromTransport || h.Origin == capture.FromTool && !rebuiltOnlyFromFlags(h) {
 			continue
+		}
+		sep := h.Sep
+		if sep == "" {
+			sep = ": "
 		}
 		if h.Value == "" {
 			args = append(args, "-H", h.Name+";")
 		} else {
-			args = append(args, "-H", h.Name+": "+h.Value)
+			args = append(args, "-H", h.Name+sep+h.Value)
 		}
 	}
 	suppress := []string{"User-Agent", "Accept"}
@@ -47,7 +56,8 @@ func Format(req capture.Request) []string {
 	if req.Body != nil {
 		args = append(args, "--data-raw", string(req.Body))
 	}
-	if strings.Contains(req.URL, `\`) {
+	if strings.ContainsAny(req.URL, `\[]{}`) {
+		// Taken literally, not as a glob pattern.
 		args = append(args, "--globoff")
 	}
 	return append(args, req.URL)

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // Hosts and media types.
@@ -114,27 +116,7 @@ func looksLikeAltegio(name string) bool {
 	if strings.Contains(name, "alteg") {
 		return true
 	}
-	return levenshtein(name, apiHost) <= 2
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return apispec.EditDistance(name, apiHost) <= 2
 }
 
 // apiPath returns the path after /api/v1/ or /api/v2/, split into

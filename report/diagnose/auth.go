@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/redact"
+	"github.com/altegio/altegio-ticket/report/diagnose/apispec"
 )
 
 // authShape is the Authorization header as the checks see it: its
@@ -118,7 +119,7 @@ func isSchemeWord(w string) bool {
 // misspelledBearer says whether a scheme word is a typo of Bearer.
 func misspelledBearer(w string) bool {
 	l := strings.ToLower(w)
-	return l != "bearer" && len(l) >= 4 && levenshtein(l, "bearer") <= 2
+	return l != "bearer" && len(l) >= 4 && apispec.EditDistance(l, "bearer") <= 2
 }
 
 func (a *authShape) count(kw string) int {

@@ -199,9 +199,9 @@ func checkReplayed(c *call) *Finding {
 		return nil
 	}
 	m := ch.Method
-	// Info while a duplicate is only possible: the call itself is not
-	// wrong. A warning once the answer shows the replay made one, which
-	// the user must undo before anything else.
+	// Info while a change is only possible (no answer, a 5xx): the call
+	// itself is not wrong. A warning once the API accepted the replay:
+	// it changed data again, which the user must check or undo first.
 	f := &Finding{
 		Severity: Info,
 		Explain: "altegio-ticket sent this " + m + " again to record it, and " + m + " is not idempotent: if the original call got through, the replay may have created a second booking, client or payment. " +
@@ -213,6 +213,8 @@ func checkReplayed(c *call) *Finding {
 		f.Explain = "altegio-ticket sent this " + m + " again to record it, and the API accepted it: the replay made " + ch.Made + ". " +
 			"If the original call had got through, this is a duplicate."
 		f.Evidence = append(f.Evidence, "made: "+ch.Made)
+	}
+	if ch.Sure {
 		f.Severity = Warning
 	}
 	if ch.Undo != "" {

@@ -536,7 +536,7 @@ func (a *aligner) substitute(i int, t segment) (float64, *Edit) {
 		return 1, &Edit{Kind: EditWord, Got: v, Want: t.lit}
 	case synonyms(v, t.lit):
 		return 0.75, &Edit{Kind: EditWord, Got: v, Want: t.lit}
-	case len(v) >= 4 && len(t.lit) >= 4 && levenshtein(strings.ToLower(v), strings.ToLower(t.lit)) <= 2:
+	case len(v) >= 4 && len(t.lit) >= 4 && EditDistance(strings.ToLower(v), strings.ToLower(t.lit)) <= 2:
 		return 1, &Edit{Kind: EditSpelling, Got: v, Want: t.lit}
 	}
 	return 3, &Edit{Kind: EditOther, Got: v, Want: t.lit}
@@ -651,7 +651,11 @@ func fill(t []segment, values map[int]string, q url.Values, edits []Edit) string
 	return b.String()
 }
 
-func levenshtein(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes:
+// how many insertions, deletions and substitutions turn one into the
+// other. The checks use it for near misses (a misspelt segment, field,
+// scheme or host).
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

@@ -291,7 +291,7 @@ func nearestName(name string, documented map[string]bool) string {
 	}
 	best, bestD := "", 3
 	for d := range documented {
-		if dist := levenshtein(strings.ToLower(name), strings.ToLower(d)); dist < bestD || dist == bestD && d < best {
+		if dist := EditDistance(strings.ToLower(name), strings.ToLower(d)); dist < bestD || dist == bestD && d < best {
 			best, bestD = d, dist
 		}
 	}
