@@ -1,6 +1,10 @@
 package report
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/altegio/altegio-ticket/report/internal/jsontext"
+)
 
 // indentJSONPrefix pretty-prints the start of a JSON text as json.Indent
 // does with two spaces, and stops once the output reaches limit bytes. It
@@ -94,7 +98,7 @@ func indentJSONPrefix(data []byte, limit int) (out []byte, consumed int, ok bool
 			if want != wantValue && want != wantKey {
 				return nil, 0, false
 			}
-			j, good := stringEnd(data, i)
+			j, good := jsontext.StringEnd(data, i)
 			if !good {
 				return nil, 0, false
 			}
@@ -130,44 +134,6 @@ func indentJSONPrefix(data []byte, limit int) (out []byte, consumed int, ok bool
 		return nil, 0, false // the JSON breaks off
 	}
 	return buf, i, true
-}
-
-// stringEnd returns the index after the JSON string that starts at i, and
-// false when it is not a valid string.
-func stringEnd(data []byte, i int) (int, bool) {
-	for j := i + 1; j < len(data); j++ {
-		switch c := data[j]; {
-		case c == '"':
-			return j + 1, true
-		case c < 0x20:
-			return 0, false
-		case c == '\\':
-			j++
-			if j == len(data) {
-				return 0, false
-			}
-			switch data[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(data) || !isHex4(data[j+1:j+5]) {
-					return 0, false
-				}
-				j += 4
-			default:
-				return 0, false
-			}
-		}
-	}
-	return 0, false
-}
-
-func isHex4(b []byte) bool {
-	for _, c := range b {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // validLiteral reports whether b is true, false, null or a JSON number.

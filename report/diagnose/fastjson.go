@@ -3,6 +3,8 @@ package diagnose
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/altegio/altegio-ticket/report/internal/jsontext"
 )
 
 // topFields reads a JSON text as json.Unmarshal reads it into a struct
@@ -33,7 +35,7 @@ func topFields(text []byte, names ...string) (fields []json.RawMessage, ok bool)
 		if i == len(text) || text[i] != '"' {
 			return nil, false
 		}
-		keyEnd, ok := scanString(text, i)
+		keyEnd, ok := jsontext.StringEnd(text, i)
 		if !ok {
 			return nil, false
 		}
@@ -85,7 +87,7 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 	}
 	switch c := text[i]; {
 	case c == '"':
-		return scanString(text, i)
+		return jsontext.StringEnd(text, i)
 	case c == '{' || c == '[':
 		if depth+1 > maxDepth {
 			return 0, false
@@ -103,7 +105,7 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 				if i == len(text) || text[i] != '"' {
 					return 0, false
 				}
-				end, ok := scanString(text, i)
+				end, ok := jsontext.StringEnd(text, i)
 				if !ok {
 					return 0, false
 				}
@@ -143,39 +145,6 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 func literal(text []byte, i int, word string) (int, bool) {
 	if bytes.HasPrefix(text[i:], []byte(word)) {
 		return i + len(word), true
-	}
-	return 0, false
-}
-
-// scanString returns the index after the JSON string that starts at i.
-func scanString(text []byte, i int) (int, bool) {
-	for j := i + 1; j < len(text); j++ {
-		switch c := text[j]; {
-		case c == '"':
-			return j + 1, true
-		case c < 0x20:
-			return 0, false
-		case c == '\\':
-			j++
-			if j == len(text) {
-				return 0, false
-			}
-			switch text[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(text) {
-					return 0, false
-				}
-				for _, h := range text[j+1 : j+5] {
-					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
-						return 0, false
-					}
-				}
-				j += 4
-			default:
-				return 0, false
-			}
-		}
 	}
 	return 0, false
 }

@@ -265,12 +265,10 @@ func editWords(edits []apispec.Edit) string {
 			s = fmt.Sprintf("documented under %s, not %s", e.Want, e.Got)
 		case apispec.EditCase:
 			s = fmt.Sprintf("%s is written %s", e.Got, e.Want)
-		case apispec.EditWord:
+		case apispec.EditWord, apispec.EditOther:
 			s = fmt.Sprintf("%s where the description has %s", e.Got, e.Want)
 		case apispec.EditSpelling:
 			s = fmt.Sprintf("%s is spelled %s", e.Got, e.Want)
-		case apispec.EditOther:
-			s = fmt.Sprintf("%s where the description has %s", e.Got, e.Want)
 		case apispec.EditMissingID:
 			s = fmt.Sprintf("the id %s is missing %s", e.Want, after)
 			if e.Query != "" {
