@@ -97,7 +97,6 @@ const noteCost = 2 << 10
 type sizeModel struct {
 	full   int64
 	bodies []capture.Body // every body, by bodyRef order below
-	refs   []bodyRef
 	parts  []modelPart
 }
 

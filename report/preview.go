@@ -17,7 +17,7 @@ import (
 // the caller shows the text as it is. consumed is how many bytes of data
 // the output covers; out may end past limit by one token.
 func indentJSONPrefix(data []byte, limit int) (out []byte, consumed int, ok bool) {
-	i := skipSpace(data, 0)
+	i := jsontext.SkipSpace(data, 0)
 	if i == len(data) || data[i] != '{' && data[i] != '[' {
 		return nil, 0, false
 	}
@@ -52,7 +52,7 @@ func indentJSONPrefix(data []byte, limit int) (out []byte, consumed int, ok bool
 				closer = ']'
 			}
 			buf = append(buf, c)
-			if j := skipSpace(data, i+1); j < len(data) && data[j] == closer {
+			if j := jsontext.SkipSpace(data, i+1); j < len(data) && data[j] == closer {
 				// An empty object or array stays on its line, as
 				// json.Indent writes it.
 				buf = append(buf, closer)
@@ -123,12 +123,12 @@ func indentJSONPrefix(data []byte, limit int) (out []byte, consumed int, ok bool
 		}
 		if len(stack) == 0 {
 			// The value is complete; only blanks may follow.
-			if skipSpace(data, i) != len(data) {
+			if jsontext.SkipSpace(data, i) != len(data) {
 				return nil, 0, false
 			}
 			return buf, len(data), true
 		}
-		i = skipSpace(data, i)
+		i = jsontext.SkipSpace(data, i)
 	}
 	if i >= len(data) {
 		return nil, 0, false // the JSON breaks off
@@ -142,46 +142,8 @@ func validLiteral(b []byte) bool {
 	case "true", "false", "null":
 		return true
 	}
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	start := i
-	n := digits()
-	if n == 0 || n > 1 && b[start] == '0' {
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(b)
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
-		i++
-	}
-	return i
+	end, ok := jsontext.NumberEnd(b, 0)
+	return ok && end == len(b)
 }
 
 // isLiteralByte reports whether c can be part of a number, true, false or

@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/altegio/altegio-ticket/report/internal/jsontext"
 )
 
 // FuzzIndentJSONPrefix checks the bounded pretty-printer against
@@ -22,7 +24,7 @@ func FuzzIndentJSONPrefix(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, limit int) {
 		limit = max(1, limit%4096)
-		start := skipSpace(data, 0)
+		start := jsontext.SkipSpace(data, 0)
 		valid := json.Valid(data) && start < len(data) && (data[start] == '{' || data[start] == '[')
 		got, consumed, ok := indentJSONPrefix(data, 1<<30)
 		if ok != valid {

@@ -144,8 +144,9 @@ func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
 	if digest {
 		args = append(args, "--digest", `--user "${ALTEGIO_DIGEST_USER:?set it to user:password for HTTP Digest authentication}"`)
 	}
-	if len(ex.Hops) > 1 {
-		// The original client followed redirects; curl, like it, does not
+	if ex.Last() != ex.Call() {
+		// Hops after the call's own request: the original client
+		// followed redirects (a --digest probe is not one); curl, like it, does not
 		// send Authorization to another host.
 		args = append(args, "--location", "--max-redirs", "10")
 	}

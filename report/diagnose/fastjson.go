@@ -19,17 +19,17 @@ import (
 // (FuzzTopFields holds it to json.Unmarshal).
 func topFields(text []byte, names ...string) (fields []json.RawMessage, ok bool) {
 	fields = make([]json.RawMessage, len(names))
-	i := skipWS(text, 0)
+	i := jsontext.SkipSpace(text, 0)
 	if bytes.HasPrefix(text[i:], []byte("null")) {
-		end := skipWS(text, i+4)
+		end := jsontext.SkipSpace(text, i+4)
 		return fields, end == len(text)
 	}
 	if i == len(text) || text[i] != '{' {
 		return nil, false
 	}
-	i = skipWS(text, i+1)
+	i = jsontext.SkipSpace(text, i+1)
 	if i < len(text) && text[i] == '}' {
-		return fields, skipWS(text, i+1) == len(text)
+		return fields, jsontext.SkipSpace(text, i+1) == len(text)
 	}
 	for {
 		if i == len(text) || text[i] != '"' {
@@ -47,11 +47,11 @@ func topFields(text []byte, names ...string) (fields []json.RawMessage, ok bool)
 			}
 			key = []byte(s)
 		}
-		i = skipWS(text, keyEnd)
+		i = jsontext.SkipSpace(text, keyEnd)
 		if i == len(text) || text[i] != ':' {
 			return nil, false
 		}
-		i = skipWS(text, i+1)
+		i = jsontext.SkipSpace(text, i+1)
 		end, ok := skipValue(text, i, 1) // inside the top-level object
 		if !ok {
 			return nil, false
@@ -61,15 +61,15 @@ func topFields(text []byte, names ...string) (fields []json.RawMessage, ok bool)
 				fields[n] = text[i:end:end]
 			}
 		}
-		i = skipWS(text, end)
+		i = jsontext.SkipSpace(text, end)
 		if i == len(text) {
 			return nil, false
 		}
 		switch text[i] {
 		case ',':
-			i = skipWS(text, i+1)
+			i = jsontext.SkipSpace(text, i+1)
 		case '}':
-			return fields, skipWS(text, i+1) == len(text)
+			return fields, jsontext.SkipSpace(text, i+1) == len(text)
 		default:
 			return nil, false
 		}
@@ -96,7 +96,7 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 		if c == '[' {
 			closer = ']'
 		}
-		i = skipWS(text, i+1)
+		i = jsontext.SkipSpace(text, i+1)
 		if i < len(text) && text[i] == closer {
 			return i + 1, true
 		}
@@ -109,23 +109,23 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 				if !ok {
 					return 0, false
 				}
-				i = skipWS(text, end)
+				i = jsontext.SkipSpace(text, end)
 				if i == len(text) || text[i] != ':' {
 					return 0, false
 				}
-				i = skipWS(text, i+1)
+				i = jsontext.SkipSpace(text, i+1)
 			}
 			end, ok := skipValue(text, i, depth+1)
 			if !ok {
 				return 0, false
 			}
-			i = skipWS(text, end)
+			i = jsontext.SkipSpace(text, end)
 			if i == len(text) {
 				return 0, false
 			}
 			switch text[i] {
 			case ',':
-				i = skipWS(text, i+1)
+				i = jsontext.SkipSpace(text, i+1)
 			case closer:
 				return i + 1, true
 			default:
@@ -139,7 +139,7 @@ func skipValue(text []byte, i, depth int) (int, bool) {
 	case c == 'n':
 		return literal(text, i, "null")
 	}
-	return scanNumber(text, i)
+	return jsontext.NumberEnd(text, i)
 }
 
 func literal(text []byte, i int, word string) (int, bool) {
@@ -147,51 +147,4 @@ func literal(text []byte, i int, word string) (int, bool) {
 		return i + len(word), true
 	}
 	return 0, false
-}
-
-// scanNumber returns the index after the JSON number at i.
-func scanNumber(text []byte, i int) (int, bool) {
-	if i < len(text) && text[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(text) && text[i] == '0':
-		i++
-	case i < len(text) && text[i] >= '1' && text[i] <= '9':
-		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
-			i++
-		}
-	default:
-		return 0, false
-	}
-	digits := func() bool {
-		start := i
-		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
-			i++
-		}
-		return i > start
-	}
-	if i < len(text) && text[i] == '.' {
-		i++
-		if !digits() {
-			return 0, false
-		}
-	}
-	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
-		i++
-		if i < len(text) && (text[i] == '+' || text[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return 0, false
-		}
-	}
-	return i, true
-}
-
-func skipWS(text []byte, i int) int {
-	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
-		i++
-	}
-	return i
 }

@@ -42,3 +42,53 @@ func isHex4(b []byte) bool {
 	}
 	return true
 }
+
+// NumberEnd returns the index after the JSON number that starts at i, and
+// false when none does.
+func NumberEnd(text []byte, i int) (int, bool) {
+	if i < len(text) && text[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(text) && text[i] == '0':
+		i++
+	case i < len(text) && text[i] >= '1' && text[i] <= '9':
+		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			i++
+		}
+	default:
+		return 0, false
+	}
+	digits := func() bool {
+		start := i
+		for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(text) && text[i] == '.' {
+		i++
+		if !digits() {
+			return 0, false
+		}
+	}
+	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
+		i++
+		if i < len(text) && (text[i] == '+' || text[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return 0, false
+		}
+	}
+	return i, true
+}
+
+// SkipSpace returns the index of the first byte at or after i that is not
+// JSON whitespace.
+func SkipSpace(text []byte, i int) int {
+	for i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+		i++
+	}
+	return i
+}
