@@ -698,6 +698,23 @@ func addHeader(hs *capture.Headers, dropped map[string]bool, h string, env Env) 
 	return nil
 }
 
+// cookieFileName is how a -b value taken as a cookie file is named in a
+// note: a value without = may as well be a bare session id pasted by
+// mistake, which the redactor cannot know (it never becomes a Cookie
+// header), so it is quoted only when it looks like a path.
+func cookieFileName(name string) string {
+	looksLikePath := strings.ContainsAny(name, "/\\.") && len(name) <= 40
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			looksLikePath = false
+		}
+	}
+	if !looksLikePath {
+		return "(the value given)"
+	}
+	return name
+}
+
 // headerHint shows the start of a malformed header without its value,
 // which may be a token.
 // headerHint names a malformed header by its first word, followed by a
@@ -763,7 +780,7 @@ func (f *Flags) cookieHeader(target string, env Env) (string, []string, error) {
 		}
 		b, err := env.readFile(name)
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("-b %s: the cookie file cannot be read (%s); curl sends no cookies from it, and neither does this replay", name, fileProblem(err)))
+			notes = append(notes, fmt.Sprintf("-b %s: the cookie file cannot be read (%s); curl sends no cookies from it, and neither does this replay", cookieFileName(name), fileProblem(err)))
 			continue
 		}
 		cookies := readCookieFile(string(b))

@@ -580,3 +580,19 @@ func TestUnsetDollarHidesTheValue(t *testing.T) {
 		t.Errorf("error = %v; want the variable named", err)
 	}
 }
+
+// TestCookieFileNameQuotesNoToken: a -b value without = that cannot be
+// read as a file is named in the note only when it looks like a path; a
+// bare session id pasted by mistake stays off the terminal.
+func TestCookieFileNameQuotesNoToken(t *testing.T) {
+	for in, want := range map[string]string{
+		"nope.txt":                             "nope.txt",
+		"/home/me/cookies":                     "/home/me/cookies",
+		"sess9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c": "(the value given)",
+		"a/" + strings.Repeat("x", 60):         "(the value given)",
+	} {
+		if got := cookieFileName(in); got != want {
+			t.Errorf("cookieFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
