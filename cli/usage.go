@@ -276,6 +276,7 @@ func optionError(fs *pflag.FlagSet, err error) error {
 			return usagef("%s", oe.Message("the command line"))
 		}
 		if name, ok := strings.CutPrefix(p.Option, "--"); ok {
+			name, _, _ = strings.Cut(name, "=")
 			if s := suggestFlag(fs, name); s != "" {
 				parts = append(parts, fmt.Sprintf("unknown option %s; did you mean --%s?", p.Option, s))
 				continue

@@ -201,11 +201,14 @@ func (n *normalizer) long(a string, rest []string) int {
 			n.out = append(n.out, a) // the program's own --flag=value
 			return 0
 		}
+		// The value may be a password or a token (--user=me:secret):
+		// a problem names the option only, never what follows the =.
+		shown := "--" + name + "=…"
 		if known, _ := n.resolve(name); known != "" {
-			n.problem(a, fmt.Sprintf("%s; write %s %s", whyEquals, "--"+known, "VALUE"))
+			n.problem(shown, fmt.Sprintf("%s; write %s %s", whyEquals, "--"+known, "VALUE"))
 			return 0
 		}
-		n.problem(a, whyUnknown)
+		n.problem(shown, whyUnknown)
 		return 0
 	}
 	off := false

@@ -27,7 +27,7 @@ func TestNormalize(t *testing.T) {
 		"no- on a value":       {[]string{"--no-header", "x"}, []string{"x"}, []string{"--no-header"}},
 		"no- on a switch":      {[]string{"--no-http2"}, nil, []string{"--no-http2"}},
 		"ambiguous prefix":     {[]string{"--ver", "--compr"}, nil, []string{"--ver", "--compr"}},
-		"name=value":           {[]string{"--max-time=5", "u"}, []string{"u"}, []string{"--max-time=5"}},
+		"name=value":           {[]string{"--max-time=5", "u"}, []string{"u"}, []string{"--max-time=…"}},
 		"short bundle":         {[]string{"-sSLXPOST", "-d@f"}, []string{"--silent", "--show-error", "--location", "--request=POST", "--data=@f"}, nil},
 		"short value next":     {[]string{"-H", "-x: y"}, []string{"--header=-x: y"}, nil},
 		"double dash":          {[]string{"--", "-x", "--y"}, []string{"--", "-x", "--y"}, nil},
@@ -109,4 +109,17 @@ func FuzzNormalize(f *testing.F) {
 		}
 		_ = fs.Parse(out) // must not panic; pflag may still refuse a value
 	})
+}
+
+// TestNormalizeNeverQuotesAValue: --name=value is refused naming the
+// option only; the value may be a password or a token.
+func TestNormalizeNeverQuotesAValue(t *testing.T) {
+	for _, arg := range []string{"--user=alice:S3cretPass", "--proxy-user=bob:Pr0xyPass", "--nosuch=S3cretValue"} {
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		new(Flags).Register(fs)
+		_, err := Normalize(fs, []string{arg, "u"})
+		if err == nil || strings.Contains(err.Error(), "S3cret") || strings.Contains(err.Error(), "Pr0xy") {
+			t.Errorf("Normalize(%q) = %v; want a refusal that quotes no value", arg, err)
+		}
+	}
 }
