@@ -328,7 +328,7 @@ func nextSteps(o *outcome, goos string) []string {
 			"with calls to api.alteg.io: fix that server, or repeat the call against api.alteg.io and send that ticket")
 		return out
 	}
-	ok := o.ex.Fault == nil && o.ex.Response() != nil && o.ex.Response().Status < 300
+	ok := o.ex.Fault == nil && diagnose.Succeeded(o.ex.Response())
 	webmail := "webmail: attach the .eml"
 	if o.outDir != "" {
 		webmail = "webmail: attach the .eml, or the files in " + o.outDir
