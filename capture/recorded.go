@@ -62,7 +62,9 @@ type RecordedResponse struct {
 	WireSize int64
 	// Omitted, when set, says why the recording holds no body although
 	// the server sent one, e.g. "the HAR file does not hold this body";
-	// OmittedSize is the size that was recorded for it.
+	// OmittedSize is the size that was recorded for it. With a Body, an
+	// OmittedSize larger than Body says Body holds only the first part
+	// of a body that size (a ticket's truncated response-body file).
 	Omitted     string
 	OmittedSize int64
 }
@@ -162,6 +164,9 @@ func recordedBody(r *RecordedResponse, max int64) Body {
 	}
 	if r.Omitted != "" && b.Broken == "" {
 		b.Broken = r.Omitted
+	}
+	if r.OmittedSize > b.Size && !b.Truncated {
+		b.Size, b.Truncated = r.OmittedSize, true
 	}
 	return b
 }

@@ -255,9 +255,19 @@ func harInput(cfg *config) error {
 	}
 	cfg.source = fmt.Sprintf("HAR file %s, entry %d", base, in.entry)
 	if in.noReplay {
-		rec, err := entry.Recording(cfg.source)
+		// A ticket's own request.har keeps the response body in a file
+		// attached next to it: look for it in the HAR's folder.
+		rec, err := entry.Recording(cfg.source, os.DirFS(filepath.Dir(in.har)))
 		if err != nil {
 			return usagef("--har %s: %v", base, err)
+		}
+		if rr := rec.Response; rr != nil {
+			if c, ok := rr.Body.(io.Closer); ok {
+				cfg.closers = append(cfg.closers, c)
+			}
+			if rr.Omitted != "" {
+				cfg.notes = append(cfg.notes, "the response body is left out: "+rr.Omitted)
+			}
 		}
 		rec.Modified = modified // the call's time when the entry has none
 		cfg.recording, cfg.request = &rec, rec.Request

@@ -440,3 +440,70 @@ func TestRunNoReplayKeepsMaxBody(t *testing.T) {
 		t.Errorf("the recorded body was not cut to --max-body:\n%s", tk.Text)
 	}
 }
+
+// TestRunTicketHARReadBack: the attachments of a ticket, saved in one
+// folder, make the same ticket again with --har request.har --no-replay:
+// the response body comes from the file the HAR names (_file), whole.
+// Saved without the body file, the ticket says the body is left out and
+// why.
+func TestRunTicketHARReadBack(t *testing.T) {
+	body := `{"success":false,"data":null,"meta":{"message":"Запись не найдена","items":[` +
+		strings.Repeat(`{"id":12345,"title":"a b c"},`, 200) + `{"id":0}]}}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.eml")
+	code, _, stderr := runCLI(t, "", "-o", first, "-H", "Accept: application/vnd.api.v2+json",
+		"-H", "Authorization: Bearer "+fakePartner+", User "+fakeUser, srv.URL+"/api/v1/record/1/2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	tk := readTicket(t, first)
+	bodyFile := ""
+	for name := range tk.Attach {
+		if strings.HasPrefix(name, "response-body.") {
+			bodyFile = name
+		}
+	}
+	if bodyFile == "" || tk.Attach[bodyFile] != body {
+		t.Fatalf("the first ticket's body file %q does not hold the body", bodyFile)
+	}
+
+	for _, withBody := range []bool{true, false} {
+		t.Run(fmt.Sprintf("with the body file %v", withBody), func(t *testing.T) {
+			saved := t.TempDir()
+			for name, text := range tk.Attach {
+				if name == bodyFile && !withBody {
+					continue
+				}
+				os.WriteFile(filepath.Join(saved, name), []byte(text), 0o600)
+			}
+			again := filepath.Join(saved, "again.eml")
+			code, _, stderr := runCLI(t, "", "--no-replay", "-o", again, "--har", filepath.Join(saved, "request.har"), "--entry", "1")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			tk2 := readTicket(t, again)
+			if !strings.Contains(tk2.Flat, "404 Not Found") || !strings.Contains(tk2.Flat, "/api/v1/record/1/2") {
+				t.Errorf("the ticket read back lost the call:\n%s", tk2.Text)
+			}
+			const why = "not next to it; save the ticket's attachments in one folder"
+			if withBody {
+				if got := tk2.Attach[bodyFile]; got != body {
+					t.Errorf("the body read back differs: %d bytes, want %d", len(got), len(body))
+				}
+				if strings.Contains(stderr, why) {
+					t.Errorf("the terminal says the body is missing although it is there:\n%s", stderr)
+				}
+				return
+			}
+			if !strings.Contains(stderr, why) || !strings.Contains(tk2.Flat, why) {
+				t.Errorf("neither the terminal nor the ticket says why the body is missing:\n%s\n%s", stderr, tk2.Text)
+			}
+		})
+	}
+}

@@ -19,10 +19,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -182,7 +184,15 @@ func (x *Entry) request(forReplay bool) (capture.Request, error) {
 
 // Recording returns what the browser recorded for the entry, for a ticket
 // built without replaying it; from becomes Source.From.
-func (x *Entry) Recording(from string) (capture.Recording, error) {
+//
+// A HAR written by altegio-ticket may keep the response body in a file
+// next to it rather than in the HAR (its content names the file in
+// _file). folder is where to look for it, the HAR's own folder; nil, or a
+// file that is not there, leaves the body out and says why in
+// RecordedResponse.Omitted. A body found there is an open fs.File in
+// RecordedResponse.Body, which the caller closes once capture.Recorded has
+// read it.
+func (x *Entry) Recording(from string, folder fs.FS) (capture.Recording, error) {
 	req, err := x.request(false)
 	if err != nil {
 		return capture.Recording{}, err
@@ -248,6 +258,19 @@ func (x *Entry) Recording(from string) (capture.Recording, error) {
 	switch {
 	case body != nil:
 		rr.Body = bytes.NewReader(body)
+	case resp.Content.File != "":
+		f, why := openBodyFile(folder, resp.Content.File)
+		if f == nil {
+			rr.Omitted = why
+			rr.OmittedSize = int64(resp.Content.Size)
+			break
+		}
+		rr.Body = f
+		if resp.Content.Truncated {
+			// The file holds the part of the body the ticket kept; the
+			// size the HAR gives is the whole body's.
+			rr.OmittedSize = int64(resp.Content.Size)
+		}
 	case resp.Content.Size > 0:
 		rr.Omitted = "the HAR file does not hold this body (the browser did not save it)"
 		rr.OmittedSize = int64(resp.Content.Size)
@@ -257,6 +280,33 @@ func (x *Entry) Recording(from string) (capture.Recording, error) {
 		rec.Fault = browserFault(resp.Error)
 	}
 	return rec, nil
+}
+
+// openBodyFile opens the file a HAR's _file names in folder. The name
+// must be a plain file name, as altegio-ticket writes it: a HAR from
+// elsewhere cannot make the tool read a file from another folder into a
+// ticket. why says what went wrong when the file is nil, without the
+// user's paths.
+func openBodyFile(folder fs.FS, name string) (f fs.File, why string) {
+	shown := cut(name, 80)
+	if name != path.Base(name) || !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, `\:`) {
+		return nil, fmt.Sprintf("the HAR file says the body is in %q, which is not a plain file name; it was not read", shown)
+	}
+	if folder == nil {
+		return nil, fmt.Sprintf("the HAR file says the body is in %s, which was not read", shown)
+	}
+	f, err := folder.Open(name)
+	if err == nil {
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			return f, ""
+		}
+		f.Close()
+		return nil, fmt.Sprintf("the HAR file says the body is in %s, which is not a regular file", shown)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Sprintf("the HAR file says the body is in %s, which is not next to it; save the ticket's attachments in one folder", shown)
+	}
+	return nil, fmt.Sprintf("the HAR file says the body is in %s, which cannot be read", shown)
 }
 
 // proto turns a HAR httpVersion ("http/2.0", "h2", "HTTP/1.1") into Go's
@@ -559,6 +609,11 @@ type content struct {
 	MimeType string  `json:"mimeType"`
 	Text     *string `json:"text"`
 	Encoding string  `json:"encoding"`
+	// File is altegio-ticket's own field: the ticket's request.har keeps
+	// the final response's body once, in a file attached next to it
+	// (response-body.json, say), and names that file here.
+	File      string `json:"_file"`
+	Truncated bool   `json:"_truncated"`
 }
 
 // data returns the response content, base64-decoded when the HAR says so;

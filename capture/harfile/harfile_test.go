@@ -5,10 +5,13 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/altegio/altegio-ticket/capture"
@@ -228,14 +231,14 @@ func TestRequestFirefox(t *testing.T) {
 		if _, _, err := e.Request(); !errors.Is(err, ErrBodyMissing) {
 			t.Errorf("err = %v, want ErrBodyMissing", err)
 		}
-		if _, err := e.Recording("x"); err != nil {
+		if _, err := e.Recording("x", nil); err != nil {
 			t.Errorf("Recording must not need the body: %v", err)
 		}
 	})
 }
 
 func TestRecordingChrome(t *testing.T) {
-	rec, err := readEntry(t, "chrome.har", 4).Recording("HAR file chrome.har, entry 4")
+	rec, err := readEntry(t, "chrome.har", 4).Recording("HAR file chrome.har, entry 4", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +283,7 @@ func TestRecordingChrome(t *testing.T) {
 }
 
 func TestRecordingGzipDecodedByBrowser(t *testing.T) {
-	rec, err := readEntry(t, "chrome.har", 3).Recording("x")
+	rec, err := readEntry(t, "chrome.har", 3).Recording("x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +300,7 @@ func TestRecordingBinary(t *testing.T) {
 		head  string
 		size  int64
 	}{{"chrome.har", 5, "\x89PNG\r\n\x1a\n", 33}, {"firefox.har", 4, "%PDF-1.4\n", 35}} {
-		rec, err := readEntry(t, tc.file, tc.entry).Recording("x")
+		rec, err := readEntry(t, tc.file, tc.entry).Recording("x", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +312,7 @@ func TestRecordingBinary(t *testing.T) {
 }
 
 func TestRecordingFirefox(t *testing.T) {
-	rec, err := readEntry(t, "firefox.har", 2).Recording("x")
+	rec, err := readEntry(t, "firefox.har", 2).Recording("x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +334,7 @@ func TestRecordingFirefox(t *testing.T) {
 }
 
 func TestRecordingFailed(t *testing.T) {
-	rec, err := readEntry(t, "firefox.har", 5).Recording("x")
+	rec, err := readEntry(t, "firefox.har", 5).Recording("x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +349,7 @@ func TestRecordingFailed(t *testing.T) {
 }
 
 func TestRecordingBodyNotSaved(t *testing.T) {
-	rec, err := readEntry(t, "chrome.har", 6).Recording("x")
+	rec, err := readEntry(t, "chrome.har", 6).Recording("x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +393,7 @@ func TestTolerance(t *testing.T) {
 	if err != nil || len(list) != 2 || list[1].Status != 200 {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
-	rec, err := readEntry(t, "all-ok.har", 2).Recording("x")
+	rec, err := readEntry(t, "all-ok.har", 2).Recording("x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +435,7 @@ func FuzzList(f *testing.F) {
 			if err != nil {
 				t.Fatalf("entry %d listed but not read: %v", s.Index, err)
 			}
-			if rec, err := e.Recording("x"); err == nil {
+			if rec, err := e.Recording("x", nil); err == nil {
 				capture.Recorded(rec, capture.Options{})
 			}
 			e.Request()
@@ -468,11 +471,82 @@ func TestHostileHAR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := e.Recording("hostile.har")
+	rec, err := e.Recording("hostile.har", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rec.Total < 0 || rec.Timings != nil && (rec.Timings.DNS != capture.Skipped || rec.Timings.Total < -1) {
 		t.Errorf("absurd timings leaked through: total %v, timings %+v", rec.Total, rec.Timings)
+	}
+}
+
+// TestBodyFile: a ticket's request.har names the file that holds the
+// response body (_file); Recording reads it from the HAR's folder, and
+// only from there.
+func TestBodyFile(t *testing.T) {
+	const body = `{"success":false,"data":null,"meta":{"message":"Not found"}}`
+	har := func(file string, size int, truncated bool) string {
+		return `{"log":{"entries":[{"startedDateTime":"2026-11-29T10:00:01Z","time":5,` +
+			`"request":{"method":"GET","url":"https://api.alteg.io/api/v1/x","headers":[]},` +
+			`"response":{"status":404,"statusText":"Not Found","headers":[{"name":"Content-Type","value":"application/json"}],` +
+			`"content":{"size":` + strconv.Itoa(size) + `,"mimeType":"application/json","_file":` + strconv.Quote(file) +
+			`,"_truncated":` + strconv.FormatBool(truncated) + `}}}]}}`
+	}
+	folder := fstest.MapFS{
+		"response-body.json": {Data: []byte(body)},
+		"sub/inner.json":     {Data: []byte("inner")},
+		"sub":                {Mode: fs.ModeDir},
+	}
+	tests := map[string]struct {
+		file      string
+		size      int
+		truncated bool
+		folder    fs.FS
+		wantBody  string
+		wantSize  int64
+		wantTrunc bool
+		wantWhy   string
+	}{
+		"next to the HAR":  {"response-body.json", len(body), false, folder, body, int64(len(body)), false, ""},
+		"truncated":        {"response-body.json", 1000, true, folder, body, 1000, true, ""},
+		"missing":          {"response-body.txt", 10, false, folder, "", 10, true, "which is not next to it"},
+		"no folder":        {"response-body.json", 10, false, nil, "", 10, true, "which was not read"},
+		"another folder":   {"../response-body.json", 10, false, folder, "", 10, true, "not a plain file name"},
+		"a sub-folder":     {"sub/inner.json", 10, false, folder, "", 10, true, "not a plain file name"},
+		"absolute":         {"/etc/passwd", 10, false, folder, "", 10, true, "not a plain file name"},
+		"windows path":     {`C:\x.json`, 10, false, folder, "", 10, true, "not a plain file name"},
+		"a folder by name": {"sub", 10, false, folder, "", 10, true, "not a regular file"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e, err := Read(strings.NewReader(har(tc.file, tc.size, tc.truncated)), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := e.Recording("x", tc.folder)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, ok := rec.Response.Body.(io.Closer); ok {
+				defer c.Close()
+			}
+			if !strings.Contains(rec.Response.Omitted, tc.wantWhy) || (tc.wantWhy == "") != (rec.Response.Omitted == "") {
+				t.Errorf("Omitted = %q, want it to say %q", rec.Response.Omitted, tc.wantWhy)
+			}
+			b := capture.Recorded(rec, capture.Options{}).Response().Body
+			got := struct {
+				Body      string
+				Size      int64
+				Truncated bool
+			}{string(b.Data), b.Size, b.Truncated}
+			want := struct {
+				Body      string
+				Size      int64
+				Truncated bool
+			}{tc.wantBody, tc.wantSize, tc.wantTrunc}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("body (-want +got):\n%s", d)
+			}
+		})
 	}
 }
