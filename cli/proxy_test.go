@@ -244,6 +244,17 @@ func TestProxyOneTicketPerFailure(t *testing.T) {
 			if lines := strings.Count(plain, "\n#"); lines != len(calls) {
 				t.Errorf("%d per-call lines, want %d:\n%s", lines, len(calls), plain)
 			}
+			// Only a success gets a tick: a 200 whose envelope says
+			// "success": false is a failure on its line too.
+			oks := 0
+			for _, c := range calls {
+				if c.mode == "ok" {
+					oks++
+				}
+			}
+			if ticks := strings.Count(plain, " ✓ "); ticks != oks {
+				t.Errorf("%d lines with ✓, want %d (the successes):\n%s", ticks, oks, plain)
+			}
 		})
 	}
 }
@@ -563,5 +574,45 @@ func TestProxyRoutesByTheDescription(t *testing.T) {
 	}
 	if !strings.Contains(tk.Flat, "it happened 2 times in the run") {
 		t.Errorf("the two failures are not one ticket:\n%s", tk.Text)
+	}
+}
+
+// TestProxyOverTheTicketCap: past maxProxyTickets kinds of failure, a new
+// kind gets no ticket, but the summary still names its route (with no
+// secret from its path) and says why it has no ticket.
+func TestProxyOverTheTicketCap(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `{"success":false,"data":null,"meta":{"message":"nothing at %s"}}`, r.Header.Get("X-Kind"))
+	}))
+	t.Cleanup(api.Close)
+	rp := startProxy(t, false, "--upstream", api.URL)
+	for i := range maxProxyTickets + 2 {
+		req, _ := http.NewRequest("GET", rp.URL+"/api/v1/things/"+proxyUser+"?user_token="+proxyUser, nil)
+		req.Header.Set("X-Kind", fmt.Sprint(i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	code, stdout, stderr := rp.stop()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(stdout+stderr, proxyUser) {
+		t.Errorf("the token in the path reached the terminal:\n%s", stderr)
+	}
+	plain := escapeCode.ReplaceAllString(stderr, "")
+	over := regexp.MustCompile(`(?m)^  ✗ 1× (.*)\n      no ticket: more than \d+ kinds`).FindAllStringSubmatch(plain, -1)
+	if len(over) != 2 {
+		t.Fatalf("%d rows without a ticket, want 2:\n%s", len(over), plain)
+	}
+	for _, m := range over {
+		if m[1] != "GET /api/v1/things/{id} → 404" {
+			t.Errorf("a failure over the cap is summed up as %q, want its route and status", m[1])
+		}
 	}
 }

@@ -229,6 +229,20 @@ func writeEnvelope(w http.ResponseWriter, status int, message string) {
 func (p *proxy) record(r *http.Request, ex *capture.Exchange) {
 	at := p.now()
 	failed, message := diagnose.Failure(ex)
+	// The signature is worked out before the lock: matching the route
+	// against the API description is the slow part, and concurrent calls
+	// must not wait for each other's.
+	var key string
+	status, kind := 0, capture.FaultKind("")
+	if failed {
+		if resp := ex.Response(); resp != nil && (ex.Fault == nil || ex.Fault.Kind == capture.FaultClientClosed) {
+			status = resp.Status
+		} else {
+			kind = ex.Fault.Kind
+		}
+		route := p.routes.Route(r.Method, r.URL.EscapedPath())
+		key = strings.Join([]string{r.Method, route, itoa(status), string(kind), message}, "\x00")
+	}
 	var f *failure
 	isNew := false
 	p.mu.Lock()
@@ -237,14 +251,6 @@ func (p *proxy) record(r *http.Request, ex *capture.Exchange) {
 	switch {
 	case failed:
 		p.count.failed++
-		status, kind := 0, capture.FaultKind("")
-		if resp := ex.Response(); resp != nil && (ex.Fault == nil || ex.Fault.Kind == capture.FaultClientClosed) {
-			status = resp.Status
-		} else {
-			kind = ex.Fault.Kind
-		}
-		route := p.routes.Route(r.Method, r.URL.EscapedPath())
-		key := strings.Join([]string{r.Method, route, itoa(status), string(kind), message}, "\x00")
 		if f = p.groups[key]; f == nil {
 			isNew = true
 			f = &failure{key: key, method: r.Method, status: status, fault: kind, first: at}
@@ -266,9 +272,19 @@ func (p *proxy) record(r *http.Request, ex *capture.Exchange) {
 	}
 	var seen callSeen
 	if f != nil {
-		seen = callSeen{ticket: f.n, count: f.count, isNew: isNew}
+		seen = callSeen{failed: true, ticket: f.n, count: f.count, isNew: isNew}
 	}
 	p.mu.Unlock()
+	if isNew && f.n == 0 {
+		// No ticket writer sees this failure, so nothing else gives it
+		// the route the summary shows: take it from the path with its
+		// secrets replaced. The server's message is left out, since only
+		// a ticket's redaction would make it safe to print.
+		route := p.routes.Route(r.Method, urlPath(redactedTarget(ex, p.policy)))
+		p.mu.Lock()
+		f.route = route
+		p.mu.Unlock()
+	}
 
 	p.term.call(n, ex, seen, p.policy)
 	if isNew && f.n > 0 {
@@ -276,9 +292,11 @@ func (p *proxy) record(r *http.Request, ex *capture.Exchange) {
 	}
 }
 
-// callSeen is what the terminal says of a failing call: its ticket,
-// how often it happened so far, and whether it is the first time.
+// callSeen is what the terminal says of a failing call: that it
+// failed (a 200 whose envelope says "success": false fails too), its
+// ticket, how often it happened so far, and whether it is the first time.
 type callSeen struct {
+	failed        bool
 	ticket, count int
 	isNew         bool
 }

@@ -86,6 +86,10 @@ func (t *terminal) call(n int, ex *capture.Exchange, seen callSeen, policy redac
 	default:
 		text = itoa(resp.Status)
 		mark, color = statusMark(resp.Status, pal)
+		if seen.failed && resp.Status < 400 {
+			// Answered, but the answer says it failed: no green tick.
+			mark, color = "✗", pal.yellow
+		}
 	}
 	line := fmt.Sprintf("%s %s %s  %s %s  %s", pal.dim(fmt.Sprintf("#%d", n)), color(mark), pal.bold(color(text)),
 		terminalSafe(ex.First().Request.Method), cutRunes(terminalSafe(redactedTarget(ex, policy)), maxURL), pal.dim(elapsed(ex.Total)))
