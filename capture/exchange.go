@@ -129,6 +129,19 @@ func (h Headers) Clone() Headers {
 	return append(Headers(nil), h...)
 }
 
+// SafeMethod reports whether method is safe in the sense of RFC 9110
+// section 9.2.1 (GET, HEAD, OPTIONS, TRACE, in any case): sending it again
+// changes nothing on the server. Every other method may create or change
+// data, so the command asks before replaying it, --try-fixes does not
+// replay it, and replay.sh asks before sending it.
+func SafeMethod(method string) bool {
+	switch strings.ToUpper(method) {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return true
+	}
+	return false
+}
+
 // Request is the call to replay, as the user described it.
 type Request struct {
 	Method string

@@ -1,6 +1,10 @@
 package capture
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 func TestProxyHost(t *testing.T) {
 	tests := map[string]string{
@@ -43,5 +47,20 @@ func TestMediaRules(t *testing.T) {
 		if got := IsJSONType(mt); got != want {
 			t.Errorf("IsJSONType(%q) = %v, want %v", mt, got, want)
 		}
+	}
+}
+
+// TestSafeMethod pins the one list of methods that may be sent again
+// without asking (RFC 9110 section 9.2.1): the prompt, --try-fixes and
+// replay.sh all follow it.
+func TestSafeMethod(t *testing.T) {
+	got := map[string]bool{}
+	for _, m := range []string{"GET", "get", "HEAD", "OPTIONS", "TRACE", "trace", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "PURGE", "", "G ET"} {
+		got[m] = SafeMethod(m)
+	}
+	want := map[string]bool{"GET": true, "get": true, "HEAD": true, "OPTIONS": true, "TRACE": true, "trace": true,
+		"POST": false, "PUT": false, "PATCH": false, "DELETE": false, "CONNECT": false, "PURGE": false, "": false, "G ET": false}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("SafeMethod (-want +got):\n%s", d)
 	}
 }

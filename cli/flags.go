@@ -365,8 +365,7 @@ var errDeclined = errors.New("not replayed: you declined; nothing was sent and n
 // Ctrl-C (ctx) interrupts the question: it returns ctx.Err().
 func confirmReplay(ctx context.Context, cfg *config, ios *IOStreams, policy redact.Policy) error {
 	stdin, stderr := ios.In, ios.ErrOut
-	m := strings.ToUpper(cfg.request.Method)
-	if cfg.yes || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" {
+	if cfg.yes || capture.SafeMethod(cfg.request.Method) {
 		return nil
 	}
 	if !ios.InTTY {

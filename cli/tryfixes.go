@@ -27,15 +27,6 @@ func checkTryFixes(cfg *options) error {
 	return nil
 }
 
-// safeMethod says whether replaying method changes nothing on the server.
-func safeMethod(m string) bool {
-	switch strings.ToUpper(m) {
-	case "GET", "HEAD", "OPTIONS":
-		return true
-	}
-	return false
-}
-
 // tryFixes replays the call once per fix the diagnosis proposed (at most
 // three, as diagnose proposes them), spaced by tryInterval, and stops at
 // the first that turns the answer into a success. A method that changes
@@ -48,7 +39,7 @@ func tryFixes(ctx context.Context, cfg *config, fixes []diagnose.Fix, opts captu
 	for _, fix := range fixes {
 		t := report.Try{Fix: res.String(fix.Label), Checks: fix.IDs}
 		switch fixed, err := fix.Apply(cfg.request); {
-		case !safeMethod(cfg.request.Method) && !cfg.yes:
+		case !capture.SafeMethod(cfg.request.Method) && !cfg.yes:
 			t.Result = cfg.request.Method + " changes data, so it is replayed only with --yes"
 		case err != nil:
 			t.Result = "the fix does not apply to this request"

@@ -107,7 +107,7 @@ func Script(ex *capture.Exchange, secrets []Secret, info Info) []byte {
 	} else {
 		fmt.Fprintf(w, "#\n# Run it as: bash replay.sh\n")
 	}
-	changes := changesData(req.Method)
+	changes := !capture.SafeMethod(req.Method) // sending it again needs a yes
 	if changes {
 		fmt.Fprintf(w, "#\n# %s changes data: sending it again may book or pay twice, so the\n", oneLine(req.Method))
 		fmt.Fprintf(w, "# script asks first. bash replay.sh --yes, or %s=1, sends it\n# without asking.\n", YesEnv)
@@ -186,16 +186,6 @@ type script struct {
 // YesEnv is the environment variable that lets replay.sh send a call that
 // changes data without asking, like its --yes.
 const YesEnv = "ALTEGIO_REPLAY_YES"
-
-// changesData reports whether a method changes data on the server, so
-// that sending it again needs a yes.
-func changesData(method string) bool {
-	switch strings.ToUpper(method) {
-	case "GET", "HEAD", "OPTIONS", "TRACE":
-		return false
-	}
-	return true
-}
 
 // confirm writes the question the script asks before it sends a call
 // that changes data. Without a terminal to ask on, it stops and says how
