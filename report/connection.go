@@ -38,7 +38,14 @@ func (v *view) addConnection(ex *capture.Exchange) {
 	last := ex.Last()
 	v.Remote = last.Conn.RemoteAddr
 	if v.Remote != "" && last.Conn.Reused {
-		v.Remote += " (connection reused from an earlier hop)"
+		// A replay reuses a connection only for a redirect's next hop;
+		// the proxy keeps connections alive across the integration's
+		// calls.
+		what := "an earlier hop"
+		if ex.Source.Clock == capture.ClockProxy {
+			what = "an earlier call through the proxy"
+		}
+		v.Remote += " (connection reused from " + what + ")"
 	}
 	v.Local = last.Conn.LocalAddr
 	v.Protocol = last.Request.Proto

@@ -154,3 +154,22 @@ func TestNoRedirectsSectionForOneHop(t *testing.T) {
 		t.Error("a single request has a Redirects section")
 	}
 }
+
+// TestReusedConnectionSaysFromWhat: a replay reuses a connection only for
+// a redirect's next hop; a call through the proxy reuses one kept alive
+// from the integration's earlier calls, and the ticket says which.
+func TestReusedConnectionSaysFromWhat(t *testing.T) {
+	for clock, want := range map[capture.Clock]string{
+		capture.ClockRun:   "10.0.0.8:3128 (connection reused from an earlier hop)",
+		capture.ClockProxy: "10.0.0.8:3128 (connection reused from an earlier call through the proxy)",
+	} {
+		ex := faultExchange()
+		ex.Source.Clock = clock
+		ex.Hops[len(ex.Hops)-1].Conn.Reused = true
+		var v view
+		v.addConnection(ex)
+		if v.Remote != want {
+			t.Errorf("clock %q: Remote = %q, want %q", clock, v.Remote, want)
+		}
+	}
+}
