@@ -157,14 +157,7 @@ func Replayed(ex *capture.Exchange) (Change, bool) {
 	// nothing.
 	c := &call{ex: ex, req: &ex.Call().Request, resp: ex.Response()}
 	c.host = classifyHost(c.req.URL)
-	switch {
-	case c.resp == nil:
-		c.outcome = outNone
-	case c.resp.Status >= 500:
-		c.outcome = outServer
-	case c.resp.Status >= 400:
-		c.outcome = outClient
-	}
+	c.outcome = c.ended()
 	m := strings.ToUpper(c.req.Method)
 	if !ex.Source.Replayed || (m != "POST" && m != "PATCH") || isLoginPath(c.host.path) || readOnlyPost(c.host.path) || !c.mayHaveActed() {
 		return Change{}, false

@@ -67,6 +67,11 @@ func TestReplayed(t *testing.T) {
 		"login":        {"POST", "https://api.alteg.io/api/v1/auth", true, 201, `{"data":{"id":1}}`, "", Change{}, false},
 		"put":          {"PUT", "https://api.alteg.io/api/v1/record/7/1", true, 200, `{"data":{"id":1}}`, "", Change{}, false},
 		"no dial":      {"POST", "https://api.alteg.io/api/v1/records/7", true, 0, ``, capture.FaultRefused, Change{}, false},
+		// A corporate proxy's login page answered in the API's place:
+		// the call never reached the API, so nothing was made twice.
+		"a login page": {"POST", "https://api.alteg.io/api/v1/records/7", true, 200, "\n  <!DOCTYPE html><html><body>Sign in to continue</body></html>", "", Change{}, false},
+		// On a local or custom host a web page may be the API's answer.
+		"a page elsewhere": {"POST", "http://127.0.0.1:8080/api/v1/records/7", true, 200, "<html>ok</html>", "", Change{Method: "POST", Sure: true}, true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

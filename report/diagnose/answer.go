@@ -60,17 +60,27 @@ type codedError struct {
 	Message string
 }
 
+// webPage reports whether a body is a web page: declared text/html, or
+// starting with <!doctype html> or <html> whatever it declares. Only the
+// first bytes are read.
+func webPage(b capture.Body) bool {
+	if mt, _, _ := mime.ParseMediaType(b.ContentType); mt == "text/html" {
+		return true
+	}
+	head := b.Data[:min(len(b.Data), 512)]
+	head = bytes.ToLower(bytes.TrimLeft(head, " \t\r\n\ufeff"))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
+}
+
 // readEnvelope reads a response body; it never fails: a body that is not
 // the envelope gives an envelope with IsEnvelope false.
 func readEnvelope(b capture.Body) *envelope {
 	e := &envelope{MetaEmpty: true}
-	text := bytes.TrimSpace(b.Text())
-	mt, _, _ := mime.ParseMediaType(b.ContentType)
-	head := bytes.ToLower(text[:min(len(text), 16)])
-	if mt == "text/html" || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
+	if webPage(b) {
 		e.HTML = true
 		return e
 	}
+	text := bytes.TrimSpace(b.Text())
 	// Only the small fields are kept: data can be megabytes, and
 	// unmarshalling skips a field the struct does not name without
 	// copying it.

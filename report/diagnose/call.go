@@ -40,22 +40,10 @@ const (
 func newCall(ex *capture.Exchange, secrets []redact.Secret, opts Options) *call {
 	c := &call{ex: ex, secrets: secrets, opts: opts, req: &ex.Call().Request, resp: ex.Response()}
 	c.host = classifyHost(c.req.URL)
-	switch {
-	case c.resp == nil:
-		c.outcome = outNone
-	case c.resp.Status >= 500:
-		c.outcome = outServer
-	case c.resp.Status >= 400:
-		c.outcome = outClient
-	default:
-		c.outcome = outSuccess
-	}
+	c.outcome = c.ended()
 	c.env = &envelope{}
 	if c.resp != nil {
 		c.env = readEnvelope(c.resp.Body)
-		if c.outcome == outSuccess && c.env.HTML && (c.host.alteg() || c.host.kind == hostYclients) {
-			c.outcome = outForeign
-		}
 		c.answer = interpret(c.resp.Status, c.env)
 	}
 	if vs := c.req.Header.Values("Authorization"); len(vs) > 0 {
@@ -64,6 +52,23 @@ func newCall(ex *capture.Exchange, secrets []redact.Secret, opts Options) *call 
 	c.possible = c.possibleParts()
 	c.spec = newSpecView(c)
 	return c
+}
+
+// ended says how the call ended, from the status and, for a 2xx, whether
+// a web page answered in the API's place. It needs c.host and c.resp, not
+// the envelope, so that Replayed can tell without reading a large body.
+func (c *call) ended() outcome {
+	switch {
+	case c.resp == nil:
+		return outNone
+	case c.resp.Status >= 500:
+		return outServer
+	case c.resp.Status >= 400:
+		return outClient
+	case webPage(c.resp.Body) && (c.host.alteg() || c.host.kind == hostYclients):
+		return outForeign
+	}
+	return outSuccess
 }
 
 // possibleParts is the set of parts of the request in which a mistake
