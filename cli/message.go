@@ -3,11 +3,10 @@ package cli
 import (
 	"bytes"
 	"io"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/altegio/altegio-ticket/capture"
+	"github.com/altegio/altegio-ticket/report"
 )
 
 // maxMessage bounds the sender's own words: a few paragraphs are what
@@ -16,8 +15,8 @@ const maxMessage = 64 << 10
 
 // loadMessage reads the sender's own words from --message or
 // --message-file (- for stdin). The text must be UTF-8; a byte-order mark
-// is dropped and CRLF line ends become LF. It is redacted with the rest of
-// the ticket, by the report's safety net.
+// is dropped, and report.CleanMessage gives it the form the ticket holds.
+// It is redacted with the rest of the ticket, by the report's safety net.
 func loadMessage(opts *options, stdin *sharedStdin) (string, error) {
 	var b []byte
 	switch name := opts.messageFile; {
@@ -50,14 +49,5 @@ func loadMessage(opts *options, stdin *sharedStdin) (string, error) {
 	if !utf8.Valid(b) {
 		return "", usagef("%s is not UTF-8 text; save it as UTF-8", flag)
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	// Control characters (a stray escape sequence) have no place in a
-	// mail; line breaks and tabs stay.
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s), nil
+	return report.CleanMessage(string(b)), nil
 }

@@ -128,7 +128,7 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 		Started: ex.Started.UTC().Format("2006-01-02 15:04:05 MST"),
 		Version: t.Version,
 		Printed: t.Printed,
-		Message: messageText(t.Message),
+		Message: CleanMessage(t.Message),
 	}
 	if ex.Insecure {
 		v.Notes = append(v.Notes, "TLS certificate verification was switched off for this call.")
@@ -186,10 +186,11 @@ func newView(t *Ticket, ex *capture.Exchange, markers map[string]string, preview
 	return v
 }
 
-// messageText is the sender's words as the ticket shows them: line breaks
-// and tabs kept, other control characters (a stray escape sequence, a
-// line separator) dropped.
-func messageText(s string) string {
+// CleanMessage is the sender's own words as a ticket holds them: CRLF
+// line ends become LF, control characters (a stray escape sequence, a
+// line separator) go while line breaks and tabs stay, and the text is
+// trimmed. The command uses it too, to tell whether words were given.
+func CleanMessage(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {
