@@ -6,26 +6,6 @@ import (
 	"time"
 )
 
-func TestNarrowAcceptEncoding(t *testing.T) {
-	tests := []struct {
-		in, want string
-		changed  bool
-	}{
-		{"gzip, deflate", "gzip, deflate", false},
-		{"gzip, deflate, br, zstd", "gzip, deflate, br, zstd", false},
-		{"br;q=1.0, gzip;q=0.8, *;q=0.1", "br;q=1.0, gzip;q=0.8", true},
-		{"compress, dcb", "", true},
-		{"identity", "identity", false},
-		{"", "", false},
-	}
-	for _, tc := range tests {
-		got, changed := NarrowAcceptEncoding(tc.in)
-		if got != tc.want || changed != tc.changed {
-			t.Errorf("NarrowAcceptEncoding(%q) = %q, %v; want %q, %v", tc.in, got, changed, tc.want, tc.changed)
-		}
-	}
-}
-
 func TestRecorded(t *testing.T) {
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.FixedZone("X", 3600))
 	req := Request{Method: "POST", URL: "https://api.alteg.io/api/v1/auth", Header: Headers{{Name: "Content-Type", Value: "application/json", Origin: FromUser}}, Body: []byte(`{"a":1}`)}
