@@ -413,9 +413,7 @@ func bodyAttachment(which string, b capture.Body) File {
 		}
 		a.ContentType, a.Data, a.Binary = mt, b.Data, true
 	default:
-		if mt == "" || strings.HasPrefix(mt, "multipart/") {
-			// A multipart body is text to read, not parts of the email:
-			// without its boundary parameter a mail reader cannot parse it.
+		if mt == "" {
 			mt = "text/plain"
 		}
 		// Text is attached as UTF-8: MIME writers accept no other charset,

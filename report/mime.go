@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"strings"
-	"unicode"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
@@ -38,7 +37,7 @@ type mimePart struct {
 // path's %0d%0a decodes to them) becomes a space, and runs of spaces one.
 func headerSafe(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
+		if isControl(r) || r == '\ufeff' {
 			return ' '
 		}
 		return r
