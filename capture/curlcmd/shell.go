@@ -999,6 +999,11 @@ func quoteWord(s string) string {
 		return s
 	}
 	plain := utf8.ValidString(s)
+	// $env: would make the text PowerShell's, "" inside a word cmd.exe's.
+	dialect := psEnv.MatchString(s) || strings.Contains(s, `""`)
+	if dialect {
+		plain = false
+	}
 	for _, c := range []byte(s) {
 		if c < 0x20 || c == 0x7f || c == '\'' || c == '^' {
 			plain = false
@@ -1023,7 +1028,7 @@ func quoteWord(s string) string {
 			b.WriteString(`\r`)
 		case c == '\t':
 			b.WriteString(`\t`)
-		case c < 0x20 || c == 0x7f || c == '^' || (r == utf8.RuneError && size == 1):
+		case c < 0x20 || c == 0x7f || c == '^' || (dialect && (c == '$' || c == '"')) || (r == utf8.RuneError && size == 1):
 			fmt.Fprintf(&b, `\x%02x`, c)
 			size = 1
 		default:
