@@ -177,6 +177,9 @@ func (f *Flags) Build(env Env) (*Command, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.Given("http1.0") {
+		cmd.Notes = append(cmd.Notes, "--http1.0: the request goes as HTTP/1.1 (curl would write HTTP/1.0 in its first line); the headers and body are the same")
+	}
 	target, err := curlURL(t.url, f.Given("path-as-is"))
 	if err != nil {
 		return nil, err

@@ -184,6 +184,16 @@ func TestSplit(t *testing.T) {
 		"cmd pipe":              {`curl ^"x^" | findstr ok`, []string{"curl", "x"}, 1},
 		"bash with caret quote": {`curl -d 'a^"b' x`, []string{"curl", "-d", `a^"b`, "x"}, 0},
 		"bash mixed quotes":     {`curl -H "X: y" -d '^"z' x`, []string{"curl", "-H", "X: y", "-d", `^"z`, "x"}, 0},
+		"default unset":         {`curl "${NOPE:-a b}" ${NOPE-c}`, []string{"curl", "a b", "c"}, 2},
+		"default set":           {`curl ${ALTEGIO_PARTNER:-x}y ${ALTEGIO_PARTNER:+set} ${NOPE:+set} -v`, []string{"curl", "fakepartner0123456789abcdy", "set", "-v"}, 0},
+		"default assign":        {`curl ${NOPE:=z}`, []string{"curl", "z"}, 1},
+		"required set":          {`curl ${ALTEGIO_PARTNER:?give it}`, []string{"curl", "fakepartner0123456789abcd"}, 0},
+		"firefox windows":       {`curl "http://x/?a=1%2C2" --data-raw "{""a"":""10"%"""}"`, []string{"curl", "http://x/?a=1%2C2", "--data-raw", `{"a":"10%"}`}, 0},
+		"curl.exe double only":  {`curl.exe "http://x/" -H "X: a b"`, []string{"curl.exe", "http://x/", "-H", "X: a b"}, 0},
+		"powershell 5.1":        {"curl.exe -X POST \"http://x/$env:ALTEGIO_PARTNER\" `\n" + `  -d '{\"a\": \"b c\"}' -H ''`, []string{"curl.exe", "-X", "POST", "http://x/fakepartner0123456789abcd", "-d", `{"a": "b c"}`, "-H"}, 1},
+		"powershell 5.1 plain":  {"curl.exe -s `\n  'http://x/?a=1&b=2'", []string{"curl.exe", "-s", "http://x/?a=1&b=2"}, 0},
+		"powershell 7":          {"curl -d '{\"a\":1}' `\n  -H \"X: `\"q`\" ``\" 'it''s' | ConvertFrom-Json", []string{"curl", "-d", `{"a":1}`, "-H", "X: \"q\" `", "it's"}, 1},
+		"powershell env braces": {"curl.exe ${env:ALTEGIO_PARTNER} `\n -v # comment", []string{"curl.exe", "fakepartner0123456789abcd", "-v"}, 0},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -210,7 +220,14 @@ func TestSplitErrors(t *testing.T) {
 		"backticks":           {"curl -H `cat tok` x", "`...`"},
 		"unset variable":      {`curl -H "Authorization: Bearer $NOPE" x`, "$NOPE, which is not set"},
 		"special parameter":   {`curl $1`, "$1"},
-		"complex expansion":   {`curl ${TOKEN:-abc}`, "${...} expansion"},
+		"complex expansion":   {`curl ${TOKEN/abc/x}`, "${...} expansion"},
+		"default with quotes": {`curl ${TOKEN:-'abc'}`, "${...} expansion"},
+		"required unset":      {`curl ${NOPE:?abc}`, "$NOPE, which is not set"},
+		"ps unset env":        {"curl.exe $env:NOPE `\n -v", "$env:NOPE, which is not set"},
+		"ps variable":         {"curl.exe -H \"X: $tok\" `\n -v", "PowerShell variable"},
+		"ps subexpression":    {"curl.exe $(Get-Abc) `\n -v", "PowerShell variable"},
+		"ps splatting":        {"curl.exe @abc `\n -v", "splatting"},
+		"ps unterminated":     {"curl.exe 'abc `\n -v", "unterminated ' quote"},
 		"input redirect":      {`curl -d @- x <&3`, "-d @FILE"},
 		"parenthesis":         {`curl (x)`, `unexpected "("`},
 	}
@@ -220,7 +237,7 @@ func TestSplitErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
 			}
-			if strings.Contains(err.Error(), "abc") && name != "complex expansion" {
+			if strings.Contains(err.Error(), "abc") && name != "complex expansion" && name != "default with quotes" {
 				// the error may name a position, never the text around it
 				t.Errorf("error quotes the pasted text: %v", err)
 			}

@@ -19,7 +19,17 @@ func addExportSeeds(f *testing.F) {
 			f.Add(string(b))
 		}
 	}
+	for _, glob := range []string{"*.cmd", "*.win"} {
+		files, _ := filepath.Glob(filepath.Join(reachDir, glob))
+		for _, file := range files {
+			if b, err := os.ReadFile(file); err == nil {
+				f.Add(string(b))
+			}
+		}
+	}
 	for _, s := range []string{
+		"curl.exe -d '{\\\"a\\\":1}' `\n -H \"$env:ALTEGIO_PARTNER`\"\"", "curl `", "curl.exe ${env:X", `curl "a""b"`,
+		`curl ${A:-}`, `curl ${A:?}`, `curl ${:-x}`, "curl $env:", `curl.exe ""`,
 		`curl $'\u12' "a\`, `curl ^"x^`, "curl ^\n", `curl -H`, `curl ${`, `curl $'\c`, `curl 2>`, `curl &>`,
 		`curl -d @- -G -I x`, `curl --json a --json b -d c x`, `curl "a""b"\\"`, `curl '' -- -x`,
 	} {

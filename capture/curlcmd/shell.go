@@ -62,6 +62,10 @@ type Stdin struct {
 // input. Only the last redirection of stdin counts, as in bash.
 func SplitCommand(text string, getenv func(string) string) (Line, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if isPowerShell(text) {
+		words, notes, err := splitPowerShell(text, getenv)
+		return Line{Words: words, Notes: notes}, err
+	}
 	if isCmd(text) {
 		words, notes, err := splitCmd(text)
 		return Line{Words: words, Notes: notes}, err
@@ -84,12 +88,30 @@ var (
 // lines with a backslash is bash, whatever its values hold; so is text
 // with a double quote that no caret escapes, which Chrome's export never
 // writes, or with ^" only inside words (a bash value such as -d 'a^"b').
+//
+// Text without carets is cmd.exe's too when it doubles quotes inside a
+// double-quoted word ("{""a"":1}", Firefox's "Copy as cURL (Windows)"
+// and hand-written Windows commands), which bash reads as empty strings
+// that no one writes, or when it calls curl.exe with double quotes only.
 func isCmd(text string) bool {
 	if bashContinuation.MatchString(text) {
 		return false
 	}
-	return cmdContinuation.MatchString(text) || (cmdWord.MatchString(text) && everyQuoteEscaped(text))
+	if cmdContinuation.MatchString(text) || (cmdWord.MatchString(text) && everyQuoteEscaped(text)) {
+		return true
+	}
+	if doubledQuote.MatchString(text) {
+		return true
+	}
+	return curlExe.MatchString(text) && !strings.ContainsAny(text, "'$\\`")
 }
+
+var (
+	// doubledQuote is "" between two characters of a value, as in
+	// "{""a"":""b""}".
+	doubledQuote = regexp.MustCompile(`[^\s=\\]""[^\s]`)
+	curlExe      = regexp.MustCompile(`(?i)^\s*curl\.exe\s`)
+)
 
 // cmdWord is a word that starts with ^", as each of Chrome's does.
 var cmdWord = regexp.MustCompile(`(^|[ \t])\^"`)
@@ -210,9 +232,13 @@ func (l *posixLexer) run() error {
 				return err
 			}
 		case c == '$':
+			was, n := l.inWord, l.w.Len()
 			l.inWord = true
 			if err := l.dollar(false); err != nil {
 				return err
+			}
+			if !was && l.w.Len() == n && l.i < len(l.s) && strings.IndexByte(" \t\n", l.s[l.i]) >= 0 {
+				l.inWord = false // an unquoted expansion to nothing is no word
 			}
 		case c == '`':
 			return l.errorf("the command runs another command with `...` at %s; run it yourself and paste its output", l.pos(l.i))
@@ -594,12 +620,18 @@ func (l *posixLexer) dollar(inDouble bool) error {
 		if end < 0 {
 			return l.errorf("unterminated ${ at %s", l.pos(start))
 		}
-		name := l.s[l.i+2 : l.i+end]
-		if !isName(name) {
+		inner := l.s[l.i+2 : l.i+end]
+		if isName(inner) {
+			l.i += end + 1
+			return l.expand(inner)
+		}
+		if err := l.expandWithDefault(inner); err == errExpansion {
 			return l.errorf("the command uses a ${...} expansion at %s that altegio-ticket does not evaluate; paste the value instead", l.pos(start))
+		} else if err != nil {
+			return l.errorf("%v", err)
 		}
 		l.i += end + 1
-		return l.expand(name)
+		return nil
 	case isNameStart(n):
 		j := l.i + 1
 		for j < len(l.s) && isNameChar(l.s[j]) {
@@ -613,6 +645,54 @@ func (l *posixLexer) dollar(inDouble bool) error {
 	}
 	l.w.WriteByte('$')
 	l.i++
+	return nil
+}
+
+// expandWithDefault evaluates the ${NAME:-word} family as bash does,
+// for a word without quotes or expansions of its own (what READMEs
+// write: ${TOKEN:-abc}): :- and - use word when NAME is unset, := and =
+// too, :+ and + use word when NAME is set, :? and ? are an error
+// carrying word when NAME is unset. An empty variable counts as unset,
+// as it does for $NAME here. Anything else is an error.
+var errExpansion = errors.New("an expansion that is not evaluated")
+
+func (l *posixLexer) expandWithDefault(inner string) error {
+	i := 0
+	for i < len(inner) && isNameChar(inner[i]) {
+		i++
+	}
+	name, rest := inner[:i], inner[i:]
+	if !isName(name) {
+		return errExpansion
+	}
+	op := strings.TrimPrefix(rest, ":")
+	if op == "" || strings.IndexByte("-=+?", op[0]) < 0 {
+		return errExpansion
+	}
+	word := op[1:]
+	if strings.ContainsAny(word, "$`'\"\\{") {
+		return errExpansion
+	}
+	v := ""
+	if l.getenv != nil {
+		v = l.getenv(name)
+	}
+	switch op[0] {
+	case '-', '=':
+		if v == "" {
+			v = word
+			l.notes = append(l.notes, "$"+name+" is not set here, so the command's default for it is used")
+		}
+	case '+':
+		if v != "" {
+			v = word
+		}
+	case '?':
+		if v == "" {
+			return fmt.Errorf("the command needs $%s, which is not set here; export it or paste its value", name)
+		}
+	}
+	l.w.WriteString(v)
 	return nil
 }
 
@@ -919,6 +999,11 @@ func quoteWord(s string) string {
 		return s
 	}
 	plain := utf8.ValidString(s)
+	// $env: would make the text PowerShell's, "" inside a word cmd.exe's.
+	dialect := psEnv.MatchString(s) || strings.Contains(s, `""`)
+	if dialect {
+		plain = false
+	}
 	for _, c := range []byte(s) {
 		if c < 0x20 || c == 0x7f || c == '\'' || c == '^' {
 			plain = false
@@ -943,7 +1028,7 @@ func quoteWord(s string) string {
 			b.WriteString(`\r`)
 		case c == '\t':
 			b.WriteString(`\t`)
-		case c < 0x20 || c == 0x7f || c == '^' || (r == utf8.RuneError && size == 1):
+		case c < 0x20 || c == 0x7f || c == '^' || (dialect && (c == '$' || c == '"')) || (r == utf8.RuneError && size == 1):
 			fmt.Fprintf(&b, `\x%02x`, c)
 			size = 1
 		default:

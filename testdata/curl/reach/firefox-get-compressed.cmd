@@ -1,0 +1,2 @@
+# Firefox before 104: GET with --compressed and no Accept-Encoding.
+curl 'http://127.0.0.1:18123/api/v1/timetable/seances/4564/8886/2026-01-10' -H 'User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:102.0) Gecko/20100101 Firefox/102.0' -H 'Accept: application/json, text/plain, */*' -H 'Accept-Language: ru-RU,ru;q=0.8' --compressed -H 'Authorization: Bearer partnertoken' -H 'Connection: keep-alive' -H 'Sec-Fetch-Dest: empty'

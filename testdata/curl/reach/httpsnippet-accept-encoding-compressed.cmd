@@ -1,0 +1,7 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/accept-encoding-compressed.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request GET \
+  --url http://127.0.0.1:18123/har \
+  --compressed \
+  --header 'accept-encoding: deflate, gzip, br'

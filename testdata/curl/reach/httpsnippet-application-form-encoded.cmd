@@ -1,0 +1,8 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/application-form-encoded.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request POST \
+  --url http://127.0.0.1:18123/har \
+  --header 'content-type: application/x-www-form-urlencoded' \
+  --data foo=bar \
+  --data hello=world

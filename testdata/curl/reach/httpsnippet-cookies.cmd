@@ -1,0 +1,6 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/cookies.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request POST \
+  --url http://127.0.0.1:18123/har \
+  --cookie 'foo=bar; bar=baz'

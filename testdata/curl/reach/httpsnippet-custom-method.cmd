@@ -1,0 +1,5 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/custom-method.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request PROPFIND \
+  --url http://127.0.0.1:18123/har

@@ -1,0 +1,12 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/jsonObj-with-singlequotes.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request POST \
+  --url http://127.0.0.1:18123/har \
+  --header 'content-type: application/json' \
+  --data @- <<EOF
+{
+  "number": 1,
+  "string": "f'oo"
+}
+EOF

@@ -1,0 +1,7 @@
+# httpsnippet (Kong/httpsnippet, the code generator of Insomnia, Bruno and
+# many API portals): src/targets/shell/curl/fixtures/text-plain.sh, mockbin.com
+# made the recorder and test files made up.txt.
+curl --request POST \
+  --url http://127.0.0.1:18123/har \
+  --header 'content-type: text/plain' \
+  --data 'Hello World'
