@@ -333,9 +333,9 @@ func TestRedTeamLeakClasses(t *testing.T) {
 			secrets: []string{"FilePw-7f6e5d4c"},
 		},
 		"a credential of the command line never sent": {
-			url:     echo,
-			policy:  redact.Policy{Command: []redact.CommandSecret{{Role: "password", Where: "-u", Value: "DigestPw-5a4b3c2d"}}},
-			echo:    "the server quotes DigestPw-5a4b3c2d back", echoType: "text/plain",
+			url:    echo,
+			policy: redact.Policy{Command: []redact.CommandSecret{{Role: "password", Where: "-u", Value: "DigestPw-5a4b3c2d"}}},
+			echo:   "the server quotes DigestPw-5a4b3c2d back", echoType: "text/plain",
 			secrets: []string{"DigestPw-5a4b3c2d"},
 		},
 	}

@@ -16,7 +16,7 @@ func TestSecrets(t *testing.T) {
 	}{
 		"-u replaced by -H": {`curl -H 'Authorization: Bearer x' -u me:pw-one http://h.test`,
 			[]Secret{{"password", "-u", "pw-one"}}},
-		"--digest": {`curl --digest -u me:pw-two http://h.test`, []Secret{{"password", "-u", "pw-two"}}},
+		"--digest":     {`curl --digest -u me:pw-two http://h.test`, []Secret{{"password", "-u", "pw-two"}}},
 		"-u user only": {`curl -u apikey-3: http://h.test`, []Secret{{"password", "-u", "apikey-3"}}},
 		"oauth2":       {`curl --oauth2-bearer tok-4 http://h.test`, []Secret{{"oauth2_bearer", "--oauth2-bearer", "tok-4"}}},
 		"-U and -x": {`curl -U pu:pp-5 -x http://xu:xp-6@127.0.0.1:3128 http://h.test`,
