@@ -17,7 +17,6 @@ var credentialFields = []string{
 	"api_key", "apikey", "secret", "secret_key", "client_secret", "private_key",
 	"sign", "sig", "signature", "user_data_sign",
 	"authorization", "credential", "credentials",
-	"jsessionid", "phpsessid", "session_id", "sessid",
 }
 
 // credentialSuffixes end the normalized names of credential fields
@@ -38,13 +37,26 @@ var notCredentialFields = map[string]bool{
 	"nexttoken": true, "continuationtoken": true, "synctoken": true, "cursortoken": true,
 }
 
+// suffixLast2 is a bitset of the last two bytes of credentialSuffixes:
+// a name that ends in none of them is ruled out without a loop.
+var suffixLast2 = func() (b [256 * 256 / 8]byte) {
+	for _, suf := range credentialSuffixes {
+		k := int(suf[len(suf)-2])<<8 | int(suf[len(suf)-1])
+		b[k>>3] |= 1 << (k & 7)
+	}
+	return b
+}()
+
 // suffixCredential reports whether a normalized name ends in a
 // credential suffix and is not a known non-secret.
 func suffixCredential[S string | []byte](n S) bool {
 	// Only a name like an identifier: a key that is a URL or a sentence
 	// ("https://host/x?access_token") names nothing, and the role taken
 	// from it would carry its text into the placeholder.
-	if len(n) > 32 {
+	if len(n) < 2 || len(n) > 32 {
+		return false
+	}
+	if k := int(n[len(n)-2])<<8 | int(n[len(n)-1]); suffixLast2[k>>3]&(1<<(k&7)) == 0 {
 		return false
 	}
 	for i := 0; i < len(n); i++ {
@@ -76,8 +88,10 @@ var MadeUpParams = []string{
 	"partner_id", "partner_token", "user_token", "application_id", "app_id",
 	"api_key", "token", "access_token", "bearer",
 	// Not Alteg.io's, but credentials in a query all the same: Google's
-	// ?key=, Firebase's ?auth=, a session id in the URL.
-	"key", "auth", "sid",
+	// ?key=, Firebase's ?auth=, a session id in the URL (;jsessionid=).
+	// Not body fields: a name ending in "id" would cost the JSON scan's
+	// key filter every *_id key.
+	"key", "auth", "sid", "jsessionid", "phpsessid", "session_id", "sessid",
 }
 
 var madeUpHeaders, madeUpParams = normSet(MadeUpHeaders), normSet(MadeUpParams)
