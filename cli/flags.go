@@ -92,6 +92,9 @@ type input struct {
 	// net is how the connection is made: -x, --cacert, --cert,
 	// --resolve, --connect-to, --digest, ...
 	net curlcmd.Net
+	// secrets are the credentials the options hold (-u, -U, --pass,
+	// ...), sent or not: redaction must know them all.
+	secrets []curlcmd.Secret
 	// source describes the input, for Exchange.Source.From.
 	source string
 	// notes are told to the user before the call; they hold no secret.

@@ -135,6 +135,7 @@ func loadInput(cfg *config, stdin *sharedStdin, getenv func(string) string) erro
 		return buildError(err)
 	}
 	cfg.request = cmd.Request
+	cfg.secrets = flags.Secrets()
 	cfg.source = from
 	cfg.notes = append(cfg.notes, cmd.Notes...)
 	if cmd.Requests > 1 {
@@ -287,6 +288,7 @@ func harInput(cfg *config) error {
 		return usagef("%v", err)
 	}
 	cfg.request = req
+	cfg.secrets = cfg.curl.Secrets()
 	cfg.notes = append(cfg.notes, notes...)
 	cfg.notes = append(cfg.notes, cmd.Notes...)
 	applyTransport(cfg, cmd)

@@ -83,7 +83,10 @@ type propCase struct {
 	show     bool   // --print --show-tokens
 	mask     bool   // --mask-tokens
 	method   string
-	path     string // /echo/<shape>?query
+	path     string // /echo/<shape>;matrix?query
+	matrix   string // ;name=value of the path
+	digest   string // --digest -u me:<digest>
+	message  string // --message, quoting a secret
 	userinfo string // user:pass@ for the URL, escaped
 	headers  [][2]string
 	cookies  []string
@@ -157,6 +160,10 @@ var secretKinds = []string{
 	"partner", "user", "password-json", "password-form", "password-multipart", "password-query",
 	"bracket-form", "bracket-query", "form-as-json", "cookie", "api-key", "basic", "userinfo",
 	"referer", "literal", "env", "jwt", "jwe", "short-cookie", "short-password",
+	// Issue: red team. Credential names by suffix and cloud spelling, a
+	// matrix parameter, a part header, a password sent as a file part,
+	// and a --digest password that never goes over the wire.
+	"cloud-query", "matrix", "part-header", "file-part", "digest",
 }
 
 // generate builds a case; false when its secrets overlap each other or
@@ -176,7 +183,7 @@ func generate(data []byte) (*propCase, bool) {
 	var rawQuery []string
 	jsonFields := map[string]any{"staff_id": 7, "comment": prose}
 	var form []string
-	var parts [][2]string
+	var parts [][3]string // name, value, an extra part header line
 	seen := map[string]bool{}
 	n := 2 + g.intn(4)
 	for i := 0; i < n; i++ {
@@ -196,6 +203,9 @@ func generate(data []byte) (*propCase, bool) {
 			s.value = strings.TrimSpace(g.str(headerAlpha, g.length()))
 			c.headers = append(c.headers, [2]string{g.pick([]string{"X-Api-Key", "X-Auth-Token", "Api-Key", "X-Partner-Token"}), s.value})
 		case "basic":
+			if c.digest != "" {
+				continue
+			}
 			s.value = strings.ReplaceAll(g.runes(freeRunes, g.length()), ":", "")
 			c.basic = "me:" + s.value
 		case "userinfo":
@@ -218,7 +228,27 @@ func generate(data []byte) (*propCase, bool) {
 			form = append(form, url.QueryEscape(g.pick([]string{"user[password]", "data[api_key]", "client[secret]", "user.password"}))+"="+url.QueryEscape(s.value))
 		case "password-multipart":
 			s.value = g.runes(freeRunes, g.length())
-			parts = append(parts, [2]string{g.pick([]string{"password", "user[password]", "api_key"}), s.value})
+			parts = append(parts, [3]string{g.pick([]string{"password", "user[password]", "api_key"}), s.value, ""})
+		case "cloud-query":
+			s.value = g.str(tokenAlpha, g.length())
+			query.Set(g.pick([]string{"sig", "X-Amz-Signature", "X-Amz-Security-Token", "X-Goog-Credential", "key", "client_secret", "current_password"}), s.value)
+		case "matrix":
+			if c.matrix != "" {
+				continue
+			}
+			s.value = g.str(tokenAlpha, g.length())
+			c.matrix = ";" + g.pick([]string{"jsessionid", "JSESSIONID", "phpsessid", "sid"}) + "=" + url.PathEscape(s.value)
+		case "part-header":
+			s.value = strings.TrimSpace(g.str(tokenAlpha, g.length()))
+			parts = append(parts, [3]string{"file", "hello", g.pick([]string{"X-Api-Key", "X-Auth-Token", "Api-Key"}) + ": " + s.value})
+		case "file-part":
+			s.value = g.runes(freeRunes, g.length())
+			parts = append(parts, [3]string{g.pick([]string{"password", "api_key"}) + `"; filename="x.txt`, s.value, ""})
+		case "digest":
+			if c.digest != "" || seen["basic"] || c.route != "flags" && c.route != "curl" {
+				continue
+			}
+			s.value = strings.ReplaceAll(g.str(tokenAlpha, g.length()), ":", "")
 		case "password-query":
 			s.value = g.runes(freeRunes, g.length())
 			query.Set(g.pick([]string{"password", "access_token", "sign", "api_key"}), s.value)
@@ -267,7 +297,32 @@ func generate(data []byte) (*propCase, bool) {
 		if !s.short && !redact.Searchable(s.value) {
 			return nil, false
 		}
+		if kind == "digest" {
+			c.digest = s.value
+		}
 		c.secrets = append(c.secrets, s)
+	}
+	// The sender may quote in --message a secret of the command line or
+	// of a channel always sent (a --digest password, which never goes
+	// over the wire, always); the body of a case may be another one, and
+	// --digest sends none.
+	quotable := map[string]bool{"digest": true, "literal": true, "env": true, "cookie": true, "api-key": true,
+		"password-query": true, "bracket-query": true, "cloud-query": true, "matrix": true}
+	sent := func(s propSecret) bool {
+		if !strings.HasSuffix(s.kind, "-query") {
+			return true
+		}
+		for _, vs := range query {
+			if vs[0] == s.value {
+				return true // not overwritten by a later secret of the same name
+			}
+		}
+		return false
+	}
+	for _, s := range c.secrets {
+		if quotable[s.kind] && sent(s) && (s.kind == "digest" || g.intn(4) == 0) && s.value == strings.Map(printable, s.value) {
+			c.message = "What I sent: " + s.value
+		}
 	}
 	var auth []string
 	for _, s := range c.secrets {
@@ -285,12 +340,16 @@ func generate(data []byte) (*propCase, bool) {
 		rawQuery = append(rawQuery, url.QueryEscape(k)+"="+url.QueryEscape(vs[0]))
 	}
 	sort.Strings(rawQuery)
-	c.path = "/echo/" + c.shape + "?" + strings.Join(rawQuery, "&")
+	c.path = "/echo/" + c.shape + c.matrix + "?" + strings.Join(rawQuery, "&")
 	switch {
 	case len(parts) > 0:
 		var b strings.Builder
 		for _, p := range parts {
-			fmt.Fprintf(&b, "--PropB0undary\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", p[0], p[1])
+			fmt.Fprintf(&b, "--PropB0undary\r\nContent-Disposition: form-data; name=\"%s\"\r\n", p[0])
+			if p[2] != "" {
+				b.WriteString(p[2] + "\r\n")
+			}
+			fmt.Fprintf(&b, "\r\n%s\r\n", p[1])
 		}
 		b.WriteString("--PropB0undary--\r\n")
 		c.body, c.bodyType = b.String(), "multipart/form-data; boundary=PropB0undary"
@@ -378,7 +437,7 @@ var propCorpus = sync.OnceValue(func() string {
 // the prose in a header (and in the body where the shape is plain).
 func shapeEchoHandler(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	shape := strings.TrimPrefix(r.URL.Path, "/echo/")
+	shape, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/echo/"), ";")
 	var names []string
 	for k := range r.Header {
 		names = append(names, k)
@@ -479,6 +538,9 @@ func (c *propCase) args(t testing.TB, base, dir string) []string {
 	if c.basic != "" {
 		curl = append(curl, "-u", c.basic)
 	}
+	if c.digest != "" {
+		curl = append(curl, "--digest", "-u", "me:"+c.digest)
+	}
 	if c.referer != "" {
 		curl = append(curl, "-e", c.referer)
 	}
@@ -507,6 +569,9 @@ func (c *propCase) args(t testing.TB, base, dir string) []string {
 		args = append(args, "--force")
 	}
 	args = append(args, c.policy...)
+	if c.message != "" {
+		args = append(args, "--message", c.message)
+	}
 	if c.mask {
 		args = append(args, "--mask-tokens")
 	}

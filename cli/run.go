@@ -101,6 +101,9 @@ func run(ctx context.Context, args []string, ios *IOStreams, sys *system) int {
 		// A message may quote the input: it goes through the same matcher.
 		return fail(exitUsage, "%s", redact.Lines(policy, err.Error()).Line(err.Error()))
 	}
+	for _, s := range cfg.secrets {
+		policy.Command = append(policy.Command, redact.CommandSecret{Role: s.Role, Where: s.Flag, Value: s.Value})
+	}
 	cfg.screen = redact.Lines(policy, screenTexts(cfg)...)
 	if cfg.listing {
 		lw := &lineWriter{w: stdout, line: cfg.screen.Line}

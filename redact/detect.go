@@ -216,6 +216,9 @@ func (d *detector) policy(p Policy) {
 			x.literal = true
 		}
 	}
+	for _, c := range p.Command {
+		d.add(c.Role, c.Value, "command line "+c.Where)
+	}
 }
 
 // authorization reads an Authorization or Proxy-Authorization value: the
@@ -226,7 +229,11 @@ func (d *detector) policy(p Policy) {
 // elsewhere (echoed in a body, a response header) gives numbered roles.
 func (d *detector) authorization(v, at string, proxy, sent bool) {
 	v = strings.TrimSpace(v)
-	scheme, rest, _ := strings.Cut(v, " ")
+	// The scheme ends at a space or a tab ("Bearer\tabc" is read so).
+	scheme, rest := v, ""
+	if i := strings.IndexAny(v, " \t"); i >= 0 {
+		scheme, rest = v[:i], v[i+1:]
+	}
 	rest = strings.TrimSpace(rest)
 	generic := "authorization"
 	if proxy {
@@ -508,6 +515,19 @@ func (d *detector) url(raw, at string, depth int) {
 		path = rest[:i]
 	}
 	d.path(path, at)
+	if strings.IndexByte(path, ';') >= 0 {
+		// Matrix parameters of a segment: /cart;jsessionid=... A path
+		// is decoded as a path: + is a plus there, not a space.
+		for _, seg := range strings.Split(path, "/") {
+			_, params, _ := strings.Cut(seg, ";")
+			for _, kv := range strings.Split(params, ";") {
+				k, v, ok := strings.Cut(kv, "=")
+				if k = strings.TrimSpace(pathUnescape(k)); ok && (d.names.field(k, nil) || madeUpParams[normName(lastSegment(k))]) {
+					d.credential(roleName(lastSegment(k)), pathUnescape(v), at+" path parameter "+k, k)
+				}
+			}
+		}
+	}
 	if frag != "" {
 		// #access_token=... of OAuth, or #/route?token=... of a web app.
 		if k := strings.IndexByte(frag, '?'); k >= 0 {
@@ -654,6 +674,11 @@ func (d *detector) json(text []byte, at string) {
 	})
 }
 
+// maxFilePartSecret is the largest file part taken whole as a secret
+// when its name says it is one (a password sent as a file, as curl -F
+// 'password=<file' or a browser's form may): a larger one is a real file.
+const maxFilePartSecret = 4 << 10
+
 // multipart reads the parts of a multipart body; false when it has none.
 func (d *detector) multipart(text []byte, boundary, at string) bool {
 	mr := multipart.NewReader(bytes.NewReader(text), boundary)
@@ -666,8 +691,23 @@ func (d *detector) multipart(text []byte, boundary, at string) bool {
 		parts++
 		name := p.FormName()
 		v, _ := io.ReadAll(io.LimitReader(p, 64<<10))
+		// A part's own headers may carry a credential (X-Api-Key in a
+		// batch request); Content-* only describe the part.
+		keys := make([]string, 0, len(p.Header))
+		for k := range p.Header {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if strings.HasPrefix(strings.ToLower(k), "content-") || !d.names.header(k) {
+				continue
+			}
+			for _, hv := range p.Header[k] {
+				d.credential(roleName(k), strings.TrimSpace(hv), at+" part "+name+" header "+k, k)
+			}
+		}
 		switch {
-		case p.FileName() == "" && d.names.field(name, nil):
+		case d.names.field(name, nil) && (p.FileName() == "" || len(v) <= maxFilePartSecret):
 			d.credential(roleName(lastSegment(name)), strings.TrimRight(string(v), "\r\n"), at+" field "+name, name)
 		case looksJSON(v):
 			d.json(v, at+" part "+name)

@@ -182,5 +182,5 @@ func (ns *nameSet) maybeRef(raw []byte) bool {
 		buf[n] = c
 		n++
 	}
-	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]
+	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])] || suffixCredential(buf[:n])
 }

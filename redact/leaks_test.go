@@ -301,3 +301,63 @@ func TestKeyed(t *testing.T) {
 		})
 	}
 }
+
+// TestRedTeamLeakClasses is one regression test per leak class the red
+// team found by whole runs (cli/redteam_test.go): each secret stood in
+// every output before its fix.
+func TestRedTeamLeakClasses(t *testing.T) {
+	const echo = "https://echo.test/anything"
+	tests := map[string]leakCase{
+		"sig and key in a query": {
+			url:     echo + "?sig=SigVal-77a1b2c3&key=AIzaKeyVal-55d4e5",
+			secrets: []string{"SigVal-77a1b2c3", "AIzaKeyVal-55d4e5"},
+		},
+		"cloud-signed URL": {
+			url:     echo + "?X-Amz-Signature=AmzSig-0f9e8d7c&X-Amz-Security-Token=AmzTok-6b5a4f3e&X-Goog-Credential=GoogCred-2d1c0b9a",
+			secrets: []string{"AmzSig-0f9e8d7c", "AmzTok-6b5a4f3e", "GoogCred-2d1c0b9a"},
+		},
+		"a field by its suffix": {
+			url: echo, body: `{"current_password":"CurPw-18a7b6c5","stripe_secret":"StripeS-4d3e2f1a","next_page_token":"PageCursor-1"}`, bodyType: "application/json",
+			secrets: []string{"CurPw-18a7b6c5", "StripeS-4d3e2f1a"},
+		},
+		"a matrix parameter with a plus": {
+			url:     echo + "/cart;jsessionid=Jsess+Id-9c8b7a6f/items",
+			secrets: []string{"Jsess+Id-9c8b7a6f"},
+		},
+		"a part header": {
+			url: echo, body: "--BB\r\nContent-Disposition: form-data; name=\"file\"\r\nX-Api-Key: PartKey-3e2d1c0b\r\n\r\nhello\r\n--BB--\r\n", bodyType: "multipart/form-data; boundary=BB",
+			secrets: []string{"PartKey-3e2d1c0b"},
+		},
+		"a password part sent as a file": {
+			url: echo, body: "--BB\r\nContent-Disposition: form-data; name=\"password\"; filename=\"p.txt\"\r\n\r\nFilePw-7f6e5d4c\r\n--BB--\r\n", bodyType: "multipart/form-data; boundary=BB",
+			secrets: []string{"FilePw-7f6e5d4c"},
+		},
+		"a credential of the command line never sent": {
+			url:    echo,
+			policy: redact.Policy{Command: []redact.CommandSecret{{Role: "password", Where: "-u", Value: "DigestPw-5a4b3c2d"}}},
+			echo:   "the server quotes DigestPw-5a4b3c2d back", echoType: "text/plain",
+			secrets: []string{"DigestPw-5a4b3c2d"},
+		},
+	}
+	for name, c := range tests {
+		t.Run(name, func(t *testing.T) { checkLeaks(t, c) })
+	}
+	// A cursor is not a secret: it stays.
+	res := redact.Scrub(tests["a field by its suffix"].exchange(), redact.Policy{})
+	if !bytes.Contains(res.Exchange.Hops[0].Request.Body.Data, []byte("PageCursor-1")) {
+		t.Error("next_page_token was redacted: a cursor is not a credential")
+	}
+}
+
+// TestTabAfterScheme: "Bearer<TAB>x,<TAB>User<TAB>y" gives the two token
+// roles, as with spaces.
+func TestTabAfterScheme(t *testing.T) {
+	c := leakCase{url: "https://echo.test/x", headers: [][2]string{{"Authorization", "Bearer\tPartTab-1a2b3c4d,\tUser\tUserTab-5e6f7a8b"}}}
+	roles := map[string]string{}
+	for _, s := range redact.Scrub(c.exchange(), redact.Policy{}).Secrets {
+		roles[s.Value] = s.Role
+	}
+	if roles["PartTab-1a2b3c4d"] != redact.RolePartnerToken || roles["UserTab-5e6f7a8b"] != redact.RoleUserToken {
+		t.Errorf("roles = %v", roles)
+	}
+}

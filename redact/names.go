@@ -10,12 +10,66 @@ import (
 // and the keys the official integration hub redacts. "2fa.secret" is
 // covered by "secret", which matches at any depth.
 var credentialFields = []string{
-	"password", "old_password", "new_password", "passwd",
+	"password", "old_password", "new_password", "passwd", "pwd", "pass", "passphrase",
+	"password_confirmation",
 	"token", "user_token", "partner_token", "access_token", "refresh_token", "id_token",
 	"system_user_token", "auth_token",
-	"api_key", "apikey", "secret", "secret_key", "client_secret",
-	"sign", "signature", "user_data_sign",
-	"authorization",
+	"api_key", "apikey", "secret", "secret_key", "client_secret", "private_key",
+	"sign", "sig", "signature", "user_data_sign",
+	"authorization", "credential", "credentials",
+}
+
+// credentialSuffixes end the normalized names of credential fields
+// beyond the list above, as frameworks and cloud APIs spell them:
+// current_password, X-Amz-Signature, X-Amz-Security-Token,
+// X-Amz-Credential, aws_secret_access_key, stripe_secret. A name that
+// ends in one is a credential unless it is a known non-secret
+// (notCredentialFields).
+var credentialSuffixes = []string{
+	"password", "passwd", "secret", "token", "apikey", "secretkey", "privatekey",
+	"accesskey", "signature", "credential", "credentials",
+}
+
+// notCredentialFields end in a credential suffix but name no secret:
+// the cursors of paginated APIs.
+var notCredentialFields = map[string]bool{
+	"pagetoken": true, "nextpagetoken": true, "prevpagetoken": true, "previouspagetoken": true,
+	"nexttoken": true, "continuationtoken": true, "synctoken": true, "cursortoken": true,
+}
+
+// suffixLast2 is a bitset of the last two bytes of credentialSuffixes:
+// a name that ends in none of them is ruled out without a loop.
+var suffixLast2 = func() (b [256 * 256 / 8]byte) {
+	for _, suf := range credentialSuffixes {
+		k := int(suf[len(suf)-2])<<8 | int(suf[len(suf)-1])
+		b[k>>3] |= 1 << (k & 7)
+	}
+	return b
+}()
+
+// suffixCredential reports whether a normalized name ends in a
+// credential suffix and is not a known non-secret.
+func suffixCredential[S string | []byte](n S) bool {
+	// Only a name like an identifier: a key that is a URL or a sentence
+	// ("https://host/x?access_token") names nothing, and the role taken
+	// from it would carry its text into the placeholder.
+	if len(n) < 2 || len(n) > 32 {
+		return false
+	}
+	if k := int(n[len(n)-2])<<8 | int(n[len(n)-1]); suffixLast2[k>>3]&(1<<(k&7)) == 0 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	for _, suf := range credentialSuffixes {
+		if len(n) >= len(suf) && string(n[len(n)-len(suf):]) == suf {
+			return !notCredentialFields[string(n)]
+		}
+	}
+	return false
 }
 
 // MadeUpHeaders are headers integrators invent for credentials (the API
@@ -33,6 +87,11 @@ var MadeUpHeaders = []string{
 var MadeUpParams = []string{
 	"partner_id", "partner_token", "user_token", "application_id", "app_id",
 	"api_key", "token", "access_token", "bearer",
+	// Not Alteg.io's, but credentials in a query all the same: Google's
+	// ?key=, Firebase's ?auth=, a session id in the URL (;jsessionid=).
+	// Not body fields: a name ending in "id" would cost the JSON scan's
+	// key filter every *_id key.
+	"key", "auth", "sid", "jsessionid", "phpsessid", "session_id", "sessid",
 }
 
 var madeUpHeaders, madeUpParams = normSet(MadeUpHeaders), normSet(MadeUpParams)
@@ -47,7 +106,7 @@ func normSet(names []string) map[string]bool {
 
 // headerWords mark a header whose whole value is a credential, e.g.
 // X-Api-Key or X-Auth-Token.
-var headerWords = []string{"token", "secret", "key", "auth", "session", "signature", "password"}
+var headerWords = []string{"token", "secret", "key", "auth", "session", "signature", "password", "passwd", "credential"}
 
 // notCredentialHeaders contain a header word but carry no credential:
 // challenges and CORS lists only name the scheme or the headers.
@@ -117,6 +176,12 @@ func newNameSet(extra []string) *nameSet {
 	for _, n := range credentialFields {
 		add(n)
 	}
+	for _, n := range credentialSuffixes {
+		ns.setLast(n[len(n)-2], n[len(n)-1])
+	}
+	// A name that ends in a suffix may be of any length: up to what
+	// maybe folds.
+	ns.maxLen = max(ns.maxLen, 128)
 	for _, n := range extra {
 		add(n)
 	}
@@ -191,10 +256,10 @@ func (ns *nameSet) maybe(raw []byte) bool {
 	if n > len(buf) {
 		return true // longer than any name can be folded here: let field decide
 	}
-	if n < len(ns.lens) && !ns.lens[n] {
-		return false // no name is that long
+	if (n >= len(ns.lens) || ns.lens[n]) && (ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]) {
+		return true
 	}
-	return ns.plain[string(buf[:n])] || ns.lasts[string(buf[:n])]
+	return suffixCredential(buf[:n])
 }
 
 // lastSegment returns the last name of a bracket or dot path, as PHP,
@@ -239,7 +304,7 @@ func (ns *nameSet) field(name string, path []string) bool {
 
 func (ns *nameSet) field1(name string, path []string) bool {
 	n := normName(name)
-	if ns.plain[n] {
+	if ns.plain[n] || suffixCredential(n) {
 		return true
 	}
 	for _, d := range ns.dotted {

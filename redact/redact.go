@@ -64,6 +64,19 @@ type Policy struct {
 	// PII masks email addresses and phone numbers in the bodies
 	// (--redact-pii).
 	PII bool
+	// Command are the credentials the command line holds (the -u
+	// password, --pass, -U, ...), which may never go over the wire as
+	// written (a --digest password, a -u that -H Authorization replaced)
+	// and yet be quoted by the sender. Each is redacted like a secret
+	// found by structure, under its Role; one the exchange holds keeps
+	// the role it was found under there.
+	Command []CommandSecret
+}
+
+// CommandSecret is a credential of the command line: its role (for the
+// placeholder), where it was given ("-u", "--pass"), and the value.
+type CommandSecret struct {
+	Role, Where, Value string
 }
 
 // EnvSecret is a secret taken from an environment variable; Name is shown
