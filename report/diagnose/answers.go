@@ -33,8 +33,10 @@ var answerRules = []rule{
 		from: fromAnswer, run: checkNoServices},
 	{Check: Check{"AT230", "No team member available", "Booking error 436 (`No team members available for enrollment`): with any team member (staff_id 0), none is free for the service at that time."},
 		from: fromAnswer, run: checkNoStaff},
-	{Check: Check{"AT231", "Service not available for booking", "Booking error 438 (`There is no appointment for the specified service/promotion`): the service was removed or is not bookable online."},
+	{Check: Check{"AT231", "Service not available for booking", "Booking error 438 (`There is no appointment for the specified service/promotion`): the service was removed or is not bookable online, or the team member does not offer it (`Сотрудник не оказывает выбранную услугу`)."},
 		from: fromAnswer, run: checkServiceGone},
+	{Check: Check{"AT232", "Wrong login or password", "`Wrong login or password` (`Неверный логин или пароль`), often with a 404 from `POST /api/v1/auth`: the login (phone or email) or the password in the body is not a user's; the tokens and the path are fine."},
+		from: fromAnswer, run: checkCredentials},
 }
 
 // knownSaid quotes the matched server text for a sentence, with its
@@ -393,4 +395,19 @@ func pad2(s string) string {
 		return "0" + s
 	}
 	return s
+}
+
+// checkCredentials: AT232. The API read the body and did not find a
+// user with that login and password; a 404 here is not a missing path.
+func checkCredentials(c *call) *Finding {
+	if !c.knows(causeCredentials) {
+		return nil
+	}
+	return &Finding{
+		Severity: Likely,
+		Explain: "The API did not accept the login or the password" + c.knownSaid() + ": the call reached it with a valid partner token and was read, but no user has that login (phone or email) and password. " +
+			"Check both in the body, as the user types them to sign in to Alteg.io, with no spaces around them; a user with two-factor authentication needs its second step. The path and the tokens need no change.",
+		Action:   "send the user's own login and password",
+		Evidence: c.statusEvidence(),
+	}
 }

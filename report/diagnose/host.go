@@ -85,6 +85,17 @@ func checkHostName(c *call) *Finding {
 		if !c.failed() {
 			return nil
 		}
+		if shape, _ := c.acceptShape(); shape == "ok" {
+			// YCLIENTS' own media type to YCLIENTS' host: the call is a
+			// YCLIENTS call made on purpose, and YCLIENTS read it (its
+			// answer says what went wrong). The host is context, not
+			// the cause; the checks read the answer as Alteg.io's, the
+			// two sharing one API.
+			return &Finding{Severity: Info,
+				Explain: h.name + " is YCLIENTS, and the call asks for YCLIENTS' media type: a YCLIENTS call. Alteg.io and YCLIENTS share one API design, so the checks apply to it, " +
+					"but its tokens and its support are YCLIENTS' own: api@alteg.io can only help with calls to " + apiHost + ".",
+				Evidence: append(ev, "Accept: "+yclientsMediaType)}
+		}
 		return &Finding{Severity: Likely,
 			Explain: h.name + " is YCLIENTS. Alteg.io and YCLIENTS share one API design but are separate platforms: tokens issued by Alteg.io are refused by YCLIENTS and the other way round. " +
 				"If your tokens come from Alteg.io, call " + apiHost + "; if they are YCLIENTS tokens, YCLIENTS support is the desk to write to, not api@alteg.io.",

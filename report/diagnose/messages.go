@@ -63,8 +63,9 @@ const (
 	causeNoServices                    // AT229: "No services or promotions set"
 	causeNoStaff                       // AT230: 436, no team member available
 	causeServiceGone                   // AT231: 438, the service cannot be booked
+	causeCredentials                   // AT232: "Wrong login or password"
 
-	lastCause = causeServiceGone
+	lastCause = causeCredentials
 )
 
 // knownMessage is one cause as the server words it.
@@ -94,13 +95,15 @@ var knownMessages = []knownMessage{
 	{cause: causeSlotTaken, codes: []int{433}, fragments: []string{"already taken", "уже занято", "занят или не работает", "is busy"},
 		gloss: "the team member is busy or not working at that time", blames: partBooking, specific: true, possible: setOf(partBooking, partFields),
 		about: "says the time slot is taken"},
-	{cause: causeNoStaff, codes: []int{436}, fragments: []string{"no team members available", "no staff available", "нет свободных сотрудников", "нет доступных сотрудников", "нет свободных мастеров"},
+	{cause: causeNoStaff, codes: []int{436}, fragments: []string{"no team members available", "no staff available", "нет свободных сотрудников", "нет доступных сотрудников", "нет свободных мастеров",
+		"для записи сотрудников", "для записи мастеров"},
 		gloss: "no team member is available", blames: partBooking, specific: true, possible: setOf(partBooking),
 		about: "says no team member is available"},
 	{cause: causeOverlap, codes: []int{437}, fragments: []string{"intersection with", "пересечение с", "пересекается"},
 		gloss: "two appointments overlap", blames: partFields, specific: true, possible: setOf(partFields),
 		about: "says two appointments in the request overlap"},
-	{cause: causeServiceGone, codes: []int{438}, fragments: []string{"no appointment for the specified service", "нет записи на указанную услугу", "service is not available for booking", "услуга недоступна"},
+	{cause: causeServiceGone, codes: []int{438}, fragments: []string{"no appointment for the specified service", "нет записи на указанную услугу", "service is not available for booking", "услуга недоступна",
+		"не оказывает", "недоступен для записи на выбранную услугу", "does not provide the service", "not available for the selected service"},
 		gloss: "the service cannot be booked", blames: partBooking, specific: true, possible: setOf(partBooking, partFields),
 		about: "says the service cannot be booked"},
 	{cause: causeNoServices, fragments: []string{"no services or promotions set", "услуга не указана", "услуги не указаны", "не указаны услуги", "не выбраны услуги"},
@@ -116,6 +119,15 @@ var knownMessages = []knownMessage{
 	{cause: causePartner, fragments: []string{"partner id", "partner token", "partner_token", "партнер", "партнёр"},
 		gloss: "no valid partner token", blames: partPartner, specific: true, possible: setOf(partAuth, partPartner, partHost),
 		about: "says the partner token is missing"},
+
+	// [field]: POST /auth with a login or password the API does not
+	// accept (404 "Wrong login or password", sguioco/hiteam's Altegio
+	// client; a YCLIENTS connector maps the Russian "логин/пароль" answer
+	// to the same cause).
+	{cause: causeCredentials, fragments: []string{"wrong login or password", "incorrect login or password", "invalid login or password",
+		"неверный логин или пароль", "неправильный логин или пароль", "неверный логин", "неверный пароль"},
+		gloss: "the login or password is wrong", blames: partFields, specific: true, possible: setOf(partFields, partBody),
+		about: "says the login or password is wrong"},
 
 	// [yc], [field]: the location's account and the user's rights.
 	{cause: causeLicence, fragments: []string{"лиценз", "license", "licence"},

@@ -53,7 +53,7 @@ func TestEveryRuleIsComplete(t *testing.T) {
 // answer gets exactly one of them.
 var answerOwners = []string{
 	"AT201", "AT202", "AT203", "AT204", "AT205", "AT206", "AT207", "AT208", "AT212",
-	"AT220", "AT221", "AT222", "AT223", "AT224", "AT225", "AT226", "AT227", "AT228", "AT229", "AT230", "AT231",
+	"AT220", "AT221", "AT222", "AT223", "AT224", "AT225", "AT226", "AT227", "AT228", "AT229", "AT230", "AT231", "AT232",
 }
 
 // answerCall builds a call whose answer has the given status and known
