@@ -93,3 +93,30 @@ func TestReplayed(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlerMessageRulesOutThePath: a 400 whose message says what a
+// handler found wrong shows that the router found the path, so a path
+// mistake (AT150) cannot be its cause; a bare 400 may still come from
+// a path the API does not have.
+func TestHandlerMessageRulesOutThePath(t *testing.T) {
+	tests := map[string]struct {
+		body     string
+		pathMay  bool
+		fieldMay bool
+	}{
+		"handler message": {`{"success":false,"meta":{"message":"Staff member required"}}`, false, true},
+		"reason phrase":   {`{"success":false,"meta":{"message":"Bad Request."}}`, true, true},
+		"status and text": {`{"message":"400 Bad Request"}`, true, true},
+		"empty message":   {`{"success":false,"meta":{"message":""}}`, true, true},
+		"no body":         {``, true, true},
+	}
+	for name, tc := range tests {
+		a := interpret(400, readEnvelope(capture.Body{Data: []byte(tc.body), ContentType: "application/json"}))
+		if got := a.possible.has(partPath); got != tc.pathMay {
+			t.Errorf("%s: a path mistake possible = %v, want %v", name, got, tc.pathMay)
+		}
+		if got := a.possible.has(partFields); got != tc.fieldMay {
+			t.Errorf("%s: a field mistake possible = %v, want %v", name, got, tc.fieldMay)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/altegio/altegio-ticket/capture"
@@ -273,6 +275,15 @@ func interpret(status int, e *envelope) answer {
 		a.about = fmt.Sprintf("names the fields that failed validation (%s)", printable(e.Errors[0].Field))
 		return a
 	}
+	if status == 400 && e.HasMessage && !bareMessage(status, e.Message) {
+		// A 400 with a message the checks do not know: a handler of the
+		// API read the call and said what it found wrong, so the router
+		// found the path (the oracle's "path the API does not have" is
+		// answered with a bare 400, 404 or 405). The message is about
+		// what the handler read: the ids, the query, the body, the
+		// Accept header.
+		a.possible = setOf(partAccept, partID, partQuery, partBody, partFields)
+	}
 	switch status {
 	case 401:
 		a.blames = partAuth
@@ -288,6 +299,15 @@ func interpret(status int, e *envelope) answer {
 		a.blames = partRate
 	}
 	return a
+}
+
+// bareMessage reports whether a message says no more than the status
+// does ("", "Bad Request", "400 Bad Request"): a router's or a gateway's
+// answer rather than a handler's.
+func bareMessage(status int, m string) bool {
+	m = strings.ToLower(strings.Trim(strings.TrimSpace(m), ".!"))
+	reason := strings.ToLower(http.StatusText(status))
+	return m == "" || m == reason || m == strconv.Itoa(status)+" "+reason || m == "error"
 }
 
 // texts lists the server's texts worth matching, most telling first,
