@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -65,22 +66,10 @@ func splitPowerShell(text string, getenv func(string) string) (words, notes []st
 		}
 	}
 	words = crtSplit(line.String())
-	if changed && !equalWords(words, values) {
+	if changed && !slices.Equal(words, values) {
 		notes = append(notes, "read as Windows PowerShell 5.1 passes arguments to curl.exe (a \\\" in a value reaches curl as \", a bare \" is lost, an empty value is dropped); PowerShell 7.3 and later pass each value as it is: if you ran it there, paste the values in single quotes without the backslashes")
 	}
 	return words, notes, nil
-}
-
-func equalWords(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // psValues splits text with PowerShell's rules for a command's arguments:

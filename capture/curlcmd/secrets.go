@@ -45,34 +45,13 @@ func (f *Flags) Secrets() []Secret {
 	}
 	add("key_password", "--pass", f.Net.Pass)
 	for _, raw := range append(append([]string(nil), f.Args...), f.urls...) {
-		if pass, ok := urlPassword(raw); ok {
-			add("password", "URL", pass)
+		// A URL whose user:password does not decode is refused by the
+		// build, which never quotes it.
+		if _, up, err := cutUserinfo(raw); err == nil {
+			if _, pass, _ := strings.Cut(up, ":"); pass != "" {
+				add("password", "URL", pass)
+			}
 		}
 	}
 	return out
-}
-
-// urlPassword returns the password of a URL's user:pass@, read from the
-// text as written (a URL Go would refuse still has one), decoded.
-func urlPassword(raw string) (string, bool) {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return "", false
-	}
-	auth := raw[i+3:]
-	if j := strings.IndexAny(auth, "/?#"); j >= 0 {
-		auth = auth[:j]
-	}
-	k := strings.LastIndexByte(auth, '@')
-	if k < 0 {
-		return "", false
-	}
-	_, pass, ok := strings.Cut(auth[:k], ":")
-	if !ok || pass == "" {
-		return "", false
-	}
-	if dec, err := url.PathUnescape(pass); err == nil {
-		pass = dec
-	}
-	return pass, true
 }

@@ -648,14 +648,16 @@ func (l *posixLexer) dollar(inDouble bool) error {
 	return nil
 }
 
+// errExpansion is expandWithDefault's answer to an expansion it does
+// not evaluate.
+var errExpansion = errors.New("an expansion that is not evaluated")
+
 // expandWithDefault evaluates the ${NAME:-word} family as bash does,
 // for a word without quotes or expansions of its own (what READMEs
 // write: ${TOKEN:-abc}): :- and - use word when NAME is unset, := and =
 // too, :+ and + use word when NAME is set, :? and ? are an error
 // carrying word when NAME is unset. An empty variable counts as unset,
 // as it does for $NAME here. Anything else is an error.
-var errExpansion = errors.New("an expansion that is not evaluated")
-
 func (l *posixLexer) expandWithDefault(inner string) error {
 	i := 0
 	for i < len(inner) && isNameChar(inner[i]) {
