@@ -53,8 +53,10 @@ func recordingServer(t *testing.T) (*httptest.Server, func() []received) {
 	}
 }
 
-// untouchable is a TCP listener that fails the test when anything connects.
-func untouchable(t *testing.T) string {
+// loopback listens on a free loopback port until the test ends and
+// hands each connection to serve, one at a time (serve starts its own
+// goroutine to serve them at once). It returns host:port.
+func loopback(t *testing.T, serve func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -67,11 +69,19 @@ func untouchable(t *testing.T) string {
 			if err != nil {
 				return
 			}
-			t.Errorf("--no-replay opened a connection from %s", c.RemoteAddr())
-			c.Close()
+			serve(c)
 		}
 	}()
-	return "http://" + ln.Addr().String()
+	return ln.Addr().String()
+}
+
+// untouchable is a TCP listener that fails the test when anything connects.
+func untouchable(t *testing.T) string {
+	t.Helper()
+	return "http://" + loopback(t, func(c net.Conn) {
+		t.Errorf("--no-replay opened a connection from %s", c.RemoteAddr())
+		c.Close()
+	})
 }
 
 // pointAt copies a testdata file into dir with every https://api.alteg.io

@@ -433,23 +433,38 @@ var propCorpus = sync.OnceValue(func() string {
 	return "partner token user token header Authorization Proxy-Authorization response body request body Set-Cookie cookie URL query field hop JWT Basic sha256 replacement replacements found in value Tokens section secrets.txt altegio-ticket api@alteg.io Alteg.io 127.0.0.1 localhost echo PropB0undary application/json text/plain multipart/form-data " + prose
 })
 
+// headerNames are a header's names, sorted.
+func headerNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// requestHead is the request line and the headers a server received, the
+// headers sorted by name, one "Name: value" line each: what an echoing
+// server quotes back.
+func requestHead(r *http.Request) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.RequestURI())
+	for _, k := range headerNames(r.Header) {
+		for _, v := range r.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	return b.String()
+}
+
 // shapeEchoHandler answers with the request in the shape its path names, and
 // the prose in a header (and in the body where the shape is plain).
 func shapeEchoHandler(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	shape, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/echo/"), ";")
-	var names []string
-	for k := range r.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := headerNames(r.Header)
 	var dump strings.Builder
-	fmt.Fprintf(&dump, "%s %s\n", r.Method, r.URL.RequestURI())
-	for _, k := range names {
-		for _, v := range r.Header[k] {
-			fmt.Fprintf(&dump, "%s: %s\n", k, v)
-		}
-	}
+	dump.WriteString(requestHead(r))
 	dump.WriteString("\n")
 	dump.Write(body)
 	headers := map[string]string{}

@@ -25,27 +25,16 @@ import (
 // TestProxyUpstreamResetsMidBody: the client sees the answer break off,
 // and the ticket records where it broke.
 func TestProxyUpstreamResetsMidBody(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			br := bufio.NewReader(c)
-			if _, err := http.ReadRequest(br); err == nil {
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"success\":true,\"data\":[")
-				io.WriteString(c, strings.Repeat(`{"id":1},`, 100))
-			}
-			c.(*net.TCPConn).SetLinger(0) // a reset, not a clean end
-			c.Close()
+	upstream := loopback(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		if _, err := http.ReadRequest(br); err == nil {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"success\":true,\"data\":[")
+			io.WriteString(c, strings.Repeat(`{"id":1},`, 100))
 		}
-	}()
-	rp := startProxy(t, false, "--upstream", "http://"+ln.Addr().String(), "--json")
+		c.(*net.TCPConn).SetLinger(0) // a reset, not a clean end
+		c.Close()
+	})
+	rp := startProxy(t, false, "--upstream", "http://"+upstream, "--json")
 	resp, err := http.Get(rp.URL + "/api/v1/records/1")
 	if err == nil {
 		_, err = io.ReadAll(resp.Body)

@@ -17,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -49,18 +48,8 @@ type wholeRun struct {
 // the cookies it got back and points Location at its own URL.
 func leakEcho(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	var names []string
-	for k := range r.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var dump strings.Builder
-	fmt.Fprintf(&dump, "%s %s\n", r.Method, r.URL.RequestURI())
-	for _, k := range names {
-		for _, v := range r.Header[k] {
-			fmt.Fprintf(&dump, "%s: %s\n", k, v)
-		}
-	}
+	dump.WriteString(requestHead(r))
 	dump.Write(body)
 	msg := "Invalid request " + r.Method + " " + r.URL.RequestURI() + " with " + r.Header.Get("Authorization") + " body " + string(body)
 	env := map[string]any{"success": false, "data": nil, "meta": map[string]any{"message": msg, "dump": dump.String()}}
@@ -360,27 +349,15 @@ func TestWholeRunLeakClasses(t *testing.T) {
 
 // rawServer answers every connection with resp, byte for byte.
 func rawServer(t *testing.T, resp string) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-				c.Read(buf)
-				io.WriteString(c, resp)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/x"
+	return "http://" + loopback(t, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+			c.Read(buf)
+			io.WriteString(c, resp)
+		}()
+	}) + "/x"
 }
 
 // writeHAR writes a HAR of one entry with the given request and a 401.
